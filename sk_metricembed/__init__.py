@@ -1,0 +1,26 @@
+"""Weakly supervised deep metric learning for scikit-learn.
+
+Siamese and triplet autoencoders (deterministic or variational) whose latent
+space is shaped by a metric loss on labels with ``-1`` for unlabelled rows,
+on explicit pairs and triplets, and on input-space neighbours.
+"""
+
+from ._siamese import SiameseAutoencoderEmbedder
+from ._triplet import TripletVAEEmbedder
+from .constraints import (
+    pairs_to_triplets,
+    sample_pairs,
+    sample_triplets,
+    triplets_to_pairs,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SiameseAutoencoderEmbedder",
+    "TripletVAEEmbedder",
+    "sample_pairs",
+    "sample_triplets",
+    "triplets_to_pairs",
+    "pairs_to_triplets",
+]

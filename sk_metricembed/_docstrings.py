@@ -1,0 +1,89 @@
+"""Parameter documentation shared by the two embedders (written once)."""
+
+COMMON_PARAMETERS = """
+    latent_dim : int, default=10
+        Dimension of the embedding.
+    hidden_layer_sizes : tuple of int, default=(512, 256)
+        Widths of the MLP encoder's hidden layers; the decoder mirrors them.
+    activation : {{"relu", "leaky_relu", "elu", "gelu", "tanh"}}, default="relu"
+        Hidden-layer activation.
+    dropout : float in [0, 1), default=0.2
+        Dropout after each hidden layer.
+    variational : bool, default={variational}
+        ``True`` trains a VAE (metric terms act on the posterior means, as
+        in the TVAE paper), ``False`` a deterministic autoencoder.
+    beta : float >= 0, default=1.0
+        Weight of the KL term of a VAE (1 is the ELBO).
+    weight : float in [0, 1], default=0.9
+        ``loss = weight * metric + (1 - weight) * (reconstruction + beta * KL)``.
+        0 is a plain AE/VAE, 1 a pure {network} network.
+    margin : float >= 0, default=1.0
+        Margin of the contrastive and triplet losses and of semi-hard mining.
+    metric_loss : {metric_options}, default="{metric_default}"
+        The loss on {constraint} mined from labels and on explicit constraints.
+        {metric_help}
+    miner : {{"all", "semi-hard", "hard"}}, default="all"
+        Which {constraint} of a batch's labelled rows the loss sees: all valid
+        ones (class-balanced), those still inside the margin, or each
+        anchor's hardest positive and negative.
+    reconstruction : {{"mse", "bce"}}, default="mse"
+        Squared error, or Bernoulli cross-entropy for inputs in [0, 1].
+    neighbor_weight : float >= 0, default=1.0
+        Weight of the unsupervised neighbour term: each row must pick one of
+        its ``n_neighbors`` input-space neighbours out of the batch (InfoNCE
+        over the Cauchy kernel ``1 / (1 + d**2)`` of t-SNE and UMAP). It lets
+        unlabelled rows shape the embedding; 0 turns it off.
+    n_neighbors : int >= 1, default=10
+        Input-space neighbours per row for that term (searched in a PCA-50
+        projection above 50 features).
+    supervised_contrastive_weight : float >= 0, default=1.0
+        Weight of a supervised contrastive term on the class-balanced
+        labelled rows of each batch (same Cauchy kernel).
+    contrasting_weight : float >= 0, default=0.0
+        Weight of Hoffer & Ailon's semi-supervised contrasting: labelled rows,
+        cross-entropy over distances to class exemplars; unlabelled rows,
+        the entropy of that distribution.
+    classifier_weight : float >= 0, default=0.0
+        Weight of a linear classifier head on the latent code trained with
+        cross-entropy on labelled rows ("EmbeddingNet" of the seeds).
+    image_shape : tuple of int or None, default=None
+        Reserved for the image mode (height, width[, channels]); currently
+        validated against ``n_features`` only.
+    augment : bool, default=False
+        Reserved for the image mode's augmentation.
+    max_epochs : int >= 1, default=30
+        Passes over the rows.
+    batch_size : int >= 1, default=256
+        Rows per step for the reconstruction (plus up to as many
+        class-balanced labelled rows for the metric terms).
+    lr : float > 0, default=1e-3
+        Learning rate.
+    optimizer : {{"adam", "adamw", "sgd"}} or torch optimiser class, default="adam"
+        Optimiser.
+    device : {{"cpu", "cuda", "auto"}} or torch.device, default="cpu"
+        Where to train; ``"auto"`` takes CUDA when available.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, batches and sampling: the same seed and data give the
+        same embedding on CPU. Torch's global generator is left untouched.
+    verbose : int, default=0
+        0 is silent; 1 prints skorch's epoch table with a progress bar.
+    callbacks : list of skorch callbacks or None, default=None
+        Extra callbacks (for example ``skorch.callbacks.EarlyStopping``
+        monitoring ``"train_loss"``).
+    warm_start : bool, default=False
+        When ``True``, ``fit`` continues training the fitted network.
+"""
+
+COMMON_ATTRIBUTES = """
+    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch autoencoder.
+    history_ : skorch.History
+        Per-epoch losses: ``train_loss`` and its parts (``reconstruction_loss``,
+        ``kl_loss``, ``constraint_loss``, ``neighbor_loss``, ...).
+    classes_ : ndarray
+        Labels seen in ``y`` (-1 excluded).
+    n_features_in_ : int
+        Number of input features.
+    feature_names_in_ : ndarray of str
+        Input column names, when ``X`` was a DataFrame with string columns.
+"""

@@ -1,0 +1,97 @@
+"""Online mining of pairs and triplets from the labelled rows of a batch.
+
+``all`` uses every valid pair (negatives subsampled to the number of
+positives, so that the contrastive loss is class-balanced) or every valid
+triplet; ``semi-hard`` keeps the negatives that still violate the margin
+(FaceNet's semi-hard triplets: ``d(a, p) < d(a, n) < d(a, p) + margin``);
+``hard`` takes each anchor's farthest positive and nearest negative
+(batch-hard). When a strategy finds nothing, ``all`` is used, so a step never
+silently loses its metric term.
+"""
+
+from __future__ import annotations
+
+import torch
+
+MINERS = ("all", "semi-hard", "hard")
+#: Triplets one step may use; above it a uniform sample of the valid ones.
+MAX_TRIPLETS = 20_000
+# Up to this many (a, p, n) candidates the cube is enumerated exactly; beyond
+# it candidates are drawn at random, which costs O(draws), not O(n**3).
+_MAX_CUBE = 2_000_000
+
+
+def mine_pairs(
+    z: torch.Tensor, labels: torch.Tensor, strategy: str, margin: float
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return ``(first, second, similar)`` index tensors into ``z``."""
+    n = labels.shape[0]
+    same = labels[:, None] == labels[None, :]
+    upper = torch.triu(torch.ones(n, n, dtype=torch.bool, device=z.device), diagonal=1)
+    positive, negative = same & upper, ~same & upper
+    if strategy == "hard":
+        distances = torch.cdist(z, z).detach()
+        eye = torch.eye(n, dtype=torch.bool, device=z.device)
+        has_pos = (same & ~eye).any(1) & (~same).any(1)
+        anchors = torch.nonzero(has_pos).squeeze(1)
+        far_pos = distances.masked_fill(~same | eye, -1.0).argmax(1)[anchors]
+        near_neg = distances.masked_fill(same, torch.inf).argmin(1)[anchors]
+        if anchors.numel():
+            first = torch.cat([anchors, anchors])
+            second = torch.cat([far_pos, near_neg])
+            similar = torch.cat([torch.ones_like(anchors), torch.zeros_like(anchors)])
+            return first, second, similar
+    if strategy == "semi-hard":
+        within = torch.cdist(z, z).detach() < margin
+        if (negative & within).any():
+            negative = negative & within
+    pos_i, pos_j = torch.nonzero(positive, as_tuple=True)
+    neg_i, neg_j = torch.nonzero(negative, as_tuple=True)
+    if 0 < pos_i.numel() < neg_i.numel():
+        keep = torch.randperm(neg_i.numel(), device=z.device)[: pos_i.numel()]
+        neg_i, neg_j = neg_i[keep], neg_j[keep]
+    first = torch.cat([pos_i, neg_i])
+    second = torch.cat([pos_j, neg_j])
+    similar = torch.cat([torch.ones_like(pos_i), torch.zeros_like(neg_i)])
+    return first, second, similar
+
+
+def mine_triplets(
+    z: torch.Tensor, labels: torch.Tensor, strategy: str, margin: float
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return ``(anchor, positive, negative)`` index tensors into ``z``."""
+    n = labels.shape[0]
+    eye = torch.eye(n, dtype=torch.bool, device=z.device)
+    same = labels[:, None] == labels[None, :]
+    if strategy == "hard":
+        distances = torch.cdist(z, z).detach()
+        anchors = torch.nonzero((same & ~eye).any(1) & (~same).any(1)).squeeze(1)
+        if anchors.numel():
+            far_pos = distances.masked_fill(~same | eye, -1.0).argmax(1)[anchors]
+            near_neg = distances.masked_fill(same, torch.inf).argmin(1)[anchors]
+            return anchors, far_pos, near_neg
+    if n**3 <= _MAX_CUBE:
+        anchor, positive, negative = torch.nonzero(
+            torch.ones(n, n, n, dtype=torch.bool, device=z.device), as_tuple=True
+        )
+    else:
+        draws = torch.randint(n, (3, 10 * MAX_TRIPLETS), device=z.device)
+        anchor, positive, negative = draws
+    # Valid: the positive shares the anchor's class (and is not the anchor),
+    # the negative does not.
+    valid = same[anchor, positive] & (anchor != positive) & ~same[anchor, negative]
+    anchor, positive, negative = anchor[valid], positive[valid], negative[valid]
+    if strategy == "semi-hard":
+        distances = torch.cdist(z, z).detach()
+        d_ap, d_an = distances[anchor, positive], distances[anchor, negative]
+        semi_hard = (d_an > d_ap) & (d_an < d_ap + margin)
+        if semi_hard.any():
+            anchor, positive, negative = (
+                anchor[semi_hard],
+                positive[semi_hard],
+                negative[semi_hard],
+            )
+    if anchor.numel() > MAX_TRIPLETS:
+        keep = torch.randperm(anchor.numel(), device=z.device)[:MAX_TRIPLETS]
+        anchor, positive, negative = anchor[keep], positive[keep], negative[keep]
+    return anchor, positive, negative

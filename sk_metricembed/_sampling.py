@@ -1,0 +1,191 @@
+"""Batch plans: which rows, neighbours and constraints each training step sees.
+
+One epoch visits every row once for the reconstruction (a shuffled chunk per
+step). On top of the chunk, each step adds
+
+- a class-balanced set of labelled rows, so that even with 1% of labels a
+  batch holds several rows of repeated classes to mine pairs and triplets
+  from (labels are then never wasted on batches without partners);
+- one random input-space neighbour for each row of the chunk, the positive
+  of the unsupervised neighbour term;
+- a slice of the explicit pairs and triplets, whose members join the batch.
+
+The sampler yields :class:`BatchPlan` objects; :class:`PlanDataset` turns a
+plan into tensors with one fancy-indexing call per array (no per-row
+collation), which keeps the data path cheap next to the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+
+@dataclass
+class BatchPlan:
+    """Row indices of one step; positions refer to ``rows``."""
+
+    rows: np.ndarray  # (n_rows,) unique row indices of X
+    balanced: np.ndarray  # (n_balanced,) positions of the class-balanced labelled rows
+    neighbor_of: np.ndarray  # (n_anchor,) positions of rows with a neighbour
+    neighbor_rows: np.ndarray  # (n_anchor,) row indices of their neighbours
+    pairs: np.ndarray  # (n_pairs, 2) positions
+    pair_similar: np.ndarray  # (n_pairs,)
+    triplets: np.ndarray  # (n_triplets, 3) positions
+
+
+class PlanSampler:
+    """Iterable of :class:`BatchPlan` for one epoch; reseeded by its generator."""
+
+    def __init__(
+        self,
+        n_samples: int,
+        labels: np.ndarray,
+        batch_size: int,
+        rng: np.random.RandomState,
+        neighbors: np.ndarray | None = None,
+        pairs: np.ndarray | None = None,
+        pair_similar: np.ndarray | None = None,
+        triplets: np.ndarray | None = None,
+    ) -> None:
+        self.n_samples = n_samples
+        self.labels = labels
+        self.batch_size = batch_size
+        self.rng = rng
+        self.neighbors = neighbors
+        self.pairs = pairs
+        self.pair_similar = pair_similar
+        self.triplets = triplets
+        labeled = np.flatnonzero(labels >= 0)
+        classes, counts = np.unique(labels[labeled], return_counts=True)
+        # Only classes with a partner can give a positive.
+        self._class_members = [
+            labeled[labels[labeled] == c] for c, n in zip(classes, counts) if n >= 2
+        ]
+
+    def __len__(self) -> int:
+        return max(1, -(-self.n_samples // self.batch_size))
+
+    def __iter__(self):
+        n_batches = len(self)
+        chunks = np.array_split(self.rng.permutation(self.n_samples), n_batches)
+        pair_chunks = self._constraint_chunks(self.pairs, n_batches)
+        triplet_chunks = self._constraint_chunks(self.triplets, n_batches)
+        for step, chunk in enumerate(chunks):
+            yield self._plan(chunk, pair_chunks[step], triplet_chunks[step])
+
+    def _constraint_chunks(self, constraints, n_batches):
+        if constraints is None or len(constraints) == 0:
+            return [None] * n_batches
+        order = self.rng.permutation(len(constraints))
+        # At most one batch's worth of constraints per step keeps the step
+        # cost bounded; the rest wait for the next epoch's draw.
+        per_step = min(self.batch_size, -(-len(order) // n_batches))
+        return [order[i * per_step : (i + 1) * per_step] for i in range(n_batches)]
+
+    def _balanced_labeled(self) -> np.ndarray:
+        if len(self._class_members) < 2:
+            return np.empty(0, dtype=np.intp)
+        n_classes = len(self._class_members)
+        per_class = max(2, self.batch_size // n_classes)
+        # With many classes, visit a random subset each step.
+        n_visit = min(n_classes, max(2, self.batch_size // per_class))
+        picked = []
+        for c in self.rng.choice(n_classes, size=n_visit, replace=False):
+            members = self._class_members[c]
+            size = min(per_class, len(members))
+            picked.append(self.rng.choice(members, size=size, replace=False))
+        return np.concatenate(picked)
+
+    def _plan(self, chunk, pair_ids, triplet_ids) -> BatchPlan:
+        balanced = self._balanced_labeled()
+        parts = [chunk, balanced]
+        if pair_ids is not None:
+            parts.append(self.pairs[pair_ids].ravel())
+        if triplet_ids is not None:
+            parts.append(self.triplets[triplet_ids].ravel())
+        rows, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        bounds = np.cumsum([len(p) for p in parts])
+        empty = np.empty((0,), dtype=np.intp)
+        plan = BatchPlan(
+            rows=rows,
+            balanced=inverse[bounds[0] : bounds[1]],
+            neighbor_of=empty,
+            neighbor_rows=empty,
+            pairs=empty.reshape(0, 2),
+            pair_similar=empty,
+            triplets=empty.reshape(0, 3),
+        )
+        if self.neighbors is not None:
+            pick = self.rng.randint(self.neighbors.shape[1], size=len(chunk))
+            plan.neighbor_of = inverse[: len(chunk)]
+            plan.neighbor_rows = self.neighbors[chunk, pick]
+        start = bounds[1]
+        if pair_ids is not None:
+            plan.pairs = inverse[start : start + 2 * len(pair_ids)].reshape(-1, 2)
+            plan.pair_similar = self.pair_similar[pair_ids]
+            start += 2 * len(pair_ids)
+        if triplet_ids is not None:
+            plan.triplets = inverse[start : start + 3 * len(triplet_ids)].reshape(-1, 3)
+        return plan
+
+
+@dataclass
+class Batch:
+    """Tensors of one step. ``len`` is the number of rows, as skorch expects."""
+
+    X: torch.Tensor  # (n_rows, n_features)
+    labels: torch.Tensor  # (n_rows,) class index, -1 unlabelled
+    balanced: torch.Tensor
+    neighbor_of: torch.Tensor
+    X_neighbor: torch.Tensor  # (n_anchor, n_features)
+    pairs: torch.Tensor
+    pair_similar: torch.Tensor
+    triplets: torch.Tensor
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    def to(self, device) -> Batch:
+        return Batch(
+            **{
+                f.name: getattr(self, f.name).to(device, non_blocking=True)
+                for f in fields(self)
+            }
+        )
+
+
+class PlanDataset(Dataset):
+    """Materialises a :class:`BatchPlan` as a ``(Batch, labels)`` pair.
+
+    ``X`` may be a float32 ``np.memmap``: only the rows of a plan are read.
+    """
+
+    def __init__(self, X: np.ndarray, labels: np.ndarray, sampler: PlanSampler) -> None:
+        self.X = X
+        self.labels = labels
+        self.sampler = sampler
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+    def __getitem__(self, plan: BatchPlan):
+        labels = torch.from_numpy(self.labels[plan.rows])
+        batch = Batch(
+            X=_rows(self.X, plan.rows),
+            labels=labels,
+            balanced=torch.from_numpy(plan.balanced),
+            neighbor_of=torch.from_numpy(plan.neighbor_of),
+            X_neighbor=_rows(self.X, plan.neighbor_rows),
+            pairs=torch.from_numpy(plan.pairs),
+            pair_similar=torch.from_numpy(plan.pair_similar),
+            triplets=torch.from_numpy(plan.triplets),
+        )
+        return batch, labels
+
+
+def _rows(X: np.ndarray, index: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(X[index], dtype=np.float32))

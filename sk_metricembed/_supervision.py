@@ -1,0 +1,149 @@
+"""Validation of the supervision a fit receives: labels and constraints.
+
+Everything the user passes besides ``X`` is checked here, before any
+training, and turned into the arrays the batch sampler needs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.utils import column_or_1d
+
+from ._neighbors import input_neighbors
+from ._objective import PAIR_LOSSES
+from .constraints import (
+    check_pairs,
+    check_triplets,
+    pairs_to_triplets,
+    triplets_to_pairs,
+)
+
+
+@dataclass
+class Supervision:
+    labels: np.ndarray  # (n_samples,) class index into classes_, -1 unlabelled
+    n_classes: int
+    neighbors: np.ndarray | None = None  # (n_samples, k)
+    pairs: np.ndarray | None = None  # (n_pairs, 2) row positions
+    pair_similar: np.ndarray | None = None
+    triplets: np.ndarray | None = None  # (n_triplets, 3) row positions
+
+
+def check_supervision(
+    estimator,
+    X,
+    y,
+    pairs,
+    pair_labels,
+    triplets,
+    sample_index,
+    *,
+    reset: bool,
+    seed: int,
+) -> Supervision:
+    """Validate ``y`` and constraints against ``X``; set ``classes_`` on reset."""
+    n_samples = X.shape[0]
+    labels = _check_labels(y, n_samples)
+    if reset:
+        estimator.classes_ = np.unique(labels[labels >= 0])
+    encoded = np.full(n_samples, -1, dtype=np.int64)
+    known = (labels >= 0) & np.isin(labels, estimator.classes_)
+    encoded[known] = np.searchsorted(estimator.classes_, labels[known])
+    supervision = Supervision(labels=encoded, n_classes=len(estimator.classes_))
+    if sample_index is not None:
+        sample_index = column_or_1d(sample_index, warn=True)
+        if sample_index.shape[0] != n_samples:
+            raise ValueError(
+                f"sample_index must hold one identifier per row of X ({n_samples}), "
+                f"got {sample_index.shape[0]}."
+            )
+        if len(np.unique(sample_index)) != n_samples:
+            raise ValueError("sample_index must not repeat an identifier.")
+    if pairs is None and pair_labels is not None:
+        raise ValueError("pair_labels was given without pairs; pass both.")
+    if pairs is not None:
+        supervision.pairs, supervision.pair_similar = check_pairs(
+            pairs, pair_labels, n_samples, sample_index
+        )
+    if triplets is not None:
+        supervision.triplets = check_triplets(triplets, n_samples, sample_index)
+    _convert_constraints(supervision, uses_pairs=estimator.metric_loss in PAIR_LOSSES)
+    has_labels = len(np.unique(encoded[encoded >= 0])) >= 2
+    has_constraints = any(
+        c is not None and len(c) for c in (supervision.pairs, supervision.triplets)
+    )
+    if estimator.weight > 0 and estimator.neighbor_weight > 0:
+        supervision.neighbors = input_neighbors(X, estimator.n_neighbors, seed)
+    if estimator.weight > 0 and not (has_labels or has_constraints):
+        what = (
+            "the unsupervised neighbour term and the reconstruction"
+            if supervision.neighbors is not None
+            else "the reconstruction only"
+        )
+        warnings.warn(
+            "no supervision: y has fewer than two labelled classes and no pairs or "
+            f"triplets were given, so weight={estimator.weight} trains {what}.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return supervision
+
+
+def _convert_constraints(supervision: Supervision, uses_pairs: bool) -> None:
+    """Give the estimator's loss the kind of constraint it consumes."""
+    if uses_pairs and supervision.triplets is not None:
+        extra_pairs, extra_similar = triplets_to_pairs(supervision.triplets)
+        supervision.pairs = _stack(supervision.pairs, extra_pairs)
+        supervision.pair_similar = _stack(supervision.pair_similar, extra_similar)
+        supervision.triplets = None
+    elif not uses_pairs and supervision.pairs is not None:
+        formed = pairs_to_triplets(supervision.pairs, supervision.pair_similar)
+        if len(formed) == 0:
+            raise ValueError(
+                "pairs were given to a triplet loss, but no similar pair shares a "
+                "row with a dissimilar pair, so no triplet (a, p, n) can be formed. "
+                "Pass triplets, or use SiameseAutoencoderEmbedder for pairs."
+            )
+        supervision.triplets = _stack(supervision.triplets, formed)
+        supervision.pairs = supervision.pair_similar = None
+
+
+def _stack(first, second):
+    return second if first is None else np.concatenate([first, second])
+
+
+def _check_labels(y, n_samples: int) -> np.ndarray:
+    if y is None:
+        return np.full(n_samples, -1, dtype=np.int64)
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (one label per row), got shape {y.shape}.")
+    if y.shape[0] != n_samples:
+        raise ValueError(
+            f"y has {y.shape[0]} labels but X has {n_samples} rows; pass one label "
+            "per row, -1 for unlabelled rows."
+        )
+    if y.dtype.kind == "b" or y.dtype.kind not in "iuf":
+        raise TypeError(
+            f"Unknown label type: y must hold integer labels (-1 for unlabelled), "
+            f"got dtype {y.dtype}; encode other labels with "
+            "sklearn.preprocessing.LabelEncoder."
+        )
+    if y.dtype.kind == "f":
+        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
+            raise TypeError(
+                "y must hold integer labels (-1 for unlabelled); got non-integer "
+                "floats. Encode them with sklearn.preprocessing.LabelEncoder."
+            )
+    y = y.astype(np.int64)
+    if (y < -1).any():
+        raise ValueError(
+            f"y holds labels below -1 (min {y.min()}); use -1 for unlabelled rows "
+            "and labels >= 0 for classes."
+        )
+    return y

@@ -1,0 +1,92 @@
+"""From estimator parameters to torch objects: module, device, optimiser."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import torch
+
+from ._modules import AutoEncoder, build_mlp_autoencoder
+
+OPTIMIZERS = {
+    "adam": torch.optim.Adam,
+    "adamw": torch.optim.AdamW,
+    "sgd": torch.optim.SGD,
+}
+
+
+def build_module(estimator, n_features: int, n_classes: int) -> AutoEncoder:
+    """The autoencoder an estimator's parameters describe."""
+    module = build_mlp_autoencoder(
+        n_features=n_features,
+        latent_dim=estimator.latent_dim,
+        hidden_layer_sizes=tuple(int(s) for s in estimator.hidden_layer_sizes),
+        activation=estimator.activation,
+        dropout=estimator.dropout,
+        variational=estimator.variational,
+        similarity_head=estimator.metric_loss == "bce",
+    )
+    if estimator.classifier_weight > 0 and n_classes >= 2:
+        module.classifier = torch.nn.Linear(estimator.latent_dim, n_classes)
+    return module
+
+
+def resolve_device(device) -> str:
+    """``"auto"`` becomes CUDA when available; CUDA without a GPU is an error."""
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    name = str(device)
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} but torch sees no CUDA GPU; use device='cpu' or "
+            "device='auto' (CUDA when available)."
+        )
+    try:
+        torch.device(name)
+    except RuntimeError as error:
+        raise ValueError(
+            f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto', got {device!r}."
+        ) from error
+    return name
+
+
+def resolve_optimizer(optimizer):
+    """An optimiser name or a ``torch.optim.Optimizer`` subclass."""
+    if isinstance(optimizer, str):
+        return OPTIMIZERS[optimizer]
+    if not (
+        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
+    ):
+        raise TypeError(
+            "optimizer must be 'adam', 'adamw', 'sgd' or a torch.optim.Optimizer "
+            f"subclass, got {optimizer!r}."
+        )
+    return optimizer
+
+
+@contextmanager
+def seeded_torch(seed: int, device: str):
+    """Seed torch for one fit without touching the caller's generators.
+
+    On CPU, deterministic algorithms are switched on for the duration: the
+    parallel scatter-add in the backward pass of row indexing otherwise sums
+    in a thread-dependent order, so the same seed could differ in the last
+    bits. CUDA keeps its fast kernels; the same seed gives the same
+    embedding on CPU only.
+    """
+    devices = []
+    if torch.device(device).type == "cuda":
+        index = torch.device(device).index
+        devices = [index if index is not None else torch.cuda.current_device()]
+    was_deterministic = torch.are_deterministic_algorithms_enabled()
+    was_warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    with torch.random.fork_rng(devices=devices):
+        torch.manual_seed(seed)
+        if not devices:
+            torch.use_deterministic_algorithms(True, warn_only=True)
+        try:
+            yield
+        finally:
+            torch.use_deterministic_algorithms(
+                was_deterministic, warn_only=was_warn_only
+            )

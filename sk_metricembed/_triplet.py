@@ -1,0 +1,121 @@
+"""TripletVAEEmbedder: a variational autoencoder shaped by a triplet loss."""
+
+from __future__ import annotations
+
+from ._base import BaseMetricEmbedder
+from ._docstrings import COMMON_ATTRIBUTES, COMMON_PARAMETERS
+
+
+class TripletVAEEmbedder(BaseMetricEmbedder):
+    __doc__ = (
+        """Triplet VAE (TVAE): the ELBO plus a triplet loss on the latent means.
+
+    A variational autoencoder (or a deterministic one with
+    ``variational=False``) whose posterior means keep each anchor closer to
+    a positive than to a negative (Ishfaq, Hoogi & Rubin). Triplets come
+    from labelled rows of each batch (``y``, ``-1`` for unlabelled) and from
+    explicit ``triplets``; explicit ``pairs`` are joined into triplets where
+    a similar and a dissimilar pair share a row (an error if none can be).
+
+    Parameters
+    ----------"""
+        + COMMON_PARAMETERS.format(
+            variational="True",
+            network="triplet",
+            metric_options='{"triplet", "softmax_ratio"}',
+            metric_default="triplet",
+            constraint="triplets",
+            metric_help=(
+                '"triplet" is ``max(0, d(a, p) - d(a, n) + margin)``; '
+                '"softmax_ratio" is Hoffer & Ailon (2015).'
+            ),
+        )
+        + """
+    Attributes
+    ----------"""
+        + COMMON_ATTRIBUTES
+        + """
+    See Also
+    --------
+    SiameseAutoencoderEmbedder : The same machinery with a pairwise loss.
+
+    References
+    ----------
+    H. Ishfaq, A. Hoogi and D. Rubin, "TVAE: Triplet-based variational
+    autoencoder using metric learning", ICLR workshop 2018.
+
+    E. Hoffer and N. Ailon, "Deep metric learning using triplet network",
+    SIMBAD 2015.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sk_metricembed import TripletVAEEmbedder
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X / 16.0
+    >>> y[100:] = -1  # keep 100 labels
+    >>> embedder = TripletVAEEmbedder(latent_dim=2, max_epochs=2, random_state=0)
+    >>> embedder.fit_transform(X, y).shape
+    (1797, 2)
+    """
+    )
+
+    _metric_losses = ("triplet", "softmax_ratio")
+
+    def __init__(
+        self,
+        latent_dim: int = 10,
+        hidden_layer_sizes: tuple[int, ...] = (512, 256),
+        activation: str = "relu",
+        dropout: float = 0.2,
+        variational: bool = True,
+        beta: float = 1.0,
+        weight: float = 0.9,
+        margin: float = 1.0,
+        metric_loss: str = "triplet",
+        miner: str = "all",
+        reconstruction: str = "mse",
+        neighbor_weight: float = 1.0,
+        n_neighbors: int = 10,
+        supervised_contrastive_weight: float = 1.0,
+        contrasting_weight: float = 0.0,
+        classifier_weight: float = 0.0,
+        image_shape: tuple[int, ...] | None = None,
+        augment: bool = False,
+        max_epochs: int = 30,
+        batch_size: int = 256,
+        lr: float = 1e-3,
+        optimizer="adam",
+        device="cpu",
+        random_state=None,
+        verbose: int = 0,
+        callbacks: list | None = None,
+        warm_start: bool = False,
+    ) -> None:
+        self.latent_dim = latent_dim
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.variational = variational
+        self.beta = beta
+        self.weight = weight
+        self.margin = margin
+        self.metric_loss = metric_loss
+        self.miner = miner
+        self.reconstruction = reconstruction
+        self.neighbor_weight = neighbor_weight
+        self.n_neighbors = n_neighbors
+        self.supervised_contrastive_weight = supervised_contrastive_weight
+        self.contrasting_weight = contrasting_weight
+        self.classifier_weight = classifier_weight
+        self.image_shape = image_shape
+        self.augment = augment
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        self.callbacks = callbacks
+        self.warm_start = warm_start

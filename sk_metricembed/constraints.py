@@ -1,0 +1,302 @@
+"""Pairwise and triplet constraints: validation, conversion, sampling from labels.
+
+A *pair* is a row ``(i, j)`` of indices with a label, 1 for "similar" and 0
+for "dissimilar" (metric-learn's -1 is accepted for dissimilar). A *triplet*
+is a row ``(anchor, positive, negative)``: the anchor is closer to the
+positive than to the negative. Indices point at rows of ``X``, or, when a
+``sample_index`` is given to ``fit``, at values of that per-row identifier,
+which is how constraints survive the row slicing of cross-validation.
+
+This module is independent of any estimator, as metric-learn's
+``constraints`` module is.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.utils import check_random_state
+
+__all__ = [
+    "sample_pairs",
+    "sample_triplets",
+    "triplets_to_pairs",
+    "pairs_to_triplets",
+]
+
+
+def sample_pairs(
+    y, n_pairs: int, *, random_state=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw random pairs of labelled rows, half similar and half dissimilar.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Integer labels; -1 marks unlabelled rows, which are never drawn.
+    n_pairs : int
+        Number of pairs; ``n_pairs // 2`` are similar.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draw.
+
+    Returns
+    -------
+    pairs : ndarray of shape (n_pairs, 2)
+        Row indices.
+    pair_labels : ndarray of shape (n_pairs,)
+        1 for similar, 0 for dissimilar.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pairs, pair_labels = sample_pairs(np.array([0, 0, 1, 1, -1]), 4, random_state=0)
+    >>> pairs.shape, int(pair_labels.sum())
+    ((4, 2), 2)
+    """
+    y, labeled, rng = _labelled_rows(y, random_state)
+    n_similar = n_pairs // 2
+    anchors, positives = _draw_same_class(y, labeled, n_similar, rng)
+    first = rng.choice(labeled, size=n_pairs - n_similar)
+    second = _draw_other_class(y, labeled, first, rng)
+    pairs = np.concatenate(
+        [np.stack([anchors, positives], 1), np.stack([first, second], 1)]
+    )
+    pair_labels = np.r_[np.ones(n_similar, int), np.zeros(n_pairs - n_similar, int)]
+    order = rng.permutation(n_pairs)
+    return pairs[order], pair_labels[order]
+
+
+def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
+    """Draw random ``(anchor, positive, negative)`` triplets of labelled rows.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Integer labels; -1 marks unlabelled rows, which are never drawn.
+    n_triplets : int
+        Number of triplets.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the draw.
+
+    Returns
+    -------
+    triplets : ndarray of shape (n_triplets, 3)
+        Row indices; ``y[positive] == y[anchor] != y[negative]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> y = np.array([0, 0, 1, 1, -1])
+    >>> t = sample_triplets(y, 5, random_state=0)
+    >>> bool(np.all(y[t[:, 0]] == y[t[:, 1]]) and np.all(y[t[:, 0]] != y[t[:, 2]]))
+    True
+    """
+    y, labeled, rng = _labelled_rows(y, random_state)
+    anchors, positives = _draw_same_class(y, labeled, n_triplets, rng)
+    negatives = _draw_other_class(y, labeled, anchors, rng)
+    return np.stack([anchors, positives, negatives], axis=1)
+
+
+def triplets_to_pairs(triplets) -> tuple[np.ndarray, np.ndarray]:
+    """Split each triplet into a similar and a dissimilar pair.
+
+    ``(a, p, n)`` becomes ``(a, p)`` labelled 1 and ``(a, n)`` labelled 0.
+    This is what :class:`SiameseAutoencoderEmbedder` does with triplets.
+
+    Parameters
+    ----------
+    triplets : array-like of shape (n_triplets, 3)
+        Anchor, positive and negative indices.
+
+    Returns
+    -------
+    pairs : ndarray of shape (2 * n_triplets, 2)
+    pair_labels : ndarray of shape (2 * n_triplets,)
+
+    Examples
+    --------
+    >>> pairs, pair_labels = triplets_to_pairs([[0, 1, 2]])
+    >>> pairs.tolist(), pair_labels.tolist()
+    ([[0, 1], [0, 2]], [1, 0])
+    """
+    triplets = np.asarray(triplets, dtype=np.intp).reshape(-1, 3)
+    pairs = np.concatenate([triplets[:, [0, 1]], triplets[:, [0, 2]]])
+    labels = np.r_[np.ones(len(triplets), int), np.zeros(len(triplets), int)]
+    return pairs, labels
+
+
+def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
+    """Join similar and dissimilar pairs that share a row into triplets.
+
+    For every similar pair ``{a, p}`` and dissimilar pair ``{a, n}`` sharing
+    the row ``a``, the triplet ``(a, p, n)`` is formed (both members of a
+    similar pair serve as anchors). This is what :class:`TripletVAEEmbedder`
+    does with pairs. Pairs that share no row with a pair of the other kind
+    form no triplet.
+
+    Parameters
+    ----------
+    pairs : array-like of shape (n_pairs, 2)
+        Row indices.
+    pair_labels : array-like of shape (n_pairs,)
+        1 for similar, 0 (or -1) for dissimilar.
+
+    Returns
+    -------
+    triplets : ndarray of shape (n_triplets, 3)
+
+    Examples
+    --------
+    >>> pairs_to_triplets([[0, 1], [0, 2], [3, 4]], [1, 0, 1]).tolist()
+    [[0, 1, 2]]
+    """
+    pairs = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
+    similar = np.asarray(pair_labels) == 1
+    positive = np.concatenate([pairs[similar], pairs[similar][:, ::-1]])
+    negative = np.concatenate([pairs[~similar], pairs[~similar][:, ::-1]])
+    triplets = []
+    order = np.argsort(negative[:, 0], kind="stable")
+    negative = negative[order]
+    starts = np.searchsorted(negative[:, 0], positive[:, 0], side="left")
+    stops = np.searchsorted(negative[:, 0], positive[:, 0], side="right")
+    for (anchor, pos), start, stop in zip(positive, starts, stops):
+        for neg in negative[start:stop, 1]:
+            triplets.append((anchor, pos, neg))
+    return np.asarray(triplets, dtype=np.intp).reshape(-1, 3)
+
+
+def check_pairs(pairs, pair_labels, n_samples: int, sample_index=None):
+    """Validate pairs and labels; return ``(pairs, similar)`` as row positions.
+
+    Raises a ``ValueError`` or ``TypeError`` naming the parameter for a wrong
+    shape or dtype, an index out of range, a self-pair, or a pair marked both
+    similar and dissimilar. With ``sample_index`` the indices are matched to
+    its values, and pairs reaching outside it are dropped (cross-validation).
+    """
+    if pair_labels is None:
+        raise ValueError("pair_labels is required with pairs: 1 similar, 0 dissimilar.")
+    pairs = _check_index_array(pairs, "pairs", width=2)
+    labels = np.asarray(pair_labels)
+    if labels.ndim != 1 or labels.shape[0] != pairs.shape[0]:
+        raise ValueError(
+            f"pair_labels must be 1-D with one label per pair ({pairs.shape[0]}), "
+            f"got shape {labels.shape}."
+        )
+    if not np.isin(labels, [-1, 0, 1]).all():
+        raise ValueError(
+            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), got "
+            f"{np.unique(labels)[:10].tolist()}."
+        )
+    similar = (labels == 1).astype(np.int64)
+    pairs = _to_rows(pairs, "pairs", n_samples, sample_index)
+    inside = (pairs >= 0).all(axis=1)
+    _warn_dropped(int((~inside).sum()), "pairs")
+    pairs, similar = pairs[inside], similar[inside]
+    key = np.sort(pairs, axis=1)
+    merged = np.unique(np.c_[key, similar], axis=0)[:, :2]
+    if len(np.unique(merged, axis=0)) != len(merged):
+        raise ValueError(
+            "pairs contains a pair marked both similar and dissimilar; remove "
+            "the contradictory entries."
+        )
+    return pairs, similar
+
+
+def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
+    """Validate triplets; return them as row positions (see :func:`check_pairs`)."""
+    triplets = _check_index_array(triplets, "triplets", width=3)
+    triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
+    inside = (triplets >= 0).all(axis=1)
+    _warn_dropped(int((~inside).sum()), "triplets")
+    return triplets[inside]
+
+
+def _check_index_array(array, name: str, width: int) -> np.ndarray:
+    array = np.asarray(array)
+    if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a non-empty integer array of shape (n, {width}), got "
+            f"shape {array.shape}."
+        )
+    if not np.issubdtype(array.dtype, np.integer):
+        raise TypeError(
+            f"{name} must hold integer row indices, got dtype {array.dtype}."
+        )
+    repeated = (array[:, :, None] == array[:, None, :]).sum(axis=(1, 2)) > width
+    if repeated.any():
+        raise ValueError(
+            f"{name} row {int(np.flatnonzero(repeated)[0])} repeats an index "
+            f"({array[repeated][0].tolist()}); each member must be a different row."
+        )
+    return array.astype(np.int64)
+
+
+def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.ndarray:
+    """Map indices to row positions; -1 marks members outside ``sample_index``."""
+    if sample_index is None:
+        if array.min() < 0 or array.max() >= n_samples:
+            raise ValueError(
+                f"{name} indices must lie in [0, {n_samples - 1}] (rows of X), got "
+                f"values in [{array.min()}, {array.max()}]."
+            )
+        return array
+    order = np.argsort(sample_index, kind="stable")
+    sorted_ids = sample_index[order]
+    position = np.searchsorted(sorted_ids, array).clip(max=len(sorted_ids) - 1)
+    found = sorted_ids[position] == array
+    return np.where(found, order[position], -1)
+
+
+def _labelled_rows(y, random_state):
+    y = np.asarray(y)
+    labeled = np.flatnonzero(y >= 0)
+    if len(np.unique(y[labeled])) < 2:
+        raise ValueError("y must hold labelled rows (>= 0) of at least two classes.")
+    return y, labeled, check_random_state(random_state)
+
+
+def _draw_same_class(y, labeled, n: int, rng):
+    if not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(
+            f"the number of constraints must be an integer >= 1, got {n!r}."
+        )
+    classes, counts = np.unique(y[labeled], return_counts=True)
+    usable = classes[counts >= 2]
+    if len(usable) == 0:
+        raise ValueError("y needs a class with at least two labelled rows.")
+    pool = labeled[np.isin(y[labeled], usable)]
+    anchors = rng.choice(pool, size=n)
+    members = {c: labeled[y[labeled] == c] for c in usable}
+    positives = np.empty_like(anchors)
+    for i, anchor in enumerate(anchors):
+        same = members[y[anchor]]  # sorted, holds the anchor once
+        # Uniform over the class without the anchor: draw one fewer and
+        # step over the anchor's own position.
+        pick = rng.randint(len(same) - 1)
+        positives[i] = same[pick + (pick >= np.searchsorted(same, anchor))]
+    return anchors, positives
+
+
+def _draw_other_class(y, labeled, anchors, rng):
+    # Rows of the labelled pool sorted by class, so "any other class" is a
+    # uniform draw outside one contiguous block.
+    order = labeled[np.argsort(y[labeled], kind="stable")]
+    sorted_labels = y[order]
+    start = np.searchsorted(sorted_labels, y[anchors], side="left")
+    stop = np.searchsorted(sorted_labels, y[anchors], side="right")
+    pick = rng.randint(0, len(order) - (stop - start))
+    pick = np.where(pick >= start, pick + (stop - start), pick)
+    return order[pick]
+
+
+def _warn_dropped(n_dropped: int, name: str) -> None:
+    """Warn that constraints reaching outside ``sample_index`` were left out."""
+    if n_dropped:
+        warnings.warn(
+            f"{n_dropped} {name} reach rows outside sample_index (for example "
+            "another cross-validation fold) and were left out of this fit.",
+            UserWarning,
+            stacklevel=3,
+        )

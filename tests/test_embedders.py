@@ -1,0 +1,267 @@
+"""Behaviour of the two embedders: shapes, seeds, pickling, supervision, CV."""
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.model_selection import GridSearchCV, KFold, train_test_split
+
+from sk_metricembed import (
+    SiameseAutoencoderEmbedder,
+    TripletVAEEmbedder,
+    sample_pairs,
+    sample_triplets,
+)
+from sk_metricembed.metrics import triplet_accuracy_score
+
+ESTIMATORS = [SiameseAutoencoderEmbedder, TripletVAEEmbedder]
+FAST = dict(max_epochs=3, hidden_layer_sizes=(64,), latent_dim=4, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return (X / 16.0).astype(np.float32), y
+
+
+def _few_labels(y, n_labeled, seed=0):
+    y = y.copy()
+    rng = np.random.RandomState(seed)
+    hidden = rng.permutation(len(y))[n_labeled:]
+    y[hidden] = -1
+    return y
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_shapes_and_inverse_transform(Estimator, digits):
+    X, y = digits[0][:300], digits[1][:300]
+    embedder = Estimator(**FAST).fit(X, _few_labels(y, 60))
+    Z = embedder.transform(X)
+    assert Z.shape == (300, 4) and Z.dtype == np.float32
+    assert np.isfinite(Z).all()
+    assert embedder.inverse_transform(Z).shape == (300, 64)
+    assert embedder.get_feature_names_out().tolist() == [
+        f"{Estimator.__name__.lower()}{i}" for i in range(4)
+    ]
+    assert embedder.history_[-1, "epoch"] == 3
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_same_seed_same_embedding_and_global_rng_untouched(Estimator, digits):
+    X, y = digits[0][:300], _few_labels(digits[1][:300], 60)
+    import torch
+
+    torch.manual_seed(123)
+    before = torch.rand(1)
+    torch.manual_seed(123)
+    first = Estimator(**FAST).fit(X, y).transform(X)
+    assert torch.rand(1) == before  # fit forked torch's generator
+    second = Estimator(**FAST).fit(X, y).transform(X)
+    third = Estimator(**{**FAST, "random_state": 1}).fit(X, y).transform(X)
+    np.testing.assert_array_equal(first, second)
+    assert not np.allclose(first, third)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_pickle_round_trip_gives_same_transform(Estimator, digits):
+    X, y = digits[0][:200], _few_labels(digits[1][:200], 50)
+    embedder = Estimator(**FAST).fit(X, y)
+    restored = pickle.loads(pickle.dumps(embedder))
+    np.testing.assert_array_equal(embedder.transform(X), restored.transform(X))
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_metric_weight_improves_held_out_triplet_accuracy(Estimator, digits):
+    X, y = digits
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    params = dict(
+        max_epochs=15,
+        latent_dim=8,
+        random_state=0,
+        neighbor_weight=0.0,
+        supervised_contrastive_weight=0.0,
+    )
+    scores = {}
+    for weight in (0.0, 0.5):
+        embedder = Estimator(weight=weight, **params).fit(X_train, y_train)
+        scores[weight] = triplet_accuracy_score(
+            embedder.transform(X_test), y_test, random_state=0
+        )
+    assert scores[0.5] > scores[0.0] + 0.05, scores
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("kind", ["pairs", "triplets"])
+def test_explicit_constraints_only(Estimator, kind, digits):
+    X, y = digits[0][:400], digits[1][:400]
+    if kind == "pairs":
+        pairs, pair_labels = sample_pairs(y, 600, random_state=0)
+        constraints = dict(pairs=pairs, pair_labels=pair_labels)
+    else:
+        constraints = dict(triplets=sample_triplets(y, 600, random_state=0))
+    embedder = Estimator(**{**FAST, "max_epochs": 8}).fit(X, **constraints)
+    assert embedder.history_[-1, "constraint_loss"] >= 0
+    assert triplet_accuracy_score(embedder.transform(X), y, random_state=0) > 0.7
+
+
+def test_triplet_estimator_rejects_pairs_that_form_no_triplet(digits):
+    X = digits[0][:10]
+    with pytest.raises(ValueError, match="no triplet"):
+        TripletVAEEmbedder(**FAST).fit(X, pairs=[[0, 1], [2, 3]], pair_labels=[1, 0])
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_constraints_under_cross_validation_match_per_fold_fits(Estimator, digits):
+    X, y = digits[0][:240], digits[1][:240]
+    ids = np.arange(1000, 1240)  # identifiers, deliberately not row positions
+    pairs, pair_labels = sample_pairs(y, 300, random_state=0)
+    search = GridSearchCV(
+        Estimator(**FAST),
+        {"weight": [0.9]},
+        cv=KFold(2),
+        refit=False,
+        error_score="raise",
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        search.fit(X, y, pairs=ids[pairs], pair_labels=pair_labels, sample_index=ids)
+    for fold, (train, test) in enumerate(KFold(2).split(X)):
+        position = np.full(len(X), -1)
+        position[train] = np.arange(len(train))
+        inside = (position[pairs] >= 0).all(axis=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            manual = Estimator(**FAST).fit(
+                X[train],
+                y[train],
+                pairs=position[pairs[inside]],
+                pair_labels=pair_labels[inside],
+            )
+        expected = manual.score(X[test], y[test])
+        assert search.cv_results_[f"split{fold}_test_score"][0] == pytest.approx(
+            expected
+        )
+
+
+def test_constraints_outside_sample_index_warn(digits):
+    X = digits[0][:20]
+    with pytest.warns(UserWarning, match="1 pairs reach rows outside sample_index"):
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            X, pairs=[[0, 1], [0, 99]], pair_labels=[1, 0], sample_index=np.arange(20)
+        )
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_no_supervision_warns_and_still_trains(Estimator, digits):
+    X = digits[0][:100]
+    with pytest.warns(UserWarning, match="no supervision"):
+        embedder = Estimator(**FAST).fit(X, np.full(100, -1))
+    assert "neighbor_loss" in embedder.history_[-1]
+    with pytest.warns(UserWarning, match="reconstruction only"):
+        Estimator(**{**FAST, "neighbor_weight": 0.0}).fit(X)
+
+
+def test_weight_zero_is_a_plain_autoencoder(digits):
+    X, y = digits[0][:100], digits[1][:100]
+    embedder = TripletVAEEmbedder(**{**FAST, "weight": 0.0}).fit(X, y)
+    last = embedder.history_[-1]
+    assert "kl_loss" in last and "constraint_loss" not in last
+    assert "neighbor_loss" not in last
+
+
+def test_weight_one_trains_no_reconstruction(digits):
+    X, y = digits[0][:100], digits[1][:100]
+    last = SiameseAutoencoderEmbedder(**{**FAST, "weight": 1.0}).fit(X, y).history_[-1]
+    assert "reconstruction_loss" not in last and "constraint_loss" in last
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(metric_loss="bce"),
+        dict(miner="hard"),
+        dict(miner="semi-hard"),
+        dict(contrasting_weight=1.0),
+        dict(classifier_weight=1.0),
+        dict(variational=True),
+        dict(reconstruction="bce"),
+        dict(optimizer="sgd"),
+    ],
+)
+def test_siamese_options_train(params, digits):
+    X, y = digits[0][:200], _few_labels(digits[1][:200], 80)
+    embedder = SiameseAutoencoderEmbedder(**{**FAST, **params}).fit(X, y)
+    assert np.isfinite(embedder.history_[-1, "train_loss"])
+
+
+@pytest.mark.parametrize(
+    "params",
+    [dict(metric_loss="softmax_ratio"), dict(miner="hard"), dict(variational=False)],
+)
+def test_triplet_options_train(params, digits):
+    X, y = digits[0][:200], _few_labels(digits[1][:200], 80)
+    embedder = TripletVAEEmbedder(**{**FAST, **params}).fit(X, y)
+    assert np.isfinite(embedder.history_[-1, "train_loss"])
+
+
+def test_vae_sample_is_seeded_and_ae_cannot_sample(digits):
+    X, y = digits[0][:100], digits[1][:100]
+    vae = TripletVAEEmbedder(**FAST).fit(X, y)
+    np.testing.assert_array_equal(
+        vae.sample(5, random_state=0), vae.sample(5, random_state=0)
+    )
+    assert vae.sample(5, random_state=0).shape == (5, 64)
+    ae = SiameseAutoencoderEmbedder(**FAST).fit(X, y)
+    with pytest.raises(ValueError, match="variational=True"):
+        ae.sample(3)
+
+
+def test_warm_start_continues_training(digits):
+    X, y = digits[0][:150], digits[1][:150]
+    embedder = SiameseAutoencoderEmbedder(**{**FAST, "warm_start": True}).fit(X, y)
+    weights = embedder.net_.module_.mean_head.weight.detach().clone()
+    embedder.fit(X, y)
+    assert len(embedder.history_) == 6
+    assert not np.allclose(weights, embedder.net_.module_.mean_head.weight.detach())
+
+
+def test_default_score_drives_grid_search(digits):
+    X, y = digits[0][:300], _few_labels(digits[1][:300], 150)
+    search = GridSearchCV(
+        SiameseAutoencoderEmbedder(**FAST), {"latent_dim": [2, 4]}, cv=2
+    )
+    search.fit(X, y)
+    assert 0 <= search.best_score_ <= 1
+    assert clone(search.best_estimator_).get_params()["latent_dim"] in (2, 4)
+
+
+def test_dataframe_names_and_set_output(digits):
+    pd = pytest.importorskip("pandas")
+    X = pd.DataFrame(digits[0][:100], columns=[f"px{i}" for i in range(64)])
+    embedder = SiameseAutoencoderEmbedder(**FAST).set_output(transform="pandas")
+    Z = embedder.fit(X, digits[1][:100]).transform(X)
+    assert list(embedder.feature_names_in_) == list(X.columns)
+    assert list(Z.columns) == [f"siameseautoencoderembedder{i}" for i in range(4)]
+
+
+def test_verbose_prints_epoch_table(digits, capsys):
+    X, y = digits[0][:100], digits[1][:100]
+    SiameseAutoencoderEmbedder(**{**FAST, "verbose": 1}).fit(X, y)
+    out = capsys.readouterr().out
+    assert "train_loss" in out and "neighbor_loss" in out
+
+
+def test_user_callbacks_run(digits):
+    from skorch.callbacks import EarlyStopping
+
+    X, y = digits[0][:100], digits[1][:100]
+    embedder = SiameseAutoencoderEmbedder(
+        **{**FAST, "max_epochs": 50},
+        callbacks=[EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)],
+    ).fit(X, y)
+    assert len(embedder.history_) < 50

@@ -1,0 +1,273 @@
+"""Tests of sk_metricembed.metrics against brute-force references."""
+
+import itertools
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sk_metricembed.metrics import (
+    knn_accuracy_score,
+    knn_accuracy_scorer,
+    make_embedding_scorer,
+    triplet_accuracy_score,
+    triplet_accuracy_scorer,
+)
+
+
+def _brute_triplet_accuracy(X, y, margin=0.0):
+    labeled = np.flatnonzero(y >= 0)
+    satisfied = total = 0
+    for a, p, n in itertools.permutations(labeled, 3):
+        if y[a] == y[p] and y[a] != y[n]:
+            total += 1
+            d_ap = np.linalg.norm(X[a] - X[p])
+            satisfied += d_ap + margin < np.linalg.norm(X[a] - X[n])
+    return satisfied / total
+
+
+def _brute_knn_accuracy(X, y, n_neighbors):
+    labeled = np.flatnonzero(y >= 0)
+    correct = 0
+    for i in labeled:
+        others = labeled[labeled != i]
+        nearest = others[np.argsort(np.linalg.norm(X[others] - X[i], axis=1))]
+        votes = y[nearest[:n_neighbors]]
+        counts = {label: np.sum(votes == label) for label in votes}
+        best = max(counts.values())
+        # Tie: the class of the nearest neighbour among the tied classes.
+        predicted = next(label for label in votes if counts[label] == best)
+        correct += predicted == y[i]
+    return correct / len(labeled)
+
+
+def _random_data(seed, n_samples=30, n_classes=3, n_features=2):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_features))
+    y = rng.randint(n_classes, size=n_samples)
+    y[rng.rand(n_samples) < 0.2] = -1
+    return X, y
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("margin", [0.0, 0.3])
+def test_triplet_accuracy_matches_brute_force(seed, margin):
+    X, y = _random_data(seed)
+    expected = _brute_triplet_accuracy(X, y, margin)
+    assert 0.0 < expected < 1.0
+    got = triplet_accuracy_score(X, y, margin=margin, n_triplets=None)
+    assert got == pytest.approx(expected, abs=1e-12)
+
+
+def test_exact_count_when_few_triplets_and_chunked(monkeypatch):
+    X, y = _random_data(5, n_samples=25)
+    expected = _brute_triplet_accuracy(X, y)
+    # More requested triplets than exist: the count is exact, whatever the seed.
+    assert triplet_accuracy_score(X, y, random_state=1) == pytest.approx(expected)
+    # Anchors split over several chunks give the same count.
+    monkeypatch.setattr("sk_metricembed.metrics._CHUNK_SIZE", 7)
+    assert triplet_accuracy_score(X, y, n_triplets=None) == pytest.approx(expected)
+
+
+def test_triplet_ties_are_not_satisfied():
+    # Anchor 0 has its positive and negative at distance 1: not satisfied;
+    # anchor 1 (positive at 1, negative at 2) is.
+    X = np.array([[0.0], [1.0], [-1.0]])
+    assert triplet_accuracy_score(X, [0, 0, 1]) == 0.5
+    # Duplicated rows: every distance is zero, no triplet satisfied.
+    assert triplet_accuracy_score(np.zeros((4, 2)), [0, 0, 1, 1]) == 0.0
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("n_neighbors", [1, 2, 4, 5])
+def test_knn_accuracy_matches_brute_force(seed, n_neighbors):
+    X, y = _random_data(seed, n_samples=40)
+    expected = _brute_knn_accuracy(X, y, n_neighbors)
+    assert knn_accuracy_score(X, y, n_neighbors=n_neighbors) == pytest.approx(expected)
+
+
+def test_knn_tie_goes_to_nearest_neighbours_class():
+    # Rows 0 and 2 see one neighbour of each class: the nearest one's class
+    # wins, wrong for row 0 and right for row 2 (the smallest label would make
+    # both right); row 1 sees only class 0.
+    X = np.array([[0.0], [1.0], [-2.0], [1.1], [-2.1]])
+    y = np.array([0, 1, 0, 1, 0])
+    assert knn_accuracy_score(X[:3], y[:3], n_neighbors=2) == pytest.approx(1 / 3)
+    assert knn_accuracy_score(X, y, n_neighbors=2) == pytest.approx(
+        _brute_knn_accuracy(X, y, 2)
+    )
+
+
+def test_unlabeled_rows_are_ignored():
+    X, y = _random_data(7, n_samples=40)
+    rng = np.random.RandomState(0)
+    X_more = np.vstack([X, rng.normal(scale=0.01, size=(30, 2))])
+    y_more = np.r_[y, np.full(30, -1)]
+    assert triplet_accuracy_score(X_more, y_more, n_triplets=None) == (
+        triplet_accuracy_score(X, y, n_triplets=None)
+    )
+    assert triplet_accuracy_score(X_more, y_more, n_triplets=500, random_state=3) == (
+        triplet_accuracy_score(X, y, n_triplets=500, random_state=3)
+    )
+    assert knn_accuracy_score(X_more, y_more) == knn_accuracy_score(X, y)
+
+
+@pytest.mark.parametrize("n_classes", [4, 20])
+def test_sampling_is_deterministic_and_close_to_exact(n_classes):
+    # 20 classes of about 3 rows: drawing the anchor as its own positive
+    # would bias the estimate far beyond the tolerance.
+    X, y = _random_data(8, n_samples=60, n_classes=n_classes)
+    exact = triplet_accuracy_score(X, y, n_triplets=None)
+    first = triplet_accuracy_score(X, y, n_triplets=2000, random_state=42)
+    assert first == triplet_accuracy_score(X, y, n_triplets=2000, random_state=42)
+    assert first != triplet_accuracy_score(X, y, n_triplets=2000, random_state=43)
+    assert first == pytest.approx(exact, abs=0.03)
+
+
+def test_sampling_is_uniform_over_triplets():
+    # A big class spread on a circle around four tight pairs: the pairs' few
+    # triplets are all satisfied, a third of the big class's are. Drawing
+    # anchors uniformly over rows rather than triplets would over-weight the
+    # pairs (12% of rows, 2% of triplets) and lift the estimate by about 0.07.
+    angle = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    ring = 10 * np.c_[np.cos(angle), np.sin(angle)]
+    centers = np.repeat([[0.5, 0], [-0.5, 0], [0, 0.5], [0, -0.5]], 2, axis=0)
+    pairs = centers + np.tile([[0, 0], [0, 0.01]], (4, 1))
+    X, y = (
+        np.vstack([ring, pairs]),
+        np.r_[np.zeros(60, int), np.repeat([1, 2, 3, 4], 2)],
+    )
+    exact = triplet_accuracy_score(X, y, n_triplets=None)
+    assert exact == pytest.approx(0.35, abs=0.03)
+    sampled = triplet_accuracy_score(X, y, n_triplets=20000, random_state=0)
+    assert sampled == pytest.approx(exact, abs=0.015)
+
+
+def test_sampled_score_on_random_embedding_is_one_half():
+    # Speed is measured in benchmarks/, never asserted here.
+    rng = np.random.RandomState(0)
+    X, y = rng.normal(size=(10000, 20)), rng.randint(10, size=10000)
+    score = triplet_accuracy_score(X, y, random_state=0)
+    assert score == pytest.approx(0.5, abs=0.03)
+
+
+def test_perfect_separation_scores_one():
+    rng = np.random.RandomState(0)
+    centers = np.repeat(np.eye(3) * 100, 10, axis=0)
+    X, y = centers + rng.normal(size=(30, 3)), np.repeat([0, 1, 2], 10)
+    assert triplet_accuracy_score(X, y, n_triplets=None) == 1.0
+    assert triplet_accuracy_score(X, y, n_triplets=100, random_state=0) == 1.0
+    assert knn_accuracy_score(X, y) == 1.0
+
+
+def test_integral_float_labels_are_accepted():
+    X, y = _random_data(2)
+    assert knn_accuracy_score(X, y.astype(float)) == knn_accuracy_score(X, y)
+
+
+X_OK, Y_OK = _random_data(0)
+
+
+@pytest.mark.parametrize(
+    "X, y, kwargs, error, match",
+    [
+        (X_OK, Y_OK, {"margin": -0.1}, ValueError, "margin must be"),
+        (X_OK, Y_OK, {"margin": np.inf}, ValueError, "margin must be"),
+        (X_OK, Y_OK, {"margin": "1"}, ValueError, "margin must be"),
+        (X_OK, Y_OK, {"n_triplets": 0}, ValueError, "n_triplets must be"),
+        (X_OK, Y_OK, {"n_triplets": 10.0}, ValueError, "n_triplets must be"),
+        (X_OK, Y_OK, {"n_triplets": True}, ValueError, "n_triplets must be"),
+        (X_OK, Y_OK[:-1], {}, ValueError, "inconsistent numbers of samples"),
+        (X_OK[:, 0], Y_OK, {}, ValueError, "Expected 2D array"),
+        (np.where(Y_OK[:, None] == 0, np.nan, X_OK), Y_OK, {}, ValueError, "NaN"),
+        (X_OK, Y_OK.reshape(-1, 2), {}, ValueError, "y should be a 1d array"),
+        (X_OK, np.where(Y_OK == 0, -2, Y_OK), {}, ValueError, "got -2"),
+        (X_OK, Y_OK + 0.5, {}, ValueError, "y must hold integer class labels"),
+        (X_OK, Y_OK.astype(str), {}, TypeError, "y must hold integer class labels"),
+        (X_OK, np.r_[0, np.full(29, -1)], {}, ValueError, r"class sizes \[1\]"),
+        (X_OK, np.r_[0, 0, 0, np.full(27, -1)], {}, ValueError, "at least 2 classes"),
+        (X_OK, np.r_[0, 1, 2, np.full(27, -1)], {}, ValueError, "too few labeled"),
+    ],
+)
+def test_triplet_accuracy_errors(X, y, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        triplet_accuracy_score(X, y, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "y, kwargs, match",
+    [
+        (Y_OK, {"n_neighbors": 0}, "n_neighbors must be an integer >= 1, got 0"),
+        (Y_OK, {"n_neighbors": 2.5}, "n_neighbors must be"),
+        (np.r_[0, 1, 0, 1, 0, np.full(25, -1)], {}, "more labeled rows .* got 5"),
+        (Y_OK + 0.5, {}, "non-integer value"),
+    ],
+)
+def test_knn_accuracy_errors(y, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        knn_accuracy_score(X_OK, y, **kwargs)
+
+
+def test_scorer_repr_and_factory():
+    assert repr(triplet_accuracy_scorer) == (
+        "make_embedding_scorer(triplet_accuracy_score, random_state=0)"
+    )
+    assert repr(knn_accuracy_scorer) == "make_embedding_scorer(knn_accuracy_score)"
+    scorer = make_embedding_scorer(knn_accuracy_score, n_neighbors=1)
+    X, y = _random_data(3)
+    pca = PCA(n_components=2).fit(X)
+    assert scorer(pca, X, y) == knn_accuracy_score(pca.transform(X), y, n_neighbors=1)
+    with pytest.raises(TypeError, match="score_func must be a callable"):
+        make_embedding_scorer("knn_accuracy_score")
+    with pytest.raises(ValueError, match="needs the labels y"):
+        scorer(pca, X, None)
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:400], y[:400].copy()
+    y[np.random.RandomState(0).rand(len(y)) < 0.3] = -1
+    return X, y
+
+
+def test_scorers_in_cross_val_score(digits):
+    X, y = digits
+    pca = PCA(n_components=2, svd_solver="covariance_eigh")
+    pipeline = Pipeline([("scale", StandardScaler()), ("pca", pca)])
+    cv = KFold(3, shuffle=True, random_state=0)
+    for scorer, score_func in [
+        (triplet_accuracy_scorer, triplet_accuracy_score),
+        (knn_accuracy_scorer, knn_accuracy_score),
+    ]:
+        scores = cross_val_score(pipeline, X, y, scoring=scorer, cv=cv)
+        assert scores.shape == (3,) and np.all((scores > 0.3) & (scores <= 1.0))
+        # The fold's score is the score of the fold's embedding.
+        train, test = next(cv.split(X))
+        embedded = pipeline.fit(X[train]).transform(X[test])
+        expected = (
+            score_func(embedded, y[test], random_state=0)
+            if scorer is triplet_accuracy_scorer
+            else score_func(embedded, y[test])
+        )
+        assert scores[0] == pytest.approx(expected)
+
+
+def test_scorers_in_multi_metric_grid_search(digits):
+    X, y = digits
+    search = GridSearchCV(
+        PCA(svd_solver="covariance_eigh"),
+        {"n_components": [1, 10]},
+        scoring={"triplet": triplet_accuracy_scorer, "knn": knn_accuracy_scorer},
+        refit="knn",
+        cv=3,
+    ).fit(X, y)
+    results = search.cv_results_
+    assert np.all(np.diff(results["mean_test_triplet"]) > 0)
+    assert np.all(np.diff(results["mean_test_knn"]) > 0)
+    assert search.best_params_ == {"n_components": 10}
+    assert search.best_estimator_.n_components_ == 10
