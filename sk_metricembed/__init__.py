@@ -19,6 +19,13 @@ __version__ = "0.1.0"
 __all__ = [
     "SiameseAutoencoderEmbedder",
     "TripletVAEEmbedder",
+    "HOGTransformer",
+    "TorchFeatureExtractor",
+    "triplet_accuracy_score",
+    "knn_accuracy_score",
+    "triplet_accuracy_scorer",
+    "knn_accuracy_scorer",
+    "make_embedding_scorer",
     "sample_pairs",
     "sample_triplets",
     "triplets_to_pairs",

@@ -1,0 +1,303 @@
+"""Features from a pretrained torch network as a scikit-learn transformer.
+
+:class:`TorchFeatureExtractor` runs a user's ``nn.Module`` (for instance a
+ResNet whose weights were loaded from a local file) over batches of images and
+returns its pooled output as a numpy array, so that a pretrained backbone can
+sit in a :class:`~sklearn.pipeline.Pipeline` in front of an embedder.
+"""
+
+from __future__ import annotations
+
+import math
+from numbers import Integral
+
+import numpy as np
+import torch
+from sklearn.base import (
+    BaseEstimator,
+    ClassNamePrefixFeaturesOutMixin,
+    TransformerMixin,
+    _fit_context,
+)
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from torch import nn
+
+POOLINGS = ("avg", "max")
+
+
+def _resolve_device(device: str | torch.device) -> torch.device:
+    """``device`` as a :class:`torch.device`, checking that CUDA exists."""
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as error:
+        raise ValueError(
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda', "
+            "'cuda:<index>' or 'auto'."
+        ) from error
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} but torch finds no CUDA GPU; use device='cpu', "
+            "or device='auto' to take a GPU only where there is one."
+        )
+    return resolved
+
+
+def _pool(output: torch.Tensor, pooling: str) -> torch.Tensor:
+    """``(n, channels, *spatial)`` -> ``(n, channels)``; 2-D passes through."""
+    if output.ndim == 2:
+        return output
+    spatial = output.flatten(start_dim=2)
+    return spatial.mean(dim=2) if pooling == "avg" else spatial.amax(dim=2)
+
+
+class TorchFeatureExtractor(
+    ClassNamePrefixFeaturesOutMixin, TransformerMixin, BaseEstimator
+):
+    """Features of images from a torch module, pooled to one vector per image.
+
+    The module runs in eval mode under :func:`torch.inference_mode`, batch by
+    batch, so a large (memory-mapped) array is never converted at once. A
+    4-D output (a feature map) is pooled over its spatial dimensions; a 2-D
+    output is returned as it is. Nothing is learned: ``fit`` only records the
+    input and output sizes, running the module on one image.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        The network, e.g. a torchvision ResNet with its classification head
+        replaced by ``nn.Identity()`` and weights loaded from a local file. It
+        is used as it is, not copied; :meth:`transform` moves it to
+        ``device`` and puts it in eval mode while it runs, then restores its
+        training mode.
+    image_shape : tuple of int, default=None
+        Shape of one input, typically ``(channels, height, width)``, used to
+        reshape flattened rows. With None, rows are passed to the module as
+        they are (for a module on vectors) and a stack ``(n, C, H, W)`` keeps
+        its shape.
+    batch_size : int, default=256
+        Number of images per forward pass; the output does not depend on it.
+    device : str or torch.device, default="cpu"
+        Where the module runs: "cpu", "cuda" (or "cuda:<index>"), or "auto"
+        for a GPU when torch finds one and the CPU otherwise.
+    pooling : {"avg", "max"}, default="avg"
+        Global pooling of outputs with more than two dimensions
+        ``(n, channels, *spatial)`` over their spatial dimensions.
+    dtype : {"float32", "float64"} or numpy float type, default=np.float32
+        Type of the tensors given to the module and of the features returned;
+        it must match the module's parameters.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of values per input image seen during :term:`fit`.
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during :term:`fit`. Defined only when `X`
+        has feature names that are all strings.
+    image_shape_ : tuple of int
+        Shape of one input as the module receives it.
+    device_ : torch.device
+        The device the module runs on, with "auto" resolved.
+    n_features_out_ : int
+        Length of one feature vector.
+
+    See Also
+    --------
+    HOGTransformer : Hand-crafted gradient features, without a network.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import torch
+    >>> from torch import nn
+    >>> from sk_metricembed.torch_features import TorchFeatureExtractor
+    >>> _ = torch.manual_seed(0)
+    >>> backbone = nn.Sequential(nn.Conv2d(1, 4, kernel_size=3), nn.ReLU())
+    >>> X = np.random.default_rng(0).random((10, 8 * 8))  # flattened 8x8 images
+    >>> extractor = TorchFeatureExtractor(backbone, image_shape=(1, 8, 8))
+    >>> features = extractor.fit_transform(X)
+    >>> features.shape, features.dtype
+    ((10, 4), dtype('float32'))
+    >>> extractor.get_feature_names_out()[:2]
+    array(['torchfeatureextractor0', 'torchfeatureextractor1'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        "module": [nn.Module],
+        "image_shape": [tuple, list, None],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "device": [str, torch.device],
+        "pooling": [StrOptions(set(POOLINGS))],
+        "dtype": [StrOptions({"float32", "float64"}), type, np.dtype],
+    }
+
+    def __init__(
+        self,
+        module: nn.Module,
+        image_shape: tuple[int, ...] | None = None,
+        batch_size: int = 256,
+        device: str | torch.device = "cpu",
+        pooling: str = "avg",
+        dtype: str | type | np.dtype = np.float32,
+    ) -> None:
+        self.module = module
+        self.image_shape = image_shape
+        self.batch_size = batch_size
+        self.device = device
+        self.pooling = pooling
+        self.dtype = dtype
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None) -> TorchFeatureExtractor:
+        """Record the input shape and run one image to size the output.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *image_shape)
+            Flattened images, one per row, or a stack of images.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : TorchFeatureExtractor
+            The fitted extractor.
+        """
+        self._check_dtype()
+        self.device_ = _resolve_device(self.device)
+        X = self._validate_input(X, reset=True)
+        self.image_shape_ = self._resolve_image_shape(X)
+        try:
+            first = self._features(X[:1])
+        except RuntimeError as error:
+            raise ValueError(
+                f"module failed on one input of shape {self.image_shape_}: {error}; "
+                "check image_shape and that the module accepts "
+                "(batch, *image_shape) inputs."
+            ) from error
+        self.n_features_out_ = first.shape[1]
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Run the module over ``X`` in batches and pool its outputs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features) or (n_samples, *image_shape)
+            Flattened images, one per row, or a stack of images, of the shape
+            seen in :meth:`fit`. A :class:`numpy.memmap` is read batch by batch.
+
+        Returns
+        -------
+        features : ndarray of shape (n_samples, n_features_out_)
+            The pooled module outputs, of type ``dtype``.
+        """
+        check_is_fitted(self)
+        return self._features(self._validate_input(X, reset=False))
+
+    @property
+    def _n_features_out(self) -> int:
+        return self.n_features_out_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        # The output type is `dtype`, whatever the input's.
+        try:
+            tags.transformer_tags.preserves_dtype = [np.dtype(self.dtype).name]
+        except TypeError:  # an invalid dtype is reported by fit
+            tags.transformer_tags.preserves_dtype = []
+        return tags
+
+    def _check_dtype(self) -> np.dtype:
+        dtype = np.dtype(self.dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(
+                f"dtype must be float32 or float64 (the module's parameter type); "
+                f"got dtype={self.dtype!r}."
+            )
+        return dtype
+
+    def _validate_input(self, X, reset: bool) -> np.ndarray:
+        """Check ``X`` without converting it, so a memmap stays on disk.
+
+        The type conversion and the check for NaN and inf happen per batch.
+        """
+        is_stack = (
+            np.ndim(X) > 2
+            if isinstance(X, (list, tuple))
+            else getattr(X, "ndim", 2) > 2
+        )
+        options = {"dtype": "numeric", "ensure_all_finite": False}
+        if not is_stack:
+            return validate_data(self, X, reset=reset, **options)
+        X = check_array(X, allow_nd=True, estimator=self, **options)
+        flat = X.reshape(len(X), -1)
+        validate_data(self, flat, reset=reset, skip_check_array=True)
+        if not reset and X.shape[1:] != self.image_shape_:
+            raise ValueError(
+                f"X holds inputs of shape {X.shape[1:]}, but this "
+                f"TorchFeatureExtractor was fitted on {self.image_shape_}; pass "
+                "inputs of that shape or fit again."
+            )
+        return X
+
+    def _resolve_image_shape(self, X: np.ndarray) -> tuple[int, ...]:
+        if self.image_shape is None:
+            return tuple(int(s) for s in X.shape[1:])
+        shape = tuple(self.image_shape)
+        if not all(isinstance(s, Integral) and s > 0 for s in shape) or (
+            math.prod(shape) != self.n_features_in_
+        ):
+            raise ValueError(
+                f"image_shape={self.image_shape!r} does not fit inputs of "
+                f"{self.n_features_in_} values; pass positive sizes whose product "
+                f"is {self.n_features_in_}, e.g. (channels, height, width)."
+            )
+        if X.ndim > 2 and X.shape[1:] != shape:
+            raise ValueError(
+                f"image_shape={self.image_shape!r} does not match the inputs in X "
+                f"of shape {X.shape[1:]}; fix image_shape or leave it None."
+            )
+        return shape
+
+    def _features(self, X: np.ndarray) -> np.ndarray:
+        """Pooled module outputs of ``X``, ``batch_size`` rows at a time."""
+        dtype = self._check_dtype()
+        module = self.module.to(self.device_)
+        was_training = module.training
+        module.eval()
+        outputs = []
+        try:
+            with torch.inference_mode():
+                for start in range(0, len(X), self.batch_size):
+                    rows = X[start : start + self.batch_size]
+                    # torch wants writable memory; copies stay one batch large.
+                    batch = np.array(
+                        rows, dtype, copy=None if rows.flags.writeable else True
+                    )
+                    batch = batch.reshape(len(batch), *self.image_shape_)
+                    inputs = torch.from_numpy(batch).to(self.device_)
+                    if not torch.isfinite(inputs).all():
+                        raise ValueError(
+                            "Input X contains NaN or infinity (in rows "
+                            f"{start} to {start + len(batch) - 1}); clean X first."
+                        )
+                    outputs.append(self._forward(module, inputs).cpu().numpy())
+        finally:
+            module.train(was_training)
+        return np.concatenate(outputs).astype(dtype, copy=False)
+
+    def _forward(self, module: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
+        output = module(inputs)
+        if not isinstance(output, torch.Tensor) or output.ndim < 2:
+            kind = type(output).__name__
+            shape = tuple(output.shape) if isinstance(output, torch.Tensor) else ""
+            raise TypeError(
+                f"module must return one tensor of shape (batch, features) or "
+                f"(batch, channels, *spatial); it returned {kind} {shape}. Wrap it "
+                "so that forward returns the feature tensor."
+            )
+        return _pool(output, self.pooling)
