@@ -22,6 +22,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._conv import RandomAffine
 from ._mining import MINERS
 from ._modules import ACTIVATIONS
 from ._net import EmbeddingNet
@@ -29,7 +30,6 @@ from ._objective import Objective
 from ._sampling import PlanDataset, PlanSampler
 from ._supervision import Supervision, check_supervision
 from ._torch_setup import build_module, resolve_device, resolve_optimizer, seeded_torch
-
 
 # Rows per forward pass in transform: large enough to amortise the call,
 # small enough that a memmap is never read whole.
@@ -164,9 +164,16 @@ class BaseMetricEmbedder(
             )
         self._device = resolve_device(self.device)
         self._image_shape = _check_image_shape(self.image_shape, X.shape[1])
+        if self.augment and self._image_shape is None:
+            raise ValueError(
+                "augment=True needs image_shape=(height, width[, channels]): random "
+                "affine views are only defined for images."
+            )
 
     def _build_net(self, supervision: Supervision) -> EmbeddingNet:
-        module = build_module(self, self.n_features_in_, supervision.n_classes)
+        module = build_module(
+            self, self.n_features_in_, supervision.n_classes, self._image_shape
+        )
         callbacks = list(self.callbacks or [])
         if self.verbose:
             from skorch.callbacks import ProgressBar
@@ -193,7 +200,7 @@ class BaseMetricEmbedder(
             callbacks=callbacks or None,
             device=self._device,
             verbose=int(self.verbose),
-            augment=None,
+            augment=RandomAffine(self._image_shape) if self.augment else None,
         )
 
     def _neighbor_weight(self, supervision: Supervision) -> float:
@@ -340,4 +347,4 @@ def _check_image_shape(image_shape, n_features: int):
             f"image_shape={shape} holds {int(np.prod(shape))} values per image but X "
             f"has {n_features} features per row."
         )
-    return shape
+    return shape if len(shape) == 3 else (*shape, 1)

@@ -47,10 +47,15 @@ COMMON_PARAMETERS = """
         Weight of a linear classifier head on the latent code trained with
         cross-entropy on labelled rows ("EmbeddingNet" of the seeds).
     image_shape : tuple of int or None, default=None
-        Reserved for the image mode (height, width[, channels]); currently
-        validated against ``n_features`` only.
+        ``(height, width[, channels])`` of the images that rows flatten
+        (channels last). Switches to the image mode: two stride-2
+        convolutions (32 and 64 channels) before the hidden layers, and a
+        mirrored transposed-convolution decoder. Rows stay the input and
+        output format.
     augment : bool, default=False
-        Reserved for the image mode's augmentation.
+        Image mode only: train on random affine views (rotation up to 15
+        degrees, scale up to 15%, shift up to 2 pixels) of each row and of
+        its neighbour, so the neighbour term learns invariance to them.
     max_epochs : int >= 1, default=30
         Passes over the rows.
     batch_size : int >= 1, default=256

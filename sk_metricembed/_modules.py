@@ -83,7 +83,7 @@ class AutoEncoder(nn.Module):
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         return self.mean_head(self.encoder_body(x))
 
-    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+    def forward(self, x: torch.Tensor, decode: bool = True) -> dict[str, torch.Tensor]:
         hidden = self.encoder_body(x)
         mean = self.mean_head(hidden)
         out = {"mean": mean, "z": mean}
@@ -93,7 +93,8 @@ class AutoEncoder(nn.Module):
             out["log_var"] = log_var
             if self.training:
                 out["z"] = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
-        out["reconstruction"] = self.decoder(out["z"])
+        if decode:  # a pure metric network (weight=1) skips the decoder
+            out["reconstruction"] = self.decoder(out["z"])
         return out
 
     def similarity_logits(self, z1: torch.Tensor, z2: torch.Tensor) -> torch.Tensor:

@@ -63,7 +63,7 @@ class EmbeddingNet(NeuralNet):
         inputs, neighbors = x.X, x.X_neighbor
         if self.augment is not None and self.module_.training:
             inputs, neighbors = self.augment(inputs), self.augment(neighbors)
-        outputs = self.module_(inputs)
+        outputs = self.module_(inputs, decode=self.criterion_.weight < 1)
         outputs["target"] = inputs
         if neighbors.shape[0] > 0:
             outputs["neighbor_mean"] = self.module_.encode(neighbors)

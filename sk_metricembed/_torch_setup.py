@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import torch
 
+from ._conv import ConvDecoder, ConvEncoderBody
 from ._modules import AutoEncoder, build_mlp_autoencoder
 
 OPTIMIZERS = {
@@ -15,17 +16,43 @@ OPTIMIZERS = {
 }
 
 
-def build_module(estimator, n_features: int, n_classes: int) -> AutoEncoder:
-    """The autoencoder an estimator's parameters describe."""
-    module = build_mlp_autoencoder(
-        n_features=n_features,
-        latent_dim=estimator.latent_dim,
-        hidden_layer_sizes=tuple(int(s) for s in estimator.hidden_layer_sizes),
-        activation=estimator.activation,
-        dropout=estimator.dropout,
-        variational=estimator.variational,
-        similarity_head=estimator.metric_loss == "bce",
-    )
+def build_module(
+    estimator, n_features: int, n_classes: int, image_shape=None
+) -> AutoEncoder:
+    """The autoencoder an estimator's parameters describe.
+
+    ``image_shape`` (height, width, channels) switches to the convolutional
+    encoder and decoder of the image mode.
+    """
+    hidden = tuple(int(s) for s in estimator.hidden_layer_sizes)
+    if image_shape is None:
+        module = build_mlp_autoencoder(
+            n_features=n_features,
+            latent_dim=estimator.latent_dim,
+            hidden_layer_sizes=hidden,
+            activation=estimator.activation,
+            dropout=estimator.dropout,
+            variational=estimator.variational,
+            similarity_head=estimator.metric_loss == "bce",
+        )
+    else:
+        body = ConvEncoderBody(
+            image_shape, hidden, estimator.activation, estimator.dropout
+        )
+        module = AutoEncoder(
+            encoder_body=body,
+            body_dim=body.output_dim,
+            decoder=ConvDecoder(
+                estimator.latent_dim,
+                image_shape,
+                hidden,
+                estimator.activation,
+                estimator.dropout,
+            ),
+            latent_dim=estimator.latent_dim,
+            variational=estimator.variational,
+            similarity_head=estimator.metric_loss == "bce",
+        )
     if estimator.classifier_weight > 0 and n_classes >= 2:
         module.classifier = torch.nn.Linear(estimator.latent_dim, n_classes)
     return module

@@ -265,3 +265,43 @@ def test_user_callbacks_run(digits):
         callbacks=[EarlyStopping(monitor="train_loss", patience=1, threshold=10.0)],
     ).fit(X, y)
     assert len(embedder.history_) < 50
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_image_mode_trains_conv_model_on_flat_rows(Estimator, digits):
+    X, y = digits[0][:200], _few_labels(digits[1][:200], 60)
+    embedder = Estimator(**FAST, image_shape=(8, 8), augment=True).fit(X, y)
+    assert type(embedder.net_.module_.encoder_body).__name__ == "ConvEncoderBody"
+    Z = embedder.transform(X)
+    assert Z.shape == (200, 4)
+    assert embedder.inverse_transform(Z).shape == (200, 64)
+    again = Estimator(**FAST, image_shape=(8, 8), augment=True).fit(X, y)
+    np.testing.assert_array_equal(Z, again.transform(X))
+
+
+def test_random_affine_keeps_shape_and_moves_pixels():
+    import torch
+
+    from sk_metricembed._conv import RandomAffine
+
+    images = torch.zeros(4, 28 * 28)
+    images[:, 28 * 14 + 10 : 28 * 14 + 18] = 1.0  # a horizontal bar
+    torch.manual_seed(0)
+    warped = RandomAffine((28, 28, 1))(images)
+    assert warped.shape == images.shape
+    assert not torch.allclose(warped, images)
+    identity = RandomAffine((28, 28, 1), degrees=0, scale=0, shift_pixels=0)(images)
+    torch.testing.assert_close(identity, images, atol=1e-5, rtol=0)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        (dict(image_shape=(9, 9)), "image_shape"),
+        (dict(image_shape=(8, -8)), "image_shape"),
+        (dict(augment=True), "augment=True needs image_shape"),
+    ],
+)
+def test_image_mode_errors(params, match, digits):
+    with pytest.raises(ValueError, match=match):
+        SiameseAutoencoderEmbedder(**FAST, **params).fit(digits[0][:50])
