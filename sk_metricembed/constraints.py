@@ -55,6 +55,7 @@ def sample_pairs(
     >>> pairs.shape, int(pair_labels.sum())
     ((4, 2), 2)
     """
+    _check_count(n_pairs, "n_pairs")
     y, labeled, rng = _labelled_rows(y, random_state)
     n_similar = n_pairs // 2
     anchors, positives = _draw_same_class(y, labeled, n_similar, rng)
@@ -93,6 +94,7 @@ def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
     >>> bool(np.all(y[t[:, 0]] == y[t[:, 1]]) and np.all(y[t[:, 0]] != y[t[:, 2]]))
     True
     """
+    _check_count(n_triplets, "n_triplets")
     y, labeled, rng = _labelled_rows(y, random_state)
     anchors, positives = _draw_same_class(y, labeled, n_triplets, rng)
     negatives = _draw_other_class(y, labeled, anchors, rng)
@@ -257,11 +259,12 @@ def _labelled_rows(y, random_state):
     return y, labeled, check_random_state(random_state)
 
 
+def _check_count(n, name: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {n!r}.")
+
+
 def _draw_same_class(y, labeled, n: int, rng):
-    if not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(
-            f"the number of constraints must be an integer >= 1, got {n!r}."
-        )
     classes, counts = np.unique(y[labeled], return_counts=True)
     usable = classes[counts >= 2]
     if len(usable) == 0:
