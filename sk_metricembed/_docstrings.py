@@ -3,12 +3,16 @@
 COMMON_PARAMETERS = """
     latent_dim : int, default=10
         Dimension of the embedding.
-    hidden_layer_sizes : tuple of int, default=(512, 256)
+    hidden_layer_sizes : tuple of int, default=(512,)
         Widths of the MLP encoder's hidden layers; the decoder mirrors them.
+        (Measured on MNIST with 1% of labels: one layer of 512 trained in
+        40 epochs beat (512, 256) with dropout in the same time.)
     activation : {{"relu", "leaky_relu", "elu", "gelu", "tanh"}}, default="relu"
         Hidden-layer activation.
-    dropout : float in [0, 1), default=0.2
-        Dropout after each hidden layer.
+    dropout : float in [0, 1), default=0.0
+        Dropout after each hidden layer. Off by default: it cost 2-5 points
+        of 5-NN accuracy with the neighbour term in our measurements (the
+        seeds' experiments used 0.2).
     variational : bool, default={variational}
         ``True`` trains a VAE (metric terms act on the posterior means, as
         in the TVAE paper), ``False`` a deterministic autoencoder.
@@ -56,7 +60,7 @@ COMMON_PARAMETERS = """
         Image mode only: train on random affine views (rotation up to 15
         degrees, scale up to 15%, shift up to 2 pixels) of each row and of
         its neighbour, so the neighbour term learns invariance to them.
-    max_epochs : int >= 1, default=30
+    max_epochs : int >= 1, default=40
         Passes over the rows.
     batch_size : int >= 1, default=256
         Rows per step for the reconstruction (plus up to as many

@@ -58,7 +58,9 @@ def sample_pairs(
     _check_count(n_pairs, "n_pairs")
     y, labeled, rng = _labelled_rows(y, random_state)
     n_similar = n_pairs // 2
-    anchors, positives = _draw_same_class(y, labeled, n_similar, rng)
+    anchors = positives = np.empty(0, dtype=np.intp)
+    if n_similar:
+        anchors, positives = _draw_same_class(y, labeled, n_similar, rng)
     first = rng.choice(labeled, size=n_pairs - n_similar)
     second = _draw_other_class(y, labeled, first, rng)
     pairs = np.concatenate(

@@ -309,3 +309,39 @@ def test_check_triplets_maps_identifiers_and_warns():
         rows = check_triplets(triplets, 5, sample_index)
     assert rows.tolist() == [[1, 0, 3], [2, 4, 1]]
     np.testing.assert_array_equal(sample_index[rows], triplets[[0, 2]])
+
+
+# --- edge cases found while auditing ------------------------------------------------
+
+
+def test_sample_pairs_single_dissimilar_pair_needs_no_partner_class():
+    y = np.array([0, 1, -1])
+    pairs, pair_labels = sample_pairs(y, 1, random_state=0)
+    assert pair_labels.tolist() == [0]
+    assert sorted(pairs[0].tolist()) == [0, 1]
+
+
+@pytest.mark.parametrize("dtype", [np.int32, np.uint8, np.uint64])
+def test_check_constraints_accept_every_integer_dtype(dtype):
+    pairs, similar = check_pairs(np.array([[0, 1], [2, 0]], dtype=dtype), [1, 0], 3)
+    assert pairs.tolist() == [[0, 1], [2, 0]]
+    assert similar.tolist() == [1, 0]
+    triplets = check_triplets(np.array([[0, 1, 2]], dtype=dtype), 3)
+    assert triplets.tolist() == [[0, 1, 2]]
+
+
+def test_all_constraints_outside_sample_index_leave_an_empty_set():
+    sample_index = np.array([5, 6, 7])
+    with pytest.warns(UserWarning, match="2 pairs"):
+        rows, similar = check_pairs([[0, 1], [8, 9]], [1, 0], 3, sample_index)
+    assert rows.shape == (0, 2) and similar.shape == (0,)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sampled_constraints_pass_validation(seed):
+    # What sample_* produces is always acceptable to check_*.
+    pairs, pair_labels = sample_pairs(Y, 50, random_state=seed)
+    rows, similar = check_pairs(pairs, pair_labels, len(Y))
+    np.testing.assert_array_equal(similar, pair_labels)
+    triplets = sample_triplets(Y, 50, random_state=seed)
+    np.testing.assert_array_equal(check_triplets(triplets, len(Y)), triplets)

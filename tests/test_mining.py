@@ -219,3 +219,60 @@ def test_mining_does_not_track_gradients_through_selection():
         indices = mine_triplets(z, labels, strategy, margin=1.0)
         assert all(not index.requires_grad for index in indices)
         assert all(index.dtype == torch.long for index in indices)
+
+
+# --- large batches: random candidates instead of the full cube ---------------------
+
+
+def _large_batch(seed=0, n=200, n_classes=10):
+    return _batch(seed, n=n, n_classes=n_classes, dim=3)
+
+
+@pytest.mark.parametrize("strategy", ["all", "semi-hard", "hard"])
+def test_large_batch_triplets_are_valid_for_every_strategy(strategy):
+    torch.manual_seed(0)
+    z, labels = _large_batch()
+    anchor, positive, negative = mine_triplets(z, labels, strategy, margin=0.5)
+    assert 0 < anchor.numel() <= MAX_TRIPLETS
+    assert (anchor != positive).all()
+    assert (labels[anchor] == labels[positive]).all()
+    assert (labels[anchor] != labels[negative]).all()
+    if strategy == "hard":
+        assert anchor.numel() == 200  # one triplet per anchor, all have partners
+        assert len(set(anchor.tolist())) == 200
+
+
+def test_large_batch_semi_hard_triplets_satisfy_the_margin_band():
+    torch.manual_seed(1)
+    z, labels = _large_batch(seed=2)
+    margin = 0.5
+    anchor, positive, negative = mine_triplets(z, labels, "semi-hard", margin)
+    distances = _distances(z)
+    d_ap = distances[anchor.numpy(), positive.numpy()]
+    d_an = distances[anchor.numpy(), negative.numpy()]
+    assert anchor.numel() > 0
+    # float32 cdist versus float64 reference: allow a small tolerance.
+    assert (d_an > d_ap - 1e-5).all()
+    assert (d_an < d_ap + margin + 1e-5).all()
+
+
+def test_large_batch_pairs_are_valid_and_balanced():
+    torch.manual_seed(0)
+    z, labels = _large_batch()
+    first, second, similar = mine_pairs(z, labels, "all", margin=1.0)
+    same = (labels[first] == labels[second]).long()
+    assert torch.equal(same, similar)
+    assert (first < second).all()
+    n_positive = int(similar.sum())
+    assert n_positive == 10 * 20 * 19 // 2
+    assert int((similar == 0).sum()) == n_positive
+
+
+def test_large_batch_mining_is_deterministic_under_a_torch_seed():
+    z, labels = _large_batch()
+    torch.manual_seed(3)
+    first = mine_triplets(z, labels, "all", margin=1.0)
+    torch.manual_seed(3)
+    second = mine_triplets(z, labels, "all", margin=1.0)
+    for a, b in zip(first, second):
+        assert torch.equal(a, b)

@@ -260,3 +260,42 @@ def test_odd_batch_sizes_still_cover_rows(batch_size):
         np.testing.assert_array_equal(
             plan.neighbor_rows, 10 - plan.rows[plan.neighbor_of]
         )
+
+
+@pytest.mark.parametrize("batch_size", [4, 16, 64, 1000])
+def test_balanced_rows_pair_up_with_one_percent_labels_at_any_batch_size(batch_size):
+    labels = _sparse_labels(seed=3)
+    sampler = _sampler(seed=1, labels=labels, batch_size=batch_size)
+    assert len(sampler) == -(-N_SAMPLES // batch_size)
+    for plan in sampler:
+        classes = labels[plan.rows[plan.balanced]]
+        assert (classes >= 0).all()
+        counts = Counter(classes.tolist())
+        assert len(counts) >= 2 and min(counts.values()) >= 2
+        # The balanced rows are part of the rows that will be materialised.
+        assert (plan.balanced < len(plan.rows)).all()
+
+
+def test_constraint_members_join_the_rows_of_their_step():
+    sampler = _with_constraints(seed=2, neighbors=None)
+    seen_pairs, seen_triplets = [], []
+    label_of = {
+        tuple(p): s for p, s in zip(sampler.pairs.tolist(), sampler.pair_similar)
+    }
+    for plan in sampler:
+        seen_pairs.append(plan.rows[plan.pairs])
+        for pair, similar in zip(plan.rows[plan.pairs].tolist(), plan.pair_similar):
+            assert label_of[tuple(pair)] == similar
+        seen_triplets.append(plan.rows[plan.triplets])
+        assert plan.pairs.dtype.kind == "i" and plan.triplets.dtype.kind == "i"
+        assert len(plan.pair_similar) == len(plan.pairs)
+    all_pairs = np.concatenate(seen_pairs)
+    all_triplets = np.concatenate(seen_triplets)
+    # 300 pairs / 200 triplets over 16 steps of 64: each used exactly once.
+    assert {tuple(p) for p in all_pairs.tolist()} == {
+        tuple(p) for p in sampler.pairs.tolist()
+    }
+    assert len(all_pairs) == len(sampler.pairs)
+    assert Counter(map(tuple, all_triplets.tolist())) == Counter(
+        map(tuple, sampler.triplets.tolist())
+    )

@@ -1,0 +1,242 @@
+"""Command line: ``python -m benchmarks [--quick] [--scenario ...] ...``.
+
+Scenarios: 1 (MNIST with hidden labels), 2 (MNIST from pairs/triplets only),
+3 (tabular data sets), speed (fit throughput and transform time against the
+bare torch loop). A failing system is recorded in the notes and the run goes
+on; every result is printed as it is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import traceback
+
+import numpy as np
+from sklearn.neighbors import KNeighborsClassifier
+
+from sk_metricembed import TripletVAEEmbedder
+from sk_metricembed.constraints import sample_pairs, sample_triplets
+from sk_metricembed.metrics import triplet_accuracy_score
+
+from . import bare_tvae, peers, scenarios
+from .report import Result, write_report
+
+DESCRIPTIONS = {
+    "1. MNIST, hidden labels": "6,000 train / 4,000 test rows of MNIST 10k "
+    "(quick: 1,500 / 1,000), 20-dim embeddings; `_image` rows use "
+    "`image_shape=(28, 28), augment=True`.",
+    "2. MNIST, constraints only": "Same split, no labels: 4,000 pairs "
+    "(siamese_pairs, ITML) or 4,000 triplets (tvae_triplets, SCML) drawn "
+    "from the true train labels, seed 0. ITML/SCML run on PCA-50 features.",
+}
+EXTERNAL = {"ivis", "itml", "scml"}
+
+
+def _log(text: str) -> None:
+    print(text, flush=True)
+
+
+class Run:
+    """Collects results and notes while systems are measured."""
+
+    def __init__(self, args):
+        self.args, self.results, self.notes, self.speed = args, [], [], []
+        self._missing: dict[str, str | None] = {}
+
+    def wanted(self, systems: dict) -> dict:
+        chosen = {
+            name: entry
+            for name, entry in systems.items()
+            if not self.args.systems or name in self.args.systems
+        }
+        for name, (_, requirement) in list(chosen.items()):
+            if self.args.quick and name in EXTERNAL:
+                del chosen[name]
+                self.note(f"{name}: skipped in --quick mode")
+                continue
+            if requirement not in self._missing:
+                self._missing[requirement] = peers.unavailable(requirement)
+            if self._missing[requirement]:
+                del chosen[name]
+                self.note(f"{name}: skipped, {self._missing[requirement]}")
+        return chosen
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
+            _log(f"NOTE {text}")
+
+    def measure(self, table, name, function, split, column, **options):
+        if name in peers.NEURAL and self.args.quick:
+            options["max_epochs"] = 3
+        start = time.perf_counter()
+        try:
+            out = function(
+                split.X_train,
+                split.y_train_semi,
+                split.X_test,
+                latent_dim=split.latent_dim,
+                **options,
+            )
+            seconds = out[2] if len(out) == 3 else time.perf_counter() - start
+            Z_train, Z_test = peers.as_float(out[0]), peers.as_float(out[1])
+            knn = KNeighborsClassifier(5).fit(Z_train, split.y_train)
+            result = Result(
+                table,
+                name,
+                column,
+                triplet_accuracy_score(Z_test, split.y_test, random_state=0),
+                knn.score(Z_test, split.y_test),
+                seconds,
+            )
+        except Exception as error:  # noqa: BLE001 - a system must not stop the run
+            self.note(
+                f"{table} / {name} @ {column}: error {type(error).__name__}: {error}"
+            )
+            traceback.print_exc()
+            return
+        self.results.append(result)
+        _log(result.line())
+
+
+def scenario_labels(run: Run) -> None:
+    split = scenarios.mnist_split(run.args.quick)
+    table = "1. MNIST, hidden labels"
+    for fraction in scenarios.MNIST_LABEL_FRACTIONS:
+        labelled = split.with_labels(fraction)
+        for name, (function, _) in run.wanted(peers.LABEL_SYSTEMS).items():
+            run.measure(
+                table,
+                name,
+                function,
+                labelled,
+                f"{fraction:.0%} labels",
+                image_shape=split.image_shape,
+            )
+
+
+def scenario_constraints(run: Run) -> None:
+    split = scenarios.mnist_split(run.args.quick)
+    split.y_train_semi = np.full_like(split.y_train, -1)
+    pairs, pair_labels = sample_pairs(split.y_train, 4000, random_state=0)
+    triplets = sample_triplets(split.y_train, 4000, random_state=0)
+    for name, (function, _) in run.wanted(peers.CONSTRAINT_SYSTEMS).items():
+        run.measure(
+            "2. MNIST, constraints only",
+            name,
+            function,
+            split,
+            "4,000 constraints",
+            pairs=pairs,
+            pair_labels=pair_labels,
+            triplets=triplets,
+        )
+
+
+def scenario_tabular(run: Run) -> None:
+    systems = {
+        name: entry
+        for name, entry in peers.LABEL_SYSTEMS.items()
+        if name not in peers.IMAGE_ONLY
+    }
+    for dataset in run.args.datasets or scenarios.TABULAR_LOADERS:
+        split = scenarios.tabular_split(dataset)
+        table = f"3. {dataset} (latent_dim={split.latent_dim})"
+        for fraction in scenarios.TABULAR_LABEL_FRACTIONS:
+            labelled = split.with_labels(fraction, min_per_class=2)
+            for name, (function, _) in run.wanted(systems).items():
+                run.measure(table, name, function, labelled, f"{fraction:.0%} labels")
+
+
+def _transform_seconds_per_10k(transform, X) -> float:
+    start = time.perf_counter()
+    transform(X)
+    return (time.perf_counter() - start) / len(X) * 10_000
+
+
+def scenario_speed(run: Run) -> None:
+    split = scenarios.mnist_split(run.args.quick)
+    X, y, epochs = split.X_train, split.y_train, 3
+    n_transform = 20_000 if run.args.quick else 100_000
+    X_big = np.tile(split.X_test, (n_transform // len(split.X_test) + 1, 1))
+    X_big = X_big[:n_transform]
+    model = TripletVAEEmbedder(
+        hidden_layer_sizes=(512, 512),
+        latent_dim=20,
+        batch_size=128,
+        dropout=0,
+        neighbor_weight=0,
+        supervised_contrastive_weight=0,
+        max_epochs=epochs,
+        random_state=0,
+    )
+    start = time.perf_counter()
+    model.fit(X, y)
+    ours_fit = time.perf_counter() - start
+    bare_model, bare_fit = bare_tvae.timed_fit(X, y, epochs=epochs)
+    ours_rate, bare_rate = epochs * len(X) / ours_fit, epochs * len(X) / bare_fit
+    ours_transform = _transform_seconds_per_10k(model.transform, X_big)
+    bare_transform = _transform_seconds_per_10k(
+        lambda data: bare_tvae.transform_bare_tvae(bare_model, data), X_big
+    )
+    run.speed += [
+        f"Fit on {len(X):,} MNIST rows, {epochs} epochs, 784-512-512-20 VAE, "
+        f"batch 128; transform of {n_transform:,} rows (np.tile of MNIST).",
+        "",
+        "| system | fit rows/s | transform s per 10,000 rows |",
+        "|---|---|---|",
+        f"| TripletVAEEmbedder | {ours_rate:,.0f} | {ours_transform:.3f} |",
+        f"| bare torch loop | {bare_rate:,.0f} | {bare_transform:.3f} |",
+        "",
+        f"Fit throughput ratio (ours / bare): {ours_rate / bare_rate:.2f}",
+    ]
+    for line in run.speed:
+        _log(line)
+
+
+SCENARIOS = {
+    "1": scenario_labels,
+    "2": scenario_constraints,
+    "3": scenario_tabular,
+    "speed": scenario_speed,
+}
+
+
+def main(argv=None) -> Run:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="1,500/1,000 MNIST split, 3 epochs, no venv peers",
+    )
+    parser.add_argument(
+        "--scenario", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS)
+    )
+    parser.add_argument(
+        "--systems", nargs="+", default=None, help="only these systems (default: all)"
+    )
+    parser.add_argument(
+        "--datasets",
+        nargs="+",
+        default=None,
+        choices=list(scenarios.TABULAR_LOADERS),
+        help="scenario 3 data sets (default: all)",
+    )
+    parser.add_argument("--output", default="benchmarks/RESULTS.md")
+    run = Run(parser.parse_args(argv))
+    for scenario in run.args.scenario:
+        try:
+            SCENARIOS[scenario](run)
+        except Exception as error:  # noqa: BLE001 - keep the other scenarios
+            run.note(f"scenario {scenario}: error {type(error).__name__}: {error}")
+            traceback.print_exc()
+    write_report(run.args.output, run.results, run.notes, run.speed, DESCRIPTIONS)
+    _log(f"wrote {run.args.output}")
+    return run
+
+
+if __name__ == "__main__":
+    main()

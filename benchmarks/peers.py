@@ -1,0 +1,254 @@
+"""Peer systems: each maps (X_train, y_train_semi, X_test, **options) to
+(Z_train, Z_test), or (Z_train, Z_test, fit_seconds) when it times itself.
+
+``options`` carries ``latent_dim``, ``max_epochs`` (None: the system's
+default), ``image_shape`` and, in the constraints scenario, ``pairs``,
+``pair_labels`` and ``triplets``. ``y_train_semi`` uses -1 for hidden labels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.neighbors import NeighborhoodComponentsAnalysis
+
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+
+from . import bare_tvae, external
+
+
+def raw(X_train, y_train_semi, X_test, **_):
+    return X_train, X_test
+
+
+def pca(X_train, y_train_semi, X_test, *, latent_dim, **_):
+    model = PCA(n_components=latent_dim, random_state=0).fit(X_train)
+    return model.transform(X_train), model.transform(X_test)
+
+
+def nca(X_train, y_train_semi, X_test, *, latent_dim, **_):
+    labelled = y_train_semi >= 0
+    model = NeighborhoodComponentsAnalysis(n_components=latent_dim, random_state=0)
+    model.fit(X_train[labelled], y_train_semi[labelled])
+    return model.transform(X_train), model.transform(X_test)
+
+
+def _umap(X_train, y, X_test, latent_dim):
+    from umap import UMAP
+
+    model = UMAP(n_components=latent_dim, random_state=0)
+    model.fit(X_train, y)
+    return model.embedding_, model.transform(X_test)
+
+
+def umap_semi(X_train, y_train_semi, X_test, *, latent_dim, **_):
+    return _umap(X_train, y_train_semi, X_test, latent_dim)
+
+
+def umap_unsupervised(X_train, y_train_semi, X_test, *, latent_dim, **_):
+    return _umap(X_train, None, X_test, latent_dim)
+
+
+def _ours(
+    estimator_class,
+    X_train,
+    y,
+    X_test,
+    *,
+    latent_dim,
+    max_epochs=None,
+    image_shape=None,
+    fit_params=None,
+    **params,
+):
+    if max_epochs is not None:
+        params["max_epochs"] = max_epochs
+    if image_shape is not None:
+        params.update(image_shape=image_shape, augment=True)
+    model = estimator_class(latent_dim=latent_dim, random_state=0, **params)
+    model.fit(X_train, y, **(fit_params or {}))
+    return model.transform(X_train), model.transform(X_test)
+
+
+def siamese(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
+    return _ours(
+        SiameseAutoencoderEmbedder,
+        X_train,
+        y_train_semi,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+    )
+
+
+def tvae(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
+    return _ours(
+        TripletVAEEmbedder,
+        X_train,
+        y_train_semi,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+    )
+
+
+def siamese_image(
+    X_train, y_train_semi, X_test, *, latent_dim, image_shape, max_epochs=None, **_
+):
+    return _ours(
+        SiameseAutoencoderEmbedder,
+        X_train,
+        y_train_semi,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+        image_shape=image_shape,
+    )
+
+
+def tvae_image(
+    X_train, y_train_semi, X_test, *, latent_dim, image_shape, max_epochs=None, **_
+):
+    return _ours(
+        TripletVAEEmbedder,
+        X_train,
+        y_train_semi,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+        image_shape=image_shape,
+    )
+
+
+def plain_ae(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
+    """Reconstruction only (weight=0), fitted without labels."""
+    return _ours(
+        SiameseAutoencoderEmbedder,
+        X_train,
+        None,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+        weight=0.0,
+    )
+
+
+def plain_vae(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
+    """ELBO only (weight=0), fitted without labels."""
+    return _ours(
+        TripletVAEEmbedder,
+        X_train,
+        None,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+        weight=0.0,
+    )
+
+
+def bare(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
+    return bare_tvae.bare_tvae_peer(
+        X_train, y_train_semi, X_test, latent_dim=latent_dim, epochs=max_epochs or 10
+    )
+
+
+def siamese_pairs(
+    X_train,
+    y_train_semi,
+    X_test,
+    *,
+    latent_dim,
+    pairs,
+    pair_labels,
+    max_epochs=None,
+    **_,
+):
+    return _ours(
+        SiameseAutoencoderEmbedder,
+        X_train,
+        None,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+        fit_params={"pairs": pairs, "pair_labels": pair_labels},
+    )
+
+
+def tvae_triplets(
+    X_train, y_train_semi, X_test, *, latent_dim, triplets, max_epochs=None, **_
+):
+    return _ours(
+        TripletVAEEmbedder,
+        X_train,
+        None,
+        X_test,
+        latent_dim=latent_dim,
+        max_epochs=max_epochs,
+        fit_params={"triplets": triplets},
+    )
+
+
+def _on_pca50(peer):
+    """metric-learn peers see PCA-50 features of the pixels."""
+
+    def run(X_train, y_train_semi, X_test, **options):
+        model = PCA(n_components=min(50, X_train.shape[1]), random_state=0)
+        P_train = model.fit_transform(X_train)
+        return peer(P_train, y_train_semi, model.transform(X_test), **options)
+
+    run.__doc__ = peer.__doc__
+    return run
+
+
+# name -> (function, needs: None or the venv it runs in)
+LABEL_SYSTEMS = {
+    "raw": (raw, None),
+    "pca": (pca, None),
+    "nca": (nca, None),
+    "umap_semi": (umap_semi, "umap"),
+    "umap": (umap_unsupervised, "umap"),
+    "ivis": (external.ivis_peer, "ivis"),
+    "ae": (plain_ae, None),
+    "vae": (plain_vae, None),
+    "bare_tvae": (bare, None),
+    "siamese": (siamese, None),
+    "tvae": (tvae, None),
+    "siamese_image": (siamese_image, None),
+    "tvae_image": (tvae_image, None),
+}
+IMAGE_ONLY = {"bare_tvae", "siamese_image", "tvae_image"}
+CONSTRAINT_SYSTEMS = {
+    "pca": (pca, None),
+    "itml": (_on_pca50(external.itml_peer), "metric_learn"),
+    "scml": (_on_pca50(external.scml_peer), "metric_learn"),
+    "siamese_pairs": (siamese_pairs, None),
+    "tvae_triplets": (tvae_triplets, None),
+}
+NEURAL = {
+    "ae",
+    "vae",
+    "bare_tvae",
+    "siamese",
+    "tvae",
+    "siamese_image",
+    "tvae_image",
+    "siamese_pairs",
+    "tvae_triplets",
+}
+
+
+def unavailable(requirement: str | None) -> str | None:
+    """Why a system's requirement is missing, or None."""
+    if requirement is None:
+        return None
+    if requirement == "umap":
+        try:
+            import umap  # noqa: F401
+        except ImportError as error:
+            return f"umap-learn not importable ({error})"
+        return None
+    return external.venv_problem(requirement)
+
+
+def as_float(Z) -> np.ndarray:
+    return np.asarray(Z, dtype=np.float64)

@@ -1,0 +1,124 @@
+"""Data sets and splits of the benchmark scenarios.
+
+Every scenario yields :class:`Split` objects: train/test rows, the true train
+labels, and the train labels with hidden rows set to ``-1``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+MNIST_DIR = REPO_ROOT / ".." / "shared" / "data" / "mnist10k"
+
+
+@dataclass
+class Split:
+    """One train/test split with a labelled fraction of the train rows."""
+
+    dataset: str
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    label_fraction: float = 1.0
+    y_train_semi: np.ndarray = field(default=None)
+    latent_dim: int = 20
+    image_shape: tuple[int, int] | None = None
+
+    def with_labels(self, label_fraction: float, min_per_class: int = 1) -> Split:
+        """Copy of the split whose train labels keep ``label_fraction`` only."""
+        y_semi = hide_labels(self.y_train, label_fraction, min_per_class)
+        return Split(
+            self.dataset,
+            self.X_train,
+            self.y_train,
+            self.X_test,
+            self.y_test,
+            label_fraction,
+            y_semi,
+            self.latent_dim,
+            self.image_shape,
+        )
+
+
+def hide_labels(y, label_fraction: float, min_per_class: int = 1, seed: int = 0):
+    """Labels with all but a stratified ``label_fraction`` replaced by -1."""
+    y = np.asarray(y)
+    if label_fraction >= 1.0:
+        return y.copy()
+    rng = np.random.default_rng(seed)
+    y_semi = np.full_like(y, -1)
+    for label in np.unique(y):
+        rows = np.flatnonzero(y == label)
+        n_keep = max(min_per_class, int(round(label_fraction * rows.size)))
+        keep = rng.choice(rows, size=min(n_keep, rows.size), replace=False)
+        y_semi[keep] = label
+    return y_semi
+
+
+def mnist_split(quick: bool = False) -> Split:
+    """MNIST 10k test set split 6,000/4,000 (1,500/1,000 in quick mode)."""
+    from sk_metricembed.datasets import load_mnist
+
+    X, y = load_mnist(str(MNIST_DIR))
+    train_size, test_size = (1500, 1000) if quick else (6000, 4000)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X,
+        y,
+        train_size=train_size,
+        test_size=test_size,
+        stratify=y,
+        random_state=0,
+    )
+    return Split(
+        "mnist",
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        y_train_semi=y_train.copy(),
+        latent_dim=20,
+        image_shape=(28, 28),
+    )
+
+
+TABULAR_LOADERS = {
+    "digits": load_digits,
+    "wine": load_wine,
+    "breast_cancer": load_breast_cancer,
+}
+
+
+def tabular_split(name: str) -> Split:
+    """Standardised 70/30 stratified split; latent_dim = min(20, n_features)."""
+    X, y = TABULAR_LOADERS[name](return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X,
+        y,
+        test_size=0.3,
+        stratify=y,
+        random_state=0,
+    )
+    scaler = StandardScaler().fit(X_train)
+    X_train = scaler.transform(X_train).astype(np.float32)
+    X_test = scaler.transform(X_test).astype(np.float32)
+    return Split(
+        name,
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        y_train_semi=y_train.copy(),
+        latent_dim=min(20, X.shape[1]),
+    )
+
+
+MNIST_LABEL_FRACTIONS = (1.0, 0.1, 0.01)
+TABULAR_LABEL_FRACTIONS = (1.0, 0.1)

@@ -1,0 +1,51 @@
+"""Smoke test of the benchmark CLI on a small tabular data set."""
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def benchmarks_main(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    monkeypatch.chdir(REPO_ROOT)
+    from benchmarks.__main__ import main
+
+    return main
+
+
+def test_quick_tabular_run_writes_a_table(benchmarks_main, tmp_path):
+    output = tmp_path / "R.md"
+    # wine only: the full --scenario 3 run takes over a minute on 2 cores.
+    benchmarks_main(
+        [
+            "--quick",
+            "--scenario",
+            "3",
+            "--systems",
+            "raw",
+            "pca",
+            "siamese",
+            "--datasets",
+            "wine",
+            "--output",
+            str(output),
+        ]
+    )
+    text = output.read_text()
+    assert "| system | 100% labels | 10% labels |" in text
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in text.splitlines()
+        if line.startswith("| ") and "labels" not in line
+    }
+    assert {"raw", "pca", "siamese"} <= set(rows)
+    for name in ("raw", "pca", "siamese"):
+        scores = re.findall(r"(\d\.\d+) / (\d\.\d+) \(", rows[name])
+        assert len(scores) == 2
+        assert all(0.0 <= float(value) <= 1.0 for pair in scores for value in pair)
+    assert sys.modules["benchmarks.__main__"]  # imported from the repository
