@@ -13,6 +13,15 @@ from .constraints import (
     sample_triplets,
     triplets_to_pairs,
 )
+from .hog import HOGTransformer
+from .metrics import (
+    knn_accuracy_score,
+    knn_accuracy_scorer,
+    make_embedding_scorer,
+    triplet_accuracy_score,
+    triplet_accuracy_scorer,
+)
+from .torch_features import TorchFeatureExtractor
 
 __version__ = "0.1.0"
 
