@@ -70,80 +70,40 @@ def _ours(
     return model.transform(X_train), model.transform(X_test)
 
 
-def siamese(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
-    return _ours(
-        SiameseAutoencoderEmbedder,
+def _our_system(estimator_class, image_mode=False, with_labels=True, **params):
+    """A peer function running one of our estimators with fixed extra params."""
+
+    def system(
         X_train,
         y_train_semi,
         X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-    )
+        *,
+        latent_dim,
+        max_epochs=None,
+        image_shape=None,
+        **_,
+    ):
+        return _ours(
+            estimator_class,
+            X_train,
+            y_train_semi if with_labels else None,
+            X_test,
+            latent_dim=latent_dim,
+            max_epochs=max_epochs,
+            image_shape=image_shape if image_mode else None,
+            **params,
+        )
+
+    return system
 
 
-def tvae(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
-    return _ours(
-        TripletVAEEmbedder,
-        X_train,
-        y_train_semi,
-        X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-    )
-
-
-def siamese_image(
-    X_train, y_train_semi, X_test, *, latent_dim, image_shape, max_epochs=None, **_
-):
-    return _ours(
-        SiameseAutoencoderEmbedder,
-        X_train,
-        y_train_semi,
-        X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-        image_shape=image_shape,
-    )
-
-
-def tvae_image(
-    X_train, y_train_semi, X_test, *, latent_dim, image_shape, max_epochs=None, **_
-):
-    return _ours(
-        TripletVAEEmbedder,
-        X_train,
-        y_train_semi,
-        X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-        image_shape=image_shape,
-    )
-
-
-def plain_ae(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
-    """Reconstruction only (weight=0), fitted without labels."""
-    return _ours(
-        SiameseAutoencoderEmbedder,
-        X_train,
-        None,
-        X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-        weight=0.0,
-    )
-
-
-def plain_vae(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
-    """ELBO only (weight=0), fitted without labels."""
-    return _ours(
-        TripletVAEEmbedder,
-        X_train,
-        None,
-        X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-        weight=0.0,
-    )
+siamese = _our_system(SiameseAutoencoderEmbedder)
+tvae = _our_system(TripletVAEEmbedder)
+siamese_image = _our_system(SiameseAutoencoderEmbedder, image_mode=True)
+tvae_image = _our_system(TripletVAEEmbedder, image_mode=True)
+# Reconstruction only (weight=0), fitted without labels.
+plain_ae = _our_system(SiameseAutoencoderEmbedder, with_labels=False, weight=0.0)
+plain_vae = _our_system(TripletVAEEmbedder, with_labels=False, weight=0.0)
 
 
 def bare(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
