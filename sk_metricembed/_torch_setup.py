@@ -58,23 +58,26 @@ def build_module(
     return module
 
 
-def resolve_device(device) -> str:
-    """``"auto"`` becomes CUDA when available; CUDA without a GPU is an error."""
+def resolve_device(device: str | torch.device) -> torch.device:
+    """``device`` as a :class:`torch.device`; ``"auto"`` takes CUDA when available.
+
+    CUDA without a GPU, or a name torch does not know, is a ``ValueError``.
+    """
     if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    name = str(device)
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} but torch sees no CUDA GPU; use device='cpu' or "
-            "device='auto' (CUDA when available)."
-        )
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try:
-        torch.device(name)
-    except RuntimeError as error:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError) as error:
         raise ValueError(
-            f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto', got {device!r}."
+            f"device={device!r} is not a torch device; use 'cpu', 'cuda', "
+            "'cuda:<index>' or 'auto'."
         ) from error
-    return name
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"device={device!r} but torch finds no CUDA GPU; use device='cpu', "
+            "or device='auto' to take a GPU only where there is one."
+        )
+    return resolved
 
 
 def resolve_optimizer(optimizer):

@@ -23,26 +23,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from torch import nn
 
+from ._torch_setup import resolve_device
+
 POOLINGS = ("avg", "max")
-
-
-def _resolve_device(device: str | torch.device) -> torch.device:
-    """``device`` as a :class:`torch.device`, checking that CUDA exists."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        resolved = torch.device(device)
-    except (RuntimeError, TypeError) as error:
-        raise ValueError(
-            f"device={device!r} is not a torch device; use 'cpu', 'cuda', "
-            "'cuda:<index>' or 'auto'."
-        ) from error
-    if resolved.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} but torch finds no CUDA GPU; use device='cpu', "
-            "or device='auto' to take a GPU only where there is one."
-        )
-    return resolved
 
 
 def _pool(output: torch.Tensor, pooling: str) -> torch.Tensor:
@@ -166,7 +149,7 @@ class TorchFeatureExtractor(
             The fitted extractor.
         """
         self._check_dtype()
-        self.device_ = _resolve_device(self.device)
+        self.device_ = resolve_device(self.device)
         X = self._validate_input(X, reset=True)
         self.image_shape_ = self._resolve_image_shape(X)
         try:
