@@ -119,7 +119,8 @@ class BaseMetricEmbedder(
             The fitted embedder.
         """
         first_call = not (self.warm_start and hasattr(self, "net_"))
-        X = validate_data(self, X, dtype=[np.float32, np.float64], reset=first_call)
+        # One row teaches an autoencoder nothing: sklearn's 1-sample message.
+        X = _validate_rows(self, X, reset=first_call, ensure_min_samples=2)
         self._check_params(X)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         supervision = check_supervision(
@@ -135,8 +136,19 @@ class BaseMetricEmbedder(
         )
         with seeded_torch(seed, self._device):
             net = self.net_ if not first_call else self._build_net(supervision)
+            if not first_call:
+                # Parameters set between warm fits take effect, as in sklearn;
+                # skorch updates lr in the optimiser and keeps its state.
+                net.set_params(max_epochs=self.max_epochs, lr=self.lr)
             dataset = self._dataset(X, supervision, np.random.RandomState(seed))
-            net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
+            try:
+                net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
+            except Exception:
+                # A diverged or failed fit leaves no model that claims to be
+                # fitted (skorch itself keeps the epochs before a Ctrl-C).
+                self.__dict__.pop("net_", None)
+                self.__dict__.pop("history_", None)
+                raise
         self.net_ = net
         self.history_ = net.history
         return self
@@ -233,7 +245,7 @@ class BaseMetricEmbedder(
         Z : ndarray of shape (n_samples, latent_dim)
         """
         check_is_fitted(self, "net_")
-        X = validate_data(self, X, dtype=[np.float32, np.float64], reset=False)
+        X = _validate_rows(self, X, reset=False)
         return self._apply(self.net_.module_.encode, X)
 
     def inverse_transform(self, X) -> np.ndarray:
@@ -252,6 +264,7 @@ class BaseMetricEmbedder(
         from sklearn.utils import check_array
 
         Z = check_array(X, dtype=[np.float32, np.float64], input_name="X")
+        _check_float32_range(Z)
         if Z.shape[1] != self.latent_dim:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
@@ -320,7 +333,13 @@ class BaseMetricEmbedder(
 
     @property
     def _n_features_out(self) -> int:
+        if not hasattr(self, "net_"):
+            # get_feature_names_out then raises NotFittedError.
+            raise AttributeError("_n_features_out is known after fit")
         return self.latent_dim
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "net_")
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -329,6 +348,40 @@ class BaseMetricEmbedder(
         # The network computes in float32 whatever the input dtype.
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
+
+
+def _validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
+    """``validate_data`` for rows the float32 network will read."""
+    try:
+        X = validate_data(
+            estimator,
+            X,
+            dtype=[np.float32, np.float64],
+            reset=reset,
+            ensure_min_samples=ensure_min_samples,
+        )
+    except ValueError as error:
+        if "could not convert string" not in str(error):
+            raise
+        raise ValueError(
+            f"X must hold numbers, but it holds text ({error}); encode it first, "
+            "for example with sklearn.preprocessing.OrdinalEncoder."
+        ) from error
+    _check_float32_range(X)
+    return X
+
+
+def _check_float32_range(X) -> None:
+    # float64 rows are cast to float32 chunk by chunk: catch overflow here,
+    # before training, rather than as an infinite loss or embedding later.
+    if X.dtype == np.float64 and X.size:
+        largest = max(abs(float(X.max())), abs(float(X.min())))
+        if largest > float(np.finfo(np.float32).max):
+            raise ValueError(
+                f"X holds values beyond float32's range (largest magnitude "
+                f"{largest:.3g}); the network computes in float32: scale X, for "
+                "example with sklearn.preprocessing.StandardScaler."
+            )
 
 
 def _check_image_shape(image_shape, n_features: int):

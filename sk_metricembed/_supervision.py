@@ -15,6 +15,8 @@ from sklearn.utils import column_or_1d
 from ._neighbors import input_neighbors
 from ._objective import PAIR_LOSSES
 from .constraints import (
+    _check_no_contradiction,
+    check_integer_labels,
     check_pairs,
     check_triplets,
     pairs_to_triplets,
@@ -51,6 +53,16 @@ def check_supervision(
         estimator.classes_ = np.unique(labels[labels >= 0])
     encoded = np.full(n_samples, -1, dtype=np.int64)
     known = (labels >= 0) & np.isin(labels, estimator.classes_)
+    unseen = (labels >= 0) & ~known
+    if unseen.any():
+        warnings.warn(
+            f"y holds {int(unseen.sum())} rows of classes the first fit did not "
+            f"see ({np.unique(labels[unseen])[:10].tolist()}); warm_start keeps "
+            f"classes_={estimator.classes_.tolist()}, so these rows train as "
+            "unlabelled. Refit with warm_start=False to learn the new classes.",
+            UserWarning,
+            stacklevel=3,
+        )
     encoded[known] = np.searchsorted(estimator.classes_, labels[known])
     supervision = Supervision(labels=encoded, n_classes=len(estimator.classes_))
     if sample_index is not None:
@@ -99,6 +111,8 @@ def _convert_constraints(supervision: Supervision, uses_pairs: bool) -> None:
         supervision.pairs = _stack(supervision.pairs, extra_pairs)
         supervision.pair_similar = _stack(supervision.pair_similar, extra_similar)
         supervision.triplets = None
+        # Explicit pairs may contradict the pairs split from the triplets.
+        _check_no_contradiction(supervision.pairs, supervision.pair_similar)
     elif not uses_pairs and supervision.pairs is not None:
         formed = pairs_to_triplets(supervision.pairs, supervision.pair_similar)
         if len(formed) == 0:
@@ -109,6 +123,7 @@ def _convert_constraints(supervision: Supervision, uses_pairs: bool) -> None:
             )
         supervision.triplets = _stack(supervision.triplets, formed)
         supervision.pairs = supervision.pair_similar = None
+        _check_no_contradiction(supervision.triplets)
 
 
 def _stack(first, second):
@@ -118,32 +133,10 @@ def _stack(first, second):
 def _check_labels(y, n_samples: int) -> np.ndarray:
     if y is None:
         return np.full(n_samples, -1, dtype=np.int64)
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (one label per row), got shape {y.shape}.")
+    y = check_integer_labels(y)
     if y.shape[0] != n_samples:
         raise ValueError(
             f"y has {y.shape[0]} labels but X has {n_samples} rows; pass one label "
             "per row, -1 for unlabelled rows."
-        )
-    if y.dtype.kind == "b" or y.dtype.kind not in "iuf":
-        raise TypeError(
-            f"Unknown label type: y must hold integer labels (-1 for unlabelled), "
-            f"got dtype {y.dtype}; encode other labels with "
-            "sklearn.preprocessing.LabelEncoder."
-        )
-    if y.dtype.kind == "f":
-        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-            raise TypeError(
-                "y must hold integer labels (-1 for unlabelled); got non-integer "
-                "floats. Encode them with sklearn.preprocessing.LabelEncoder."
-            )
-    y = y.astype(np.int64)
-    if (y < -1).any():
-        raise ValueError(
-            f"y holds labels below -1 (min {y.min()}); use -1 for unlabelled rows "
-            "and labels >= 0 for classes."
         )
     return y

@@ -6,6 +6,10 @@ is a row ``(anchor, positive, negative)``: the anchor is closer to the
 positive than to the negative. Indices point at rows of ``X``, or, when a
 ``sample_index`` is given to ``fit``, at values of that per-row identifier,
 which is how constraints survive the row slicing of cross-validation.
+Validation rejects self-pairs, repeated members and contradictions (a pair
+both similar and dissimilar, ``(a, p, n)`` with ``(a, n, p)``); a repeated
+constraint is kept and weighs once more, as the draws with replacement of
+:func:`sample_pairs` and :func:`sample_triplets` can repeat one.
 
 This module is independent of any estimator, as metric-learn's
 ``constraints`` module is.
@@ -125,7 +129,7 @@ def triplets_to_pairs(triplets) -> tuple[np.ndarray, np.ndarray]:
     >>> pairs.tolist(), pair_labels.tolist()
     ([[0, 1], [0, 2]], [1, 0])
     """
-    triplets = np.asarray(triplets, dtype=np.intp).reshape(-1, 3)
+    triplets = _check_row_indices(triplets, "triplets", width=3)
     pairs = np.concatenate([triplets[:, [0, 1]], triplets[:, [0, 2]]])
     labels = np.r_[np.ones(len(triplets), int), np.zeros(len(triplets), int)]
     return pairs, labels
@@ -156,8 +160,9 @@ def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
     >>> pairs_to_triplets([[0, 1], [0, 2], [3, 4]], [1, 0, 1]).tolist()
     [[0, 1, 2]]
     """
-    pairs = np.asarray(pairs, dtype=np.intp).reshape(-1, 2)
-    similar = np.asarray(pair_labels) == 1
+    pairs = _check_row_indices(pairs, "pairs", width=2)
+    similar = _check_pair_labels(pair_labels, len(pairs)) == 1
+    _check_no_contradiction(pairs, similar)
     positive = np.concatenate([pairs[similar], pairs[similar][:, ::-1]])
     negative = np.concatenate([pairs[~similar], pairs[~similar][:, ::-1]])
     triplets = []
@@ -182,29 +187,12 @@ def check_pairs(pairs, pair_labels, n_samples: int, sample_index=None):
     if pair_labels is None:
         raise ValueError("pair_labels is required with pairs: 1 similar, 0 dissimilar.")
     pairs = _check_index_array(pairs, "pairs", width=2)
-    labels = np.asarray(pair_labels)
-    if labels.ndim != 1 or labels.shape[0] != pairs.shape[0]:
-        raise ValueError(
-            f"pair_labels must be 1-D with one label per pair ({pairs.shape[0]}), "
-            f"got shape {labels.shape}."
-        )
-    if not np.isin(labels, [-1, 0, 1]).all():
-        raise ValueError(
-            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), got "
-            f"{np.unique(labels)[:10].tolist()}."
-        )
-    similar = (labels == 1).astype(np.int64)
+    similar = (_check_pair_labels(pair_labels, len(pairs)) == 1).astype(np.int64)
     pairs = _to_rows(pairs, "pairs", n_samples, sample_index)
     inside = (pairs >= 0).all(axis=1)
     _warn_dropped(int((~inside).sum()), "pairs")
     pairs, similar = pairs[inside], similar[inside]
-    key = np.sort(pairs, axis=1)
-    merged = np.unique(np.c_[key, similar], axis=0)[:, :2]
-    if len(np.unique(merged, axis=0)) != len(merged):
-        raise ValueError(
-            "pairs contains a pair marked both similar and dissimilar; remove "
-            "the contradictory entries."
-        )
+    _check_no_contradiction(pairs, similar)
     return pairs, similar
 
 
@@ -214,17 +202,22 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
     triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
     inside = (triplets >= 0).all(axis=1)
     _warn_dropped(int((~inside).sum()), "triplets")
+    _check_no_contradiction(triplets[inside])
     return triplets[inside]
 
 
-def _check_index_array(array, name: str, width: int) -> np.ndarray:
+def _check_index_array(
+    array, name: str, width: int, allow_empty: bool = False
+) -> np.ndarray:
     array = np.asarray(array)
+    if allow_empty and array.size == 0:
+        return np.empty((0, width), dtype=np.int64)
     if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
         raise ValueError(
             f"{name} must be a non-empty integer array of shape (n, {width}), got "
             f"shape {array.shape}."
         )
-    if not np.issubdtype(array.dtype, np.integer):
+    if array.dtype.kind not in "iu":
         raise TypeError(
             f"{name} must hold integer row indices, got dtype {array.dtype}."
         )
@@ -235,6 +228,56 @@ def _check_index_array(array, name: str, width: int) -> np.ndarray:
             f"({array[repeated][0].tolist()}); each member must be a different row."
         )
     return array.astype(np.int64)
+
+
+def _check_row_indices(array, name: str, width: int) -> np.ndarray:
+    """Validate constraints given as row indices (the conversion functions)."""
+    array = _check_index_array(array, name, width, allow_empty=True)
+    if array.size and array.min() < 0:
+        raise ValueError(
+            f"{name} must hold row indices >= 0, got {array.min()}; index rows "
+            "of X from 0."
+        )
+    return array
+
+
+def _check_pair_labels(pair_labels, n_pairs: int) -> np.ndarray:
+    labels = np.asarray(pair_labels)
+    if labels.ndim != 1 or labels.shape[0] != n_pairs:
+        raise ValueError(
+            f"pair_labels must be 1-D with one label per pair ({n_pairs}), "
+            f"got shape {labels.shape}."
+        )
+    if labels.dtype.kind not in "iuf" or not np.isin(labels, [-1, 0, 1]).all():
+        raise ValueError(
+            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), got "
+            f"{np.unique(labels)[:10].tolist()}."
+        )
+    return labels
+
+
+def _check_no_contradiction(constraints: np.ndarray, similar=None) -> None:
+    """Reject a pair both similar and dissimilar, or (a, p, n) with (a, n, p)."""
+    if len(constraints) == 0:
+        return
+    if similar is not None:
+        # Unordered pairs, once per label: a pair left twice is contradictory.
+        kinds = np.unique(np.c_[np.sort(constraints, axis=1), similar], axis=0)
+        keys, counts = np.unique(kinds[:, :2], axis=0, return_counts=True)
+        what = "pairs contains a pair marked both similar and dissimilar"
+    else:
+        given = np.unique(constraints, axis=0)
+        swapped = given[:, [0, 2, 1]]
+        keys, counts = np.unique(np.r_[given, swapped], axis=0, return_counts=True)
+        what = (
+            "triplets contains (anchor, positive, negative) together with "
+            "(anchor, negative, positive)"
+        )
+    if (counts > 1).any():
+        example = keys[counts > 1][0].tolist()
+        raise ValueError(
+            f"{what}, for example {example}; remove the contradictory entries."
+        )
 
 
 def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.ndarray:
@@ -254,11 +297,45 @@ def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.n
 
 
 def _labelled_rows(y, random_state):
-    y = np.asarray(y)
+    y = check_integer_labels(y)
     labeled = np.flatnonzero(y >= 0)
     if len(np.unique(y[labeled])) < 2:
         raise ValueError("y must hold labelled rows (>= 0) of at least two classes.")
     return y, labeled, check_random_state(random_state)
+
+
+def check_integer_labels(y) -> np.ndarray:
+    """``y`` as a 1-D int64 array of labels ``>= 0``, ``-1`` for unlabelled rows.
+
+    Raises a ``TypeError`` for labels that are not integers (strings,
+    booleans, fractional or non-finite floats) and a ``ValueError`` for a
+    wrong shape or labels below -1.
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(f"y must be 1-D (one label per row), got shape {y.shape}.")
+    if y.dtype.kind not in "iuf":
+        raise TypeError(
+            f"Unknown label type: y must hold integer labels (-1 for unlabelled), "
+            f"got dtype {y.dtype}; encode other labels with "
+            "sklearn.preprocessing.LabelEncoder."
+        )
+    if y.dtype.kind == "f" and not (
+        np.all(np.isfinite(y)) and np.all(y == np.round(y))
+    ):
+        raise TypeError(
+            "y must hold integer labels (-1 for unlabelled); got non-integer "
+            "floats. Encode them with sklearn.preprocessing.LabelEncoder."
+        )
+    y = y.astype(np.int64)
+    if y.size and y.min() < -1:
+        raise ValueError(
+            f"y holds labels below -1 (min {y.min()}); use -1 for unlabelled rows "
+            "and labels >= 0 for classes."
+        )
+    return y
 
 
 def _check_count(n, name: str) -> None:

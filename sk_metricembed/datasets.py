@@ -98,6 +98,8 @@ def load_mnist(directory, kind: str = "t10k") -> tuple[np.ndarray, np.ndarray]:
     ...     print((10000, 784), (10000,))
     (10000, 784) (10000,)
     """
+    if kind not in ("t10k", "train"):
+        raise ValueError(f"kind must be 't10k' or 'train', got {kind!r}.")
     directory = Path(directory)
     images = _find(directory, f"{kind}-images-idx3-ubyte")
     labels = _find(directory, f"{kind}-labels-idx1-ubyte")

@@ -192,6 +192,12 @@ def knn_accuracy_score(
             "n_neighbors."
         )
     classes, y_index = np.unique(y, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(
+            "knn_accuracy_score needs labeled rows (y >= 0) of at least 2 "
+            f"classes, got {classes.tolist()}: with one class every vote is "
+            "right. Label rows of another class, or use fewer folds."
+        )
     # Without a query, kneighbors leaves each row out of its own neighbours.
     neighbors = (
         NearestNeighbors(n_neighbors=n_neighbors)
