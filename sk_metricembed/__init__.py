@@ -7,6 +7,7 @@ on explicit pairs and triplets, and on input-space neighbours.
 
 from ._siamese import SiameseAutoencoderEmbedder
 from ._triplet import TripletVAEEmbedder
+from .callbacks import EmbeddingRecorder
 from .constraints import (
     pairs_to_triplets,
     sample_pairs,
@@ -20,6 +21,13 @@ from .metrics import (
     make_embedding_scorer,
     triplet_accuracy_score,
     triplet_accuracy_scorer,
+)
+from .plotting import (
+    animate_embedding,
+    plot_embedding,
+    plot_history,
+    plot_reconstructions,
+    plot_samples,
 )
 from .torch_features import TorchFeatureExtractor
 
@@ -39,4 +47,10 @@ __all__ = [
     "sample_triplets",
     "triplets_to_pairs",
     "pairs_to_triplets",
+    "EmbeddingRecorder",
+    "plot_embedding",
+    "plot_reconstructions",
+    "plot_samples",
+    "plot_history",
+    "animate_embedding",
 ]

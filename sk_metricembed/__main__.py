@@ -1,0 +1,8 @@
+"""``python -m sk_metricembed``: the ``sk-metricembed`` command line."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

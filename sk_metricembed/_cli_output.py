@@ -1,0 +1,89 @@
+"""What the command line writes: the results table, results.csv and the PNGs."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+from ._data_files import LabelledData
+
+COLUMNS = ("weight", "latent_dim", "triplet_accuracy", "knn_accuracy", "fit_seconds")
+
+
+def format_table(rows: list[dict]) -> str:
+    """The rows as a right-aligned text table, one fit per line."""
+    formats = {
+        "weight": "{:g}",
+        "latent_dim": "{:d}",
+        "triplet_accuracy": "{:.3f}",
+        "knn_accuracy": "{:.3f}",
+        "fit_seconds": "{:.1f}",
+    }
+    cells = [[formats[c].format(row[c]) for c in COLUMNS] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(COLUMNS)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(COLUMNS, widths))]
+    lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
+    return "\n".join(lines)
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    """The rows, unrounded, as CSV."""
+    with open(path, "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def matplotlib_available() -> bool:
+    """Whether plots can be drawn (selecting the file-only Agg backend)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        print(
+            "matplotlib is not installed, so no plots: "
+            "pip install 'sk-metricembed[plot]'.",
+            file=sys.stderr,
+        )
+        return False
+    return True
+
+
+def write_plots(
+    embeddings: dict, y, data: LabelledData, folder: Path, title: str
+) -> None:
+    """A PNG per fit, and ``embeddings.png``: all fits, latent_dim x weight."""
+    import matplotlib.pyplot as plt
+
+    from .plotting import plot_embedding
+
+    weights = list(dict.fromkeys(weight for weight, _ in embeddings))
+    latent_dims = list(dict.fromkeys(latent_dim for _, latent_dim in embeddings))
+    overview, axes = plt.subplots(
+        len(latent_dims),
+        len(weights),
+        figsize=(4.2 * len(weights) + 1.2, 3.8 * len(latent_dims)),
+        squeeze=False,
+    )
+    for (weight, latent_dim), Z in embeddings.items():
+        fit_title = f"weight={weight:g}, latent_dim={latent_dim}"
+        fig, ax = plt.subplots(figsize=(6, 5))
+        plot_embedding(Z, y, class_names=data.class_names, ax=ax, title=fit_title)
+        fig.tight_layout()
+        fig.savefig(
+            folder / f"embedding_weight-{weight:g}_latent-{latent_dim}.png",
+            dpi=120,
+        )
+        plt.close(fig)
+        cell = axes[latent_dims.index(latent_dim), weights.index(weight)]
+        plot_embedding(Z, y, class_names=data.class_names, ax=cell, title=fit_title)
+        if cell.get_legend() is not None:
+            cell.get_legend().remove()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    overview.legend(handles, labels, loc="center right", frameon=False, markerscale=2)
+    overview.suptitle(title)
+    overview.tight_layout(rect=(0, 0, 1 - 0.8 / overview.get_figwidth(), 1))
+    overview.savefig(folder / "embeddings.png", dpi=100)
+    plt.close(overview)

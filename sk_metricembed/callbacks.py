@@ -1,0 +1,106 @@
+"""Training callbacks for the embedders (skorch callbacks, passed as ``callbacks=``).
+
+:class:`EmbeddingRecorder` keeps the embedding of a fixed set of rows after
+every epoch, so that :func:`~sk_metricembed.animate_embedding` can show the
+latent space forming (the ``--animation`` of "Siamese networks and friends").
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import torch
+from sklearn.utils import check_array
+from skorch.callbacks import Callback
+
+__all__ = ["EmbeddingRecorder"]
+
+# Rows per forward pass when recording: bounds memory on large subsets.
+_CHUNK = 4096
+
+
+class EmbeddingRecorder(Callback):
+    """Record the embedding of fixed rows before training and every few epochs.
+
+    Pass it in the embedder's ``callbacks`` list; after ``fit`` it holds one
+    array per recorded epoch. Rows must be given as the embedder sees them
+    (after any scaling or feature step of a pipeline). Recording encodes the
+    rows in evaluation mode without gradients, so it changes neither the
+    weights nor the random draws of training.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_rows, n_features)
+        The rows to embed, typically a few hundred.
+    every : int >= 1, default=1
+        Record after every ``every``-th epoch (and always after the last).
+
+    Attributes
+    ----------
+    embeddings_ : list of ndarray of shape (n_rows, latent_dim)
+        The recorded embeddings, oldest first; the first is the untrained
+        network's.
+    epochs_ : list of int
+        The epoch after which each embedding was recorded (0: before training).
+
+    See Also
+    --------
+    animate_embedding : Write the recorded embeddings as a GIF or MP4.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sk_metricembed import EmbeddingRecorder, TripletVAEEmbedder
+    >>> X, y = load_digits(return_X_y=True)
+    >>> X = X[:300] / 16.0
+    >>> recorder = EmbeddingRecorder(X[:50])
+    >>> embedder = TripletVAEEmbedder(
+    ...     latent_dim=2, max_epochs=3, callbacks=[recorder], random_state=0
+    ... ).fit(X, y[:300])
+    >>> recorder.epochs_
+    [0, 1, 2, 3]
+    >>> recorder.embeddings_[-1].shape
+    (50, 2)
+    """
+
+    def __init__(self, X, *, every: int = 1) -> None:
+        self.X = X
+        self.every = every
+
+    def initialize(self):
+        if not isinstance(self.every, numbers.Integral) or self.every < 1:
+            raise ValueError(f"every must be an integer >= 1, got {self.every!r}.")
+        # A trailing underscore keeps it out of skorch's get_params.
+        self._rows_ = check_array(self.X, dtype=np.float32, input_name="X")
+        self.embeddings_: list[np.ndarray] = []
+        self.epochs_: list[int] = []
+        return self
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
+        # With warm_start the recording simply continues.
+        if not self.epochs_:
+            self._record(net, 0)
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        epoch = len(net.history)
+        if epoch % self.every == 0:
+            self._record(net, epoch)
+
+    def on_train_end(self, net, X=None, y=None, **kwargs) -> None:
+        epoch = len(net.history)
+        if self.epochs_[-1] != epoch:
+            self._record(net, epoch)
+
+    def _record(self, net, epoch: int) -> None:
+        module = net.module_
+        was_training = module.training
+        module.eval()
+        chunks = []
+        with torch.no_grad():
+            for start in range(0, self._rows_.shape[0], _CHUNK):
+                rows = torch.from_numpy(self._rows_[start : start + _CHUNK])
+                chunks.append(module.encode(rows.to(net.device)).cpu().numpy())
+        module.train(was_training)
+        self.embeddings_.append(np.concatenate(chunks))
+        self.epochs_.append(epoch)

@@ -1,0 +1,370 @@
+"""Figures of embeddings, reconstructions, VAE samples and training curves.
+
+Needs matplotlib (``pip install "sk-metricembed[plot]"``), imported only when
+a function is called so that the package itself works without it. Every
+function draws into axes it is given (or a new figure) and returns them; none
+shows a window or writes a file, except :func:`animate_embedding`, whose job
+is writing one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.utils import check_array
+
+from ._image_plots import _pyplot, plot_reconstructions, plot_samples
+
+__all__ = [
+    "plot_embedding",
+    "plot_reconstructions",
+    "plot_samples",
+    "plot_history",
+    "animate_embedding",
+]
+
+_UNLABELED_COLOR = "0.75"
+# Parts of the objective drawn with the reconstruction; the others are metric.
+_RECONSTRUCTION_PARTS = ("reconstruction_loss", "kl_loss")
+_METRIC_PARTS = (
+    "constraint_loss",
+    "neighbor_loss",
+    "supervised_contrastive_loss",
+    "contrasting_loss",
+    "classifier_loss",
+)
+
+
+def plot_embedding(
+    X_embedded,
+    y=None,
+    *,
+    method: str = "pca",
+    class_names=None,
+    ax=None,
+    title: str | None = None,
+    point_size: float | None = None,
+    random_state=0,
+):
+    """Scatter an embedding coloured by class, unlabelled rows (-1) in grey.
+
+    Embeddings of more than two dimensions are projected to two first: PCA
+    by default (linear, so distances along the axes stay readable), t-SNE on
+    request (``method="tsne"``; separates clusters better, but distances
+    between clusters then mean little). A one-dimensional embedding is drawn
+    along the x axis with the classes spread out vertically.
+
+    Parameters
+    ----------
+    X_embedded : array-like of shape (n_samples, n_components)
+        The embedding, e.g. the output of an embedder's ``transform``.
+    y : array-like of shape (n_samples,), default=None
+        Integer labels, -1 for unlabelled rows (drawn in grey, underneath).
+        None draws every row in one colour.
+    method : {"pca", "tsne"}, default="pca"
+        Projection used above two dimensions.
+    class_names : sequence of str or dict, default=None
+        Legend names: indexed by label (a sequence) or keyed by it (a dict).
+        Defaults to the labels themselves.
+    ax : matplotlib Axes, default=None
+        Where to draw; a new figure when None.
+    title : str, default=None
+        Axes title. The axis labels say which projection was used.
+    point_size : float, default=None
+        Marker area; by default it shrinks as the number of rows grows.
+    random_state : int, RandomState instance or None, default=0
+        Seed of the t-SNE projection.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        The axes drawn on; the legend has one entry per class (plus
+        "unlabeled" when there are -1 rows).
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> from sk_metricembed import plot_embedding
+    >>> rng = np.random.default_rng(0)
+    >>> Z = rng.normal(size=(60, 5))
+    >>> y = np.repeat([0, 1, -1], 20)
+    >>> ax = plot_embedding(Z, y, class_names=["zero", "one"])
+    >>> ax.get_xlabel()
+    'PC 1'
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['unlabeled', 'zero', 'one']
+    >>> plt.close("all")
+    """
+    plt = _pyplot()
+    Z = check_array(X_embedded, input_name="X_embedded")
+    labels = np.full(Z.shape[0], 0) if y is None else np.asarray(y)
+    if labels.shape != (Z.shape[0],):
+        raise ValueError(
+            f"y must have one label per row of X_embedded ({Z.shape[0]}), got "
+            f"shape {labels.shape}."
+        )
+    points, axis_labels = _project(Z, labels, method, random_state)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 5))
+    size = point_size or float(np.clip(4000 / max(Z.shape[0], 1), 2, 40))
+    unlabeled = labels == -1
+    if unlabeled.any():
+        ax.scatter(
+            *points[unlabeled].T,
+            s=size,
+            c=_UNLABELED_COLOR,
+            alpha=0.5,
+            linewidths=0,
+            label="unlabeled",
+        )
+    classes = np.unique(labels[~unlabeled])
+    colors = _class_colors(len(classes))
+    for color, label in zip(colors, classes):
+        members = labels == label
+        ax.scatter(
+            *points[members].T,
+            s=size,
+            color=color,
+            alpha=0.8,
+            linewidths=0,
+            label=_class_name(label, class_names),
+        )
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
+    if Z.shape[1] == 1:
+        ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title)
+    if y is not None and len(classes) <= 20:
+        legend = ax.legend(
+            loc="center left",
+            bbox_to_anchor=(1.0, 0.5),
+            frameon=False,
+            markerscale=max(1.0, 30 / size) ** 0.5,
+            ncols=1 if len(classes) <= 10 else 2,
+        )
+        for handle in legend.legend_handles:
+            handle.set_alpha(1.0)
+    return ax
+
+
+def _project(Z, labels, method: str, random_state):
+    """Two columns to draw and their axis labels."""
+    if method not in ("pca", "tsne"):
+        raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}.")
+    n_components = Z.shape[1]
+    if n_components == 2:
+        return Z, ("z 1", "z 2")
+    if n_components == 1:
+        # Classes on separate bands, jittered, so that overlaps stay visible.
+        rng = np.random.default_rng(0)
+        _, band = np.unique(labels, return_inverse=True)
+        return np.column_stack([Z[:, 0], band + rng.uniform(-0.3, 0.3, len(Z))]), (
+            "z 1",
+            "",
+        )
+    if method == "tsne":
+        from sklearn.manifold import TSNE
+
+        perplexity = min(30.0, max(1.0, (Z.shape[0] - 1) / 3))
+        points = TSNE(
+            perplexity=perplexity, init="pca", random_state=random_state
+        ).fit_transform(Z)
+        return points, ("t-SNE 1", "t-SNE 2")
+    return PCA(n_components=2).fit_transform(Z), ("PC 1", "PC 2")
+
+
+def _class_colors(n_classes: int) -> list:
+    plt = _pyplot()
+    if n_classes <= 10:
+        return [plt.get_cmap("tab10")(i) for i in range(n_classes)]
+    if n_classes <= 20:
+        return [plt.get_cmap("tab20")(i) for i in range(n_classes)]
+    cmap = plt.get_cmap("turbo")
+    return [cmap(i / max(n_classes - 1, 1)) for i in range(n_classes)]
+
+
+def _class_name(label, class_names) -> str:
+    if class_names is None:
+        return str(label)
+    if isinstance(class_names, dict):
+        return str(class_names.get(label, label))
+    return str(class_names[int(label)])
+
+
+def plot_history(history, *, axes=None):
+    """Loss curves of a fit: total and reconstruction parts, then metric parts.
+
+    Parameters
+    ----------
+    history : skorch History or fitted embedder
+        ``embedder.history_`` (or the embedder itself).
+    axes : pair of matplotlib Axes, default=None
+        Where to draw the two panels; a new figure when None.
+
+    Returns
+    -------
+    axes : ndarray of two matplotlib Axes
+        Left: ``train_loss`` with ``reconstruction_loss`` and ``kl_loss``;
+        right: the metric terms the fit trained (``constraint_loss``,
+        ``neighbor_loss``, ...). Parts a fit did not record are left out.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import matplotlib.pyplot as plt
+    >>> from sklearn.datasets import load_digits
+    >>> from sk_metricembed import TripletVAEEmbedder, plot_history
+    >>> X, y = load_digits(return_X_y=True)
+    >>> embedder = TripletVAEEmbedder(max_epochs=3, random_state=0)
+    >>> embedder = embedder.fit(X[:200] / 16.0, y[:200])
+    >>> left, right = plot_history(embedder)
+    >>> [line.get_label() for line in left.get_lines()]
+    ['train_loss', 'reconstruction_loss', 'kl_loss']
+    >>> plt.close("all")
+    """
+    plt = _pyplot()
+    history = getattr(history, "history_", history)
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    axes = np.asarray(axes)
+    epochs = np.asarray(history[:, "epoch"])
+    panels = (
+        (axes[0], ("train_loss", *_RECONSTRUCTION_PARTS), "total and reconstruction"),
+        (axes[1], _METRIC_PARTS, "metric terms"),
+    )
+    for ax, names, panel_title in panels:
+        for name in names:
+            values = _history_column(history, name)
+            if values is not None:
+                ax.plot(epochs, values, marker=".", label=name)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.set_title(panel_title)
+        if ax.get_lines():
+            ax.legend(frameon=False)
+    return axes
+
+
+def _history_column(history, name: str):
+    """The per-epoch values of ``name``, or None when the fit never recorded it."""
+    values = [row.get(name) for row in history]
+    if any(value is None for value in values):
+        return None
+    return np.asarray(values, dtype=float)
+
+
+def animate_embedding(
+    embeddings,
+    y=None,
+    path="embedding.gif",
+    *,
+    epochs=None,
+    class_names=None,
+    fps: int = 4,
+    dpi: int = 100,
+):
+    """Write a GIF or MP4 of the latent space forming, one frame per record.
+
+    Above two dimensions every frame is projected with the PCA of the last
+    one, so the axes stay fixed and the motion is the training's, not the
+    projection's.
+
+    Parameters
+    ----------
+    embeddings : EmbeddingRecorder or sequence of ndarray of shape (n_rows, k)
+        The recorded embeddings (a fitted
+        :class:`~sk_metricembed.EmbeddingRecorder` supplies its epochs too).
+    y : array-like of shape (n_rows,), default=None
+        Labels of the recorded rows, -1 for unlabelled.
+    path : str or path-like, default="embedding.gif"
+        Output file; ``.gif`` is written with Pillow, ``.mp4`` with ffmpeg
+        (which must be installed).
+    epochs : sequence of int, default=None
+        Epoch of each frame, for the titles; taken from the recorder.
+    class_names : sequence of str or dict, default=None
+        Legend names, as in :func:`plot_embedding`.
+    fps : int, default=4
+        Frames per second.
+    dpi : int, default=100
+        Resolution of the frames.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The written file.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from sk_metricembed import animate_embedding
+    >>> rng = np.random.default_rng(0)
+    >>> y = np.repeat([0, 1], 20)
+    >>> frames = [rng.normal(size=(40, 2)) + step * y[:, None] for step in range(4)]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = animate_embedding(frames, y, f"{folder}/latent.gif")
+    ...     print(written.name, written.stat().st_size > 0)
+    latent.gif True
+    """
+    plt = _pyplot()
+    from matplotlib import animation
+
+    if epochs is None:
+        epochs = getattr(embeddings, "epochs_", None)
+    frames = [
+        check_array(frame, input_name="embeddings")
+        for frame in getattr(embeddings, "embeddings_", embeddings)
+    ]
+    if not frames:
+        raise ValueError("embeddings holds no frame to animate.")
+    epochs = list(range(len(frames))) if epochs is None else list(epochs)
+    path = Path(path)
+    if path.suffix.lower() == ".gif":
+        writer = animation.PillowWriter(fps=fps)
+    elif path.suffix.lower() == ".mp4":
+        if not animation.FFMpegWriter.isAvailable():
+            raise RuntimeError(
+                "writing .mp4 needs ffmpeg on the PATH; install it or write a .gif."
+            )
+        writer = animation.FFMpegWriter(fps=fps)
+    else:
+        raise ValueError(f"path must end in .gif or .mp4, got {str(path)!r}.")
+    projected = frames[-1].shape[1] > 2
+    if projected:
+        pca = PCA(n_components=2).fit(frames[-1])
+        frames = [pca.transform(frame) for frame in frames]
+    labels = None if y is None else np.asarray(y)
+    # Fixed limits over all frames, so that the clusters move, not the axes.
+    stacked = np.concatenate(frames)
+    low, high = stacked.min(axis=0), stacked.max(axis=0)
+    pad = 0.05 * np.maximum(high - low, 1e-6)
+    fig, ax = plt.subplots(figsize=(6, 5))
+
+    def draw(index):
+        ax.clear()
+        plot_embedding(frames[index], labels, class_names=class_names, ax=ax)
+        ax.set_xlim(low[0] - pad[0], high[0] + pad[0])
+        if frames[index].shape[1] > 1:
+            ax.set_ylim(low[1] - pad[1], high[1] + pad[1])
+        if projected:
+            ax.set_xlabel("PC 1 (of the last epoch)")
+            ax.set_ylabel("PC 2")
+        ax.set_title(f"epoch {epochs[index]}")
+        return ax.collections
+
+    fig.subplots_adjust(right=0.8)
+    movie = animation.FuncAnimation(fig, draw, frames=len(frames), blit=False)
+    try:
+        movie.save(path, writer=writer, dpi=dpi)
+    finally:
+        plt.close(fig)
+    return path
