@@ -270,10 +270,11 @@ class BaseMetricEmbedder(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
                 f"latent codes with latent_dim={self.latent_dim} columns."
             )
-        decoded = self._apply(self.net_.module_.decoder, Z)
+        decoder = self.net_.module_.decoder
         if self.reconstruction == "bce":
-            decoded = 1.0 / (1.0 + np.exp(-decoded))
-        return decoded
+            # The sigmoid runs per chunk: no full-size temporaries.
+            return self._apply(lambda codes: torch.sigmoid(decoder(codes)), Z)
+        return self._apply(decoder, Z)
 
     def sample(self, n_samples: int = 1, random_state=None) -> np.ndarray:
         """Draw new rows from a VAE: decode codes drawn from the prior N(0, I).
@@ -320,16 +321,24 @@ class BaseMetricEmbedder(
         return triplet_accuracy_score(self.transform(X), y, random_state=0)
 
     def _apply(self, function, X) -> np.ndarray:
-        """Run ``function`` over ``X`` in chunks; only one chunk is copied at a time."""
+        """Run ``function`` over ``X`` in chunks; only one chunk is copied at a time.
+
+        Results go straight into one preallocated output, so the peak is the
+        output plus a chunk (a list of chunks joined at the end would hold
+        the output twice).
+        """
         self.net_.module_.eval()
         step = max(self.batch_size, _INFERENCE_CHUNK)
-        chunks = []
+        output = None
         with torch.inference_mode():
             for start in range(0, X.shape[0], step):
                 rows = np.array(X[start : start + step], dtype=np.float32)
                 tensor = torch.from_numpy(rows).to(self.net_.device)
-                chunks.append(function(tensor).cpu().numpy())
-        return np.concatenate(chunks)
+                result = function(tensor).cpu().numpy()
+                if output is None:
+                    output = np.empty((X.shape[0], *result.shape[1:]), result.dtype)
+                output[start : start + len(result)] = result
+        return output
 
     @property
     def _n_features_out(self) -> int:
