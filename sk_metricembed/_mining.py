@@ -17,7 +17,7 @@ MINERS = ("all", "semi-hard", "hard")
 #: Triplets one step may use; above it a uniform sample of the valid ones.
 MAX_TRIPLETS = 20_000
 # Up to this many (a, p, n) candidates the cube is enumerated exactly; beyond
-# it candidates are drawn at random, which costs O(draws), not O(n**3).
+# it valid triplets are drawn directly, which costs O(n**2 + draws), not O(n**3).
 _MAX_CUBE = 2_000_000
 
 
@@ -70,17 +70,9 @@ def mine_triplets(
             far_pos = distances.masked_fill(~same | eye, -1.0).argmax(1)[anchors]
             near_neg = distances.masked_fill(same, torch.inf).argmin(1)[anchors]
             return anchors, far_pos, near_neg
-    if n**3 <= _MAX_CUBE:
-        anchor, positive, negative = torch.nonzero(
-            torch.ones(n, n, n, dtype=torch.bool, device=z.device), as_tuple=True
-        )
-    else:
-        draws = torch.randint(n, (3, 10 * MAX_TRIPLETS), device=z.device)
-        anchor, positive, negative = draws
-    # Valid: the positive shares the anchor's class (and is not the anchor),
-    # the negative does not.
-    valid = same[anchor, positive] & (anchor != positive) & ~same[anchor, negative]
-    anchor, positive, negative = anchor[valid], positive[valid], negative[valid]
+    # Semi-hard keeps a fraction of the candidates: draw more of them.
+    n_draws = MAX_TRIPLETS * (10 if strategy == "semi-hard" else 1)
+    anchor, positive, negative = _valid_triplets(same & ~eye, ~same, n_draws)
     if strategy == "semi-hard":
         distances = torch.cdist(z, z).detach()
         d_ap, d_an = distances[anchor, positive], distances[anchor, negative]
@@ -95,3 +87,24 @@ def mine_triplets(
         keep = torch.randperm(anchor.numel(), device=z.device)[:MAX_TRIPLETS]
         anchor, positive, negative = anchor[keep], positive[keep], negative[keep]
     return anchor, positive, negative
+
+
+def _valid_triplets(positive: torch.Tensor, negative: torch.Tensor, n_draws: int):
+    """Every valid ``(a, p, n)``, or ``n_draws`` of them drawn per anchor.
+
+    ``positive[a, p]`` and ``negative[a, n]`` are boolean (n, n) masks. When
+    the candidate cube is small it is enumerated; otherwise each anchor draws
+    the same number of positives and negatives uniformly (with replacement)
+    from its masks, so no draw is wasted on an invalid triplet and every
+    anchor, whatever the size of its class, gets its share.
+    """
+    n = positive.shape[0]
+    anchors = torch.nonzero(positive.any(1) & negative.any(1)).squeeze(1)
+    if anchors.numel() * n * n <= _MAX_CUBE:
+        cube = positive[anchors][:, :, None] & negative[anchors][:, None, :]
+        index, p, q = torch.nonzero(cube, as_tuple=True)
+        return anchors[index], p, q
+    per_anchor = -(-n_draws // anchors.numel())
+    p = torch.multinomial(positive[anchors].float(), per_anchor, replacement=True)
+    q = torch.multinomial(negative[anchors].float(), per_anchor, replacement=True)
+    return anchors.repeat_interleave(per_anchor), p.reshape(-1), q.reshape(-1)

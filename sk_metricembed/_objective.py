@@ -134,11 +134,34 @@ class Objective(nn.Module):
             z_labeled, labels, self.miner, self.margin
         )
         explicit = batch.triplets
-        za = torch.cat([z_labeled[anchor], mean[explicit[:, 0]]])
-        if za.shape[0] == 0:
+        if anchor.numel() + explicit.shape[0] == 0:
             return None
-        zp = torch.cat([z_labeled[positive], mean[explicit[:, 1]]])
-        zn = torch.cat([z_labeled[negative], mean[explicit[:, 2]]])
-        if self.metric_loss == "softmax_ratio":
-            return losses.softmax_ratio_loss(za, zp, zn)
-        return losses.triplet_margin_loss(za, zp, zn, self.margin)
+        # Mined triplets read their distances off one matrix of the labelled
+        # rows (n**2 distances for up to MAX_TRIPLETS triplets); explicit ones,
+        # few and spread over the batch, are computed row by row.
+        distances = _distance_matrix(z_labeled)
+        d_positive = torch.cat(
+            [
+                distances[anchor, positive],
+                _euclidean(mean, explicit[:, 0], explicit[:, 1]),
+            ]
+        )
+        d_negative = torch.cat(
+            [
+                distances[anchor, negative],
+                _euclidean(mean, explicit[:, 0], explicit[:, 2]),
+            ]
+        )
+        return losses.triplet_loss_from_distances(
+            d_positive, d_negative, self.metric_loss, self.margin
+        )
+
+
+def _distance_matrix(z: torch.Tensor) -> torch.Tensor:
+    # The epsilon keeps the gradient finite on the diagonal and for duplicates.
+    squared = (z.pow(2).sum(1)[:, None] + z.pow(2).sum(1)[None, :]) - 2.0 * z @ z.T
+    return torch.sqrt(squared.clamp_min(0.0) + 1e-12)
+
+
+def _euclidean(z: torch.Tensor, first: torch.Tensor, second: torch.Tensor):
+    return torch.sqrt((z[first] - z[second]).pow(2).sum(1) + 1e-12)

@@ -5,7 +5,11 @@ step). On top of the chunk, each step adds
 
 - a class-balanced set of labelled rows, so that even with 1% of labels a
   batch holds several rows of repeated classes to mine pairs and triplets
-  from (labels are then never wasted on batches without partners);
+  from (labels are then never wasted on batches without partners). When
+  the chunk's own labelled rows already hold at least half as many
+  same-class pairs as that set would (many labels, few classes), they are
+  used instead and no row is added: the step then costs what a plain
+  shuffled batch costs;
 - one random input-space neighbour for each row of the chunk, the positive
   of the unsupervised neighbour term;
 - a slice of the explicit pairs and triplets, whose members join the batch.
@@ -65,6 +69,8 @@ class PlanSampler:
         self._class_members = [
             labeled[labels[labeled] == c] for c, n in zip(classes, counts) if n >= 2
         ]
+        self._n_classes = int(classes.max()) + 1 if classes.size else 0
+        self._balanced_pairs = self._expected_balanced_pairs()
 
     def __len__(self) -> int:
         return max(1, -(-self.n_samples // self.batch_size))
@@ -86,13 +92,35 @@ class PlanSampler:
         per_step = min(self.batch_size, -(-len(order) // n_batches))
         return [order[i * per_step : (i + 1) * per_step] for i in range(n_batches)]
 
-    def _balanced_labeled(self) -> np.ndarray:
-        if len(self._class_members) < 2:
-            return np.empty(0, dtype=np.intp)
+    def _per_class_and_visits(self) -> tuple[int, int]:
         n_classes = len(self._class_members)
         per_class = max(2, self.batch_size // n_classes)
         # With many classes, visit a random subset each step.
         n_visit = min(n_classes, max(2, self.batch_size // per_class))
+        return per_class, n_visit
+
+    def _expected_balanced_pairs(self) -> float:
+        if len(self._class_members) < 2:
+            return 0.0
+        per_class, n_visit = self._per_class_and_visits()
+        sizes = np.array([min(per_class, len(m)) for m in self._class_members])
+        return n_visit * float(np.mean(sizes * (sizes - 1) / 2))
+
+    def _own_labeled(self, chunk: np.ndarray) -> np.ndarray | None:
+        """The chunk's labelled rows, when they give enough same-class pairs."""
+        if self._balanced_pairs == 0:
+            return None
+        own = chunk[self.labels[chunk] >= 0]
+        counts = np.bincount(self.labels[own], minlength=self._n_classes)
+        if (counts * (counts - 1) / 2).sum() >= self._balanced_pairs / 2:
+            return own
+        return None
+
+    def _balanced_labeled(self) -> np.ndarray:
+        if len(self._class_members) < 2:
+            return np.empty(0, dtype=np.intp)
+        per_class, n_visit = self._per_class_and_visits()
+        n_classes = len(self._class_members)
         picked = []
         for c in self.rng.choice(n_classes, size=n_visit, replace=False):
             members = self._class_members[c]
@@ -101,7 +129,9 @@ class PlanSampler:
         return np.concatenate(picked)
 
     def _plan(self, chunk, pair_ids, triplet_ids) -> BatchPlan:
-        balanced = self._balanced_labeled()
+        balanced = self._own_labeled(chunk)
+        if balanced is None:
+            balanced = self._balanced_labeled()
         parts = [chunk, balanced]
         if pair_ids is not None:
             parts.append(self.pairs[pair_ids].ravel())

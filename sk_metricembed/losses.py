@@ -19,6 +19,7 @@ __all__ = [
     "pair_bce_loss",
     "triplet_margin_loss",
     "softmax_ratio_loss",
+    "triplet_loss_from_distances",
     "reconstruction_loss",
     "gaussian_kl_divergence",
     "neighbor_contrastive_loss",
@@ -153,11 +154,50 @@ def softmax_ratio_loss(
     >>> round(float(softmax_ratio_loss(a, p, n)), 4)
     0.0723
     """
-    distances = torch.stack(
-        [_euclidean(anchor, positive), _euclidean(anchor, negative)], dim=1
+    return triplet_loss_from_distances(
+        _euclidean(anchor, positive), _euclidean(anchor, negative), "softmax_ratio"
     )
-    wrong_order = torch.softmax(distances, dim=1)[:, 0]
-    return wrong_order.pow(2).mean()
+
+
+def triplet_loss_from_distances(
+    d_positive: torch.Tensor,
+    d_negative: torch.Tensor,
+    kind: str = "triplet",
+    margin: float = 1.0,
+) -> torch.Tensor:
+    """A triplet loss from the anchor's distances to its positive and negative.
+
+    The same losses as :func:`triplet_margin_loss` (``kind="triplet"``) and
+    :func:`softmax_ratio_loss` (``kind="softmax_ratio"``), for callers that
+    already hold the distances: the estimators gather mined triplets' distances
+    from one (n, n) distance matrix of the batch instead of copying three rows
+    of codes per triplet, which is what makes mining every valid triplet cheap.
+
+    Parameters
+    ----------
+    d_positive, d_negative : torch.Tensor of shape (n_triplets,)
+        Euclidean distances anchor-positive and anchor-negative.
+    kind : {"triplet", "softmax_ratio"}, default="triplet"
+        The loss.
+    margin : float, default=1.0
+        Margin of ``kind="triplet"``.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        Mean loss over the triplets.
+
+    Examples
+    --------
+    >>> import torch
+    >>> float(triplet_loss_from_distances(torch.tensor([1.0]), torch.tensor([1.5])))
+    0.5
+    """
+    if kind == "softmax_ratio":
+        distances = torch.stack([d_positive, d_negative], dim=1)
+        wrong_order = torch.softmax(distances, dim=1)[:, 0]
+        return wrong_order.pow(2).mean()
+    return F.relu(d_positive - d_negative + margin).mean()
 
 
 def reconstruction_loss(
