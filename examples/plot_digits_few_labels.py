@@ -40,7 +40,7 @@ print(f"{(y_partial >= 0).sum()} of {len(y_partial)} training labels kept")
 # Triplet accuracy is the share of (anchor, positive, negative) triplets of
 # held-out rows whose anchor is closer to the positive; the 5-NN accuracy
 # is leave-one-out on the held-out rows.
-embedder = TripletVAEEmbedder(latent_dim=2, max_epochs=20, random_state=0)
+embedder = TripletVAEEmbedder(latent_dim=2, max_epochs=15, random_state=0)
 embedder.fit(X_train, y_partial)
 Z_train = embedder.transform(X_train)
 Z_test = embedder.transform(X_test)
@@ -50,8 +50,8 @@ print(f"5-NN accuracy    {knn_accuracy_score(Z_test, y_test):.3f}")
 # %%
 # The training rows as the fit saw them, then the held-out rows
 # -------------------------------------------------------------
-# On the left, grey points are the unlabelled training rows; coloured points
-# are the few labels the fit had. On the right, every held-out digit is
+# On the left, grey points are the unlabelled training rows; the larger
+# coloured points are the few labels the fit had. On the right, every held-out digit is
 # coloured by its true class.
 fig, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
 plot_embedding(Z_train, y_partial, ax=left, title="training rows (grey: unlabelled)")

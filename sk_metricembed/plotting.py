@@ -61,7 +61,8 @@ def plot_embedding(
     X_embedded : array-like of shape (n_samples, n_components)
         The embedding, e.g. the output of an embedder's ``transform``.
     y : array-like of shape (n_samples,), default=None
-        Integer labels, -1 for unlabelled rows (drawn in grey, underneath).
+        Integer labels, -1 for unlabelled rows (drawn in grey, underneath;
+        labelled rows are then drawn larger).
         None draws every row in one colour.
     method : {"pca", "tsne"}, default="pca"
         Projection used above two dimensions.
@@ -124,11 +125,13 @@ def plot_embedding(
         )
     classes = np.unique(labels[~unlabeled])
     colors = _class_colors(len(classes))
+    # Among many grey rows, the few labelled ones must stand out.
+    labeled_size = min(3 * size, 40.0) if unlabeled.any() else size
     for color, label in zip(colors, classes):
         members = labels == label
         ax.scatter(
             *points[members].T,
-            s=size,
+            s=labeled_size,
             color=color,
             alpha=0.8,
             linewidths=0,
