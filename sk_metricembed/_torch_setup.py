@@ -24,7 +24,7 @@ def build_module(
     ``image_shape`` (height, width, channels) switches to the convolutional
     encoder and decoder of the image mode.
     """
-    hidden = tuple(int(s) for s in estimator.hidden_layer_sizes)
+    hidden = tuple(int(s) for s in estimator._hidden_layer_sizes)
     if image_shape is None:
         module = build_mlp_autoencoder(
             n_features=n_features,

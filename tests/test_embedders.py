@@ -136,7 +136,7 @@ def test_constraints_under_cross_validation_match_per_fold_fits(Estimator, digit
         inside = (position[pairs] >= 0).all(axis=1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
-            manual = Estimator(**FAST).fit(
+            manual = Estimator(**{**FAST, "weight": 0.9}).fit(
                 X[train],
                 y[train],
                 pairs=position[pairs[inside]],
