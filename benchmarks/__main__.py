@@ -28,7 +28,8 @@ DESCRIPTIONS = {
     "`image_shape=(28, 28), augment=True`.",
     "2. MNIST, constraints only": "Same split, no labels: 4,000 pairs "
     "(siamese_pairs, ITML) or 4,000 triplets (tvae_triplets, SCML) drawn "
-    "from the true train labels, seed 0. ITML/SCML run on PCA-50 features.",
+    "from the true train labels, seed 0. ITML/SCML run on PCA-50 features; "
+    "`_image` rows use `image_shape=(28, 28), augment=True`.",
 }
 EXTERNAL = {"ivis", "itml", "scml"}
 
@@ -131,6 +132,7 @@ def scenario_constraints(run: Run) -> None:
             pairs=pairs,
             pair_labels=pair_labels,
             triplets=triplets,
+            image_shape=split.image_shape,
         )
 
 

@@ -112,40 +112,41 @@ def bare(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
     )
 
 
-def siamese_pairs(
-    X_train,
-    y_train_semi,
-    X_test,
-    *,
-    latent_dim,
-    pairs,
-    pair_labels,
-    max_epochs=None,
-    **_,
-):
-    return _ours(
-        SiameseAutoencoderEmbedder,
+def _constraint_system(estimator_class, fit_params, image_mode=False):
+    """A scenario-2 peer: one of our estimators fitted on constraints only."""
+
+    def system(
         X_train,
-        None,
+        y_train_semi,
         X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-        fit_params={"pairs": pairs, "pair_labels": pair_labels},
-    )
+        *,
+        latent_dim,
+        max_epochs=None,
+        image_shape=None,
+        **constraints,
+    ):
+        return _ours(
+            estimator_class,
+            X_train,
+            None,
+            X_test,
+            latent_dim=latent_dim,
+            max_epochs=max_epochs,
+            image_shape=image_shape if image_mode else None,
+            fit_params={name: constraints[name] for name in fit_params},
+        )
+
+    return system
 
 
-def tvae_triplets(
-    X_train, y_train_semi, X_test, *, latent_dim, triplets, max_epochs=None, **_
-):
-    return _ours(
-        TripletVAEEmbedder,
-        X_train,
-        None,
-        X_test,
-        latent_dim=latent_dim,
-        max_epochs=max_epochs,
-        fit_params={"triplets": triplets},
-    )
+siamese_pairs = _constraint_system(SiameseAutoencoderEmbedder, ("pairs", "pair_labels"))
+tvae_triplets = _constraint_system(TripletVAEEmbedder, ("triplets",))
+siamese_pairs_image = _constraint_system(
+    SiameseAutoencoderEmbedder, ("pairs", "pair_labels"), image_mode=True
+)
+tvae_triplets_image = _constraint_system(
+    TripletVAEEmbedder, ("triplets",), image_mode=True
+)
 
 
 def _on_pca50(peer):
@@ -183,6 +184,8 @@ CONSTRAINT_SYSTEMS = {
     "scml": (_on_pca50(external.scml_peer), "metric_learn"),
     "siamese_pairs": (siamese_pairs, None),
     "tvae_triplets": (tvae_triplets, None),
+    "siamese_pairs_image": (siamese_pairs_image, None),
+    "tvae_triplets_image": (tvae_triplets_image, None),
 }
 NEURAL = {
     "ae",
@@ -194,6 +197,8 @@ NEURAL = {
     "tvae_image",
     "siamese_pairs",
     "tvae_triplets",
+    "siamese_pairs_image",
+    "tvae_triplets_image",
 }
 
 
