@@ -70,8 +70,15 @@ def _ours(
     return model.transform(X_train), model.transform(X_test)
 
 
-def _our_system(estimator_class, image_mode=False, with_labels=True, **params):
-    """A peer function running one of our estimators with fixed extra params."""
+def _our_system(
+    estimator_class, image_mode=False, with_labels=True, constraints=(), **params
+):
+    """A peer function running one of our estimators with fixed extra params.
+
+    ``constraints`` names the scenario options passed on to ``fit``
+    (``"pairs"``, ``"pair_labels"``, ``"triplets"``) in the constraints-only
+    scenario.
+    """
 
     def system(
         X_train,
@@ -81,7 +88,7 @@ def _our_system(estimator_class, image_mode=False, with_labels=True, **params):
         latent_dim,
         max_epochs=None,
         image_shape=None,
-        **_,
+        **options,
     ):
         return _ours(
             estimator_class,
@@ -91,6 +98,7 @@ def _our_system(estimator_class, image_mode=False, with_labels=True, **params):
             latent_dim=latent_dim,
             max_epochs=max_epochs,
             image_shape=image_shape if image_mode else None,
+            fit_params={name: options[name] for name in constraints},
             **params,
         )
 
@@ -112,40 +120,18 @@ def bare(X_train, y_train_semi, X_test, *, latent_dim, max_epochs=None, **_):
     )
 
 
-def _constraint_system(estimator_class, fit_params, image_mode=False):
-    """A scenario-2 peer: one of our estimators fitted on constraints only."""
-
-    def system(
-        X_train,
-        y_train_semi,
-        X_test,
-        *,
-        latent_dim,
-        max_epochs=None,
-        image_shape=None,
-        **constraints,
-    ):
-        return _ours(
-            estimator_class,
-            X_train,
-            None,
-            X_test,
-            latent_dim=latent_dim,
-            max_epochs=max_epochs,
-            image_shape=image_shape if image_mode else None,
-            fit_params={name: constraints[name] for name in fit_params},
-        )
-
-    return system
-
-
-siamese_pairs = _constraint_system(SiameseAutoencoderEmbedder, ("pairs", "pair_labels"))
-tvae_triplets = _constraint_system(TripletVAEEmbedder, ("triplets",))
-siamese_pairs_image = _constraint_system(
-    SiameseAutoencoderEmbedder, ("pairs", "pair_labels"), image_mode=True
+_PAIRS, _TRIPLETS = ("pairs", "pair_labels"), ("triplets",)
+siamese_pairs = _our_system(
+    SiameseAutoencoderEmbedder, with_labels=False, constraints=_PAIRS
 )
-tvae_triplets_image = _constraint_system(
-    TripletVAEEmbedder, ("triplets",), image_mode=True
+tvae_triplets = _our_system(
+    TripletVAEEmbedder, with_labels=False, constraints=_TRIPLETS
+)
+siamese_pairs_image = _our_system(
+    SiameseAutoencoderEmbedder, True, with_labels=False, constraints=_PAIRS
+)
+tvae_triplets_image = _our_system(
+    TripletVAEEmbedder, True, with_labels=False, constraints=_TRIPLETS
 )
 
 

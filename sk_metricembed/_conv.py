@@ -17,6 +17,10 @@ from ._modules import ACTIVATIONS, mlp
 
 # Channels of the two stride-2 convolutions.
 _CHANNELS = (32, 64)
+# The decoder mirrors them at half width: the reconstruction is a regulariser
+# here, and the full-width transposed convolutions cost about half of every
+# image-mode training step (profiled on MNIST) for no gain in the embedding.
+_DECODER_CHANNELS = (16, 32)
 
 
 def _as_images(x: torch.Tensor, shape: tuple[int, int, int]) -> torch.Tensor:
@@ -58,7 +62,8 @@ class ConvEncoderBody(nn.Module):
 
 
 class ConvDecoder(nn.Module):
-    """Mirror of :class:`ConvEncoderBody`: MLP, then two transposed convolutions."""
+    """Mirror of :class:`ConvEncoderBody` (MLP, then two transposed
+    convolutions), at half the encoder's channel widths."""
 
     def __init__(
         self, latent_dim, image_shape, hidden_layer_sizes, activation, dropout
@@ -66,7 +71,7 @@ class ConvDecoder(nn.Module):
         super().__init__()
         self.image_shape = image_shape
         height, width, channels = image_shape
-        self.grid = (_CHANNELS[1], _downsampled(height), _downsampled(width))
+        self.grid = (_DECODER_CHANNELS[1], _downsampled(height), _downsampled(width))
         act = ACTIVATIONS[activation]
         self.dense = nn.Sequential(
             mlp([latent_dim, *reversed(hidden_layer_sizes)], activation, dropout),
@@ -77,9 +82,9 @@ class ConvDecoder(nn.Module):
             act(),
         )
         self.deconvolutions = nn.Sequential(
-            nn.ConvTranspose2d(_CHANNELS[1], _CHANNELS[0], 4, stride=2, padding=1),
+            nn.ConvTranspose2d(*reversed(_DECODER_CHANNELS), 4, stride=2, padding=1),
             act(),
-            nn.ConvTranspose2d(_CHANNELS[0], channels, 4, stride=2, padding=1),
+            nn.ConvTranspose2d(_DECODER_CHANNELS[0], channels, 4, stride=2, padding=1),
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:

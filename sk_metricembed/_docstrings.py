@@ -74,8 +74,9 @@ COMMON_PARAMETERS = """
         each fits in about a minute and a half on 2 CPU cores. Lower it for
         large data: the fit time grows with rows x epochs.
     batch_size : int >= 1, default=256
-        Rows per step for the reconstruction (plus up to as many
-        class-balanced labelled rows for the metric terms).
+        Rows per step for the reconstruction (plus up to half as many
+        class-balanced labelled rows for the metric terms, when the step's
+        own rows hold too few labelled pairs).
     lr : float > 0, default=2e-3
         Learning rate (2e-3 beat 1e-3 in the same number of epochs).
     optimizer : {{"adam", "adamw", "sgd"}} or torch optimiser class, default="adam"
