@@ -2,9 +2,10 @@
 
 Computed once per fit, as t-SNE, UMAP and ivis do. Above 50 features the
 search runs in a 50-dimensional PCA projection (cheaper, and less swayed by
-pixel noise). Exact search (scikit-learn) serves small data; above
-``APPROXIMATE_ABOVE`` rows pynndescent, which umap-learn uses, is taken when
-it is installed.
+pixel noise); above 20,000 rows that PCA is fitted on a random 20,000 of them
+and applied in chunks, so that a memmap is never copied whole. Exact search
+(scikit-learn) serves small data; above ``APPROXIMATE_ABOVE`` rows
+pynndescent, which umap-learn uses, is taken when it is installed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,10 @@ from sklearn.neighbors import NearestNeighbors
 
 APPROXIMATE_ABOVE = 50_000
 _PCA_DIM = 50
+# Above this many rows the PCA is fitted on a random subsample of this size and
+# applied chunk by chunk, so a large memmap is never centred (copied) whole.
+_PCA_SUBSAMPLE = 20_000
+_PCA_CHUNK = 8192
 
 
 def input_neighbors(
@@ -31,8 +36,7 @@ def input_neighbors(
         return None
     features = X
     if X.shape[1] > _PCA_DIM and n_samples > _PCA_DIM:
-        pca = PCA(_PCA_DIM, svd_solver="randomized", random_state=random_state)
-        features = pca.fit_transform(X)
+        features = _pca_features(X, random_state)
     if n_samples > APPROXIMATE_ABOVE:
         try:
             from pynndescent import NNDescent
@@ -45,6 +49,22 @@ def input_neighbors(
     search = NearestNeighbors(n_neighbors=k + 1).fit(features)
     table = search.kneighbors(features, return_distance=False)
     return _drop_self(table, k)
+
+
+def _pca_features(X: np.ndarray, random_state: int) -> np.ndarray:
+    pca = PCA(_PCA_DIM, svd_solver="randomized", random_state=random_state)
+    n_samples = X.shape[0]
+    if n_samples <= _PCA_SUBSAMPLE:
+        return pca.fit_transform(X)
+    rng = np.random.RandomState(random_state)
+    subsample = np.sort(rng.choice(n_samples, _PCA_SUBSAMPLE, replace=False))
+    pca.fit(X[subsample])
+    features = np.empty((n_samples, _PCA_DIM), dtype=np.float32)
+    for start in range(0, n_samples, _PCA_CHUNK):
+        features[start : start + _PCA_CHUNK] = pca.transform(
+            X[start : start + _PCA_CHUNK]
+        )
+    return features
 
 
 def _drop_self(table: np.ndarray, k: int) -> np.ndarray:

@@ -1,0 +1,47 @@
+"""Tests of sk_metricembed._neighbors: the input-space neighbour table."""
+
+import numpy as np
+import pytest
+
+from sk_metricembed import _neighbors
+from sk_metricembed._neighbors import input_neighbors
+
+
+def test_table_holds_each_row_nearest_other_rows():
+    X = np.array([[0.0], [0.1], [0.3], [5.0], [5.2]])
+    table = input_neighbors(X, 1, random_state=0)
+    np.testing.assert_array_equal(table[:, 0], [1, 0, 1, 4, 3])
+
+
+def test_too_few_rows_give_no_table():
+    assert input_neighbors(np.zeros((2, 3)), 5, random_state=0) is None
+
+
+def test_large_data_pca_reads_a_memmap_in_chunks(tmp_path, monkeypatch):
+    # Shrink the thresholds so that a small memmap takes the large-data path.
+    monkeypatch.setattr(_neighbors, "_PCA_SUBSAMPLE", 300)
+    monkeypatch.setattr(_neighbors, "_PCA_CHUNK", 128)
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=10, size=(4, 60))
+    labels = np.repeat(np.arange(4), 250)
+    X = np.memmap(tmp_path / "X.dat", np.float32, "w+", shape=(1000, 60))
+    X[:] = centres[labels] + rng.normal(size=(1000, 60))
+    table = input_neighbors(X, 5, random_state=0)
+    assert table.shape == (1000, 5)
+    assert not (table == np.arange(1000)[:, None]).any()
+    # Well-separated blobs: every neighbour comes from the row's own blob.
+    assert (labels[table] == labels[:, None]).all()
+
+
+@pytest.mark.parametrize("n_samples", [400, 1000])
+def test_subsampled_pca_finds_the_same_neighbours_on_clear_structure(
+    n_samples, monkeypatch
+):
+    monkeypatch.setattr(_neighbors, "_PCA_SUBSAMPLE", 300)
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(n_samples, 80)).astype(np.float32)
+    X[:, :5] *= 20  # the structure lives in five directions PCA keeps
+    exact = input_neighbors(X[:, :5], 3, random_state=0)
+    subsampled = input_neighbors(X, 3, random_state=0)
+    agreement = np.mean([len(set(a) & set(b)) / 3 for a, b in zip(exact, subsampled)])
+    assert agreement > 0.8
