@@ -20,7 +20,7 @@ from sklearn.base import (
 )
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._conv import RandomAffine
 from ._mining import MINERS
@@ -30,6 +30,12 @@ from ._objective import Objective
 from ._sampling import PlanDataset, PlanSampler
 from ._supervision import Supervision, check_supervision
 from ._torch_setup import build_module, resolve_device, resolve_optimizer, seeded_torch
+from ._validation import (
+    _check_float32_range,
+    _check_image_shape,
+    _is_auto,
+    _validate_rows,
+)
 
 #: What ``"auto"`` means for vectors and in image mode (``image_shape`` set),
 #: chosen by measurement on MNIST with 1% of labels (benchmarks/RESULTS.md):
@@ -378,60 +384,3 @@ class BaseMetricEmbedder(
         # The network computes in float32 whatever the input dtype.
         tags.transformer_tags.preserves_dtype = ["float32"]
         return tags
-
-
-def _is_auto(value) -> bool:
-    return isinstance(value, str) and value == "auto"
-
-
-def _validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
-    """``validate_data`` for rows the float32 network will read."""
-    try:
-        X = validate_data(
-            estimator,
-            X,
-            dtype=[np.float32, np.float64],
-            reset=reset,
-            ensure_min_samples=ensure_min_samples,
-        )
-    except ValueError as error:
-        if "could not convert string" not in str(error):
-            raise
-        raise ValueError(
-            f"X must hold numbers, but it holds text ({error}); encode it first, "
-            "for example with sklearn.preprocessing.OrdinalEncoder."
-        ) from error
-    _check_float32_range(X)
-    return X
-
-
-def _check_float32_range(X) -> None:
-    # float64 rows are cast to float32 chunk by chunk: catch overflow here,
-    # before training, rather than as an infinite loss or embedding later.
-    if X.dtype == np.float64 and X.size:
-        largest = max(abs(float(X.max())), abs(float(X.min())))
-        if largest > float(np.finfo(np.float32).max):
-            raise ValueError(
-                f"X holds values beyond float32's range (largest magnitude "
-                f"{largest:.3g}); the network computes in float32: scale X, for "
-                "example with sklearn.preprocessing.StandardScaler."
-            )
-
-
-def _check_image_shape(image_shape, n_features: int):
-    if image_shape is None:
-        return None
-    shape = tuple(image_shape)
-    if len(shape) not in (2, 3) or not all(
-        isinstance(s, numbers.Integral) and s >= 1 for s in shape
-    ):
-        raise ValueError(
-            "image_shape must be (height, width) or (height, width, channels) of "
-            f"positive integers, got {image_shape!r}."
-        )
-    if int(np.prod(shape)) != n_features:
-        raise ValueError(
-            f"image_shape={shape} holds {int(np.prod(shape))} values per image but X "
-            f"has {n_features} features per row."
-        )
-    return shape if len(shape) == 3 else (*shape, 1)
