@@ -80,6 +80,7 @@ class BaseMetricEmbedder(
         ],
         "contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
+        "spatial_contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "image_shape": [None, tuple, list],
         "augment": ["boolean"],
         "max_epochs": [
@@ -203,6 +204,11 @@ class BaseMetricEmbedder(
                 "with MinMaxScaler) or use reconstruction='mse'."
             )
         self._device = resolve_device(self.device)
+        if self.spatial_contrasting_weight > 0 and self._image_shape is None:
+            raise ValueError(
+                "spatial_contrasting_weight > 0 needs image_shape=(height, width"
+                "[, channels]): its patches come from the convolutional feature map."
+            )
         if self.augment and self._image_shape is None:
             raise ValueError(
                 "augment=True needs image_shape=(height, width[, channels]): random "
@@ -231,6 +237,7 @@ class BaseMetricEmbedder(
             criterion__supervised_contrastive_weight=self.supervised_contrastive_weight,
             criterion__contrasting_weight=self.contrasting_weight,
             criterion__classifier_weight=self.classifier_weight,
+            criterion__spatial_contrasting_weight=self.spatial_contrasting_weight,
             optimizer=resolve_optimizer(self.optimizer),
             lr=self.lr,
             max_epochs=self._max_epochs,

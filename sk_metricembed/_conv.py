@@ -56,9 +56,31 @@ class ConvEncoderBody(nn.Module):
         self.dense = mlp([flat, *hidden_layer_sizes], activation, dropout)
         self.output_dim = hidden_layer_sizes[-1] if hidden_layer_sizes else flat
 
+    def feature_map(self, x: torch.Tensor) -> torch.Tensor:
+        """``(n, channels, h/4, w/4)`` map of the convolutions."""
+        return self.convolutions(_as_images(x, self.image_shape))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        features = self.convolutions(_as_images(x, self.image_shape))
-        return self.dense(features.flatten(1))
+        return self.dense(self.feature_map(x).flatten(1))
+
+
+def random_patch_features(feature_map: torch.Tensor) -> torch.Tensor:
+    """Mean feature of a random window covering half of each side of the map.
+
+    ``(n, c, h, w) -> (n, c)``; each image gets its own window (spatial
+    contrasting's patches, taken on the feature map rather than the pixels so
+    that the encoder runs once).
+    """
+    n, _, height, width = feature_map.shape
+    size_h, size_w = max(1, (height + 1) // 2), max(1, (width + 1) // 2)
+    top = torch.randint(height - size_h + 1, (n,), device=feature_map.device)
+    left = torch.randint(width - size_w + 1, (n,), device=feature_map.device)
+    rows = torch.arange(height, device=feature_map.device)
+    cols = torch.arange(width, device=feature_map.device)
+    inside_rows = (rows[None] >= top[:, None]) & (rows[None] < top[:, None] + size_h)
+    inside_cols = (cols[None] >= left[:, None]) & (cols[None] < left[:, None] + size_w)
+    window = (inside_rows[:, :, None] & inside_cols[:, None, :]).to(feature_map.dtype)
+    return (feature_map * window[:, None]).sum(dim=(2, 3)) / (size_h * size_w)
 
 
 class ConvDecoder(nn.Module):

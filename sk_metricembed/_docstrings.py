@@ -58,6 +58,12 @@ COMMON_PARAMETERS = """
     classifier_weight : float >= 0, default=0.0
         Weight of a linear classifier head on the latent code trained with
         cross-entropy on labelled rows ("EmbeddingNet" of the seeds).
+    spatial_contrasting_weight : float >= 0, default=0.0
+        Image mode only: weight of Hoffer & Ailon's spatial contrasting, an
+        unsupervised term for which two patches of one image (random
+        half-size windows of the convolutional feature map) must be closer
+        than patches of the other images of the batch. Offered to reproduce
+        the seeds; its effect beside the neighbour term is not measured yet.
     image_shape : tuple of int or None, default=None
         ``(height, width[, channels])`` of the images that rows flatten
         (channels last). Switches to the image mode: two stride-2

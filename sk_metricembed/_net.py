@@ -26,6 +26,7 @@ LOSS_PARTS = (
     "supervised_contrastive",
     "contrasting",
     "classifier",
+    "spatial_contrasting",
 )
 
 

@@ -8,7 +8,8 @@
   labelled rows and on the explicit constraints;
 - ``neighbor_weight`` times the unsupervised neighbour term;
 - ``supervised_contrastive_weight``, ``contrasting_weight`` and
-  ``classifier_weight`` times the optional label terms.
+  ``classifier_weight`` times the optional label terms;
+- ``spatial_contrasting_weight`` times spatial contrasting (image mode).
 
 Every metric term acts on the latent means, as in the TVAE paper. The
 objective is the skorch ``criterion``; it returns the total and its parts,
@@ -22,6 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import losses
+from ._conv import random_patch_features
 from ._mining import mine_pairs, mine_triplets
 from ._sampling import Batch
 
@@ -44,6 +46,7 @@ class Objective(nn.Module):
         supervised_contrastive_weight: float = 0.0,
         contrasting_weight: float = 0.0,
         classifier_weight: float = 0.0,
+        spatial_contrasting_weight: float = 0.0,
     ) -> None:
         super().__init__()
         self.weight = weight
@@ -56,6 +59,7 @@ class Objective(nn.Module):
         self.supervised_contrastive_weight = supervised_contrastive_weight
         self.contrasting_weight = contrasting_weight
         self.classifier_weight = classifier_weight
+        self.spatial_contrasting_weight = spatial_contrasting_weight
 
     def forward(
         self, outputs: dict[str, torch.Tensor], batch: Batch, module
@@ -107,6 +111,16 @@ class Objective(nn.Module):
                 self.contrasting_weight
                 * losses.semi_supervised_contrasting_loss(
                     z_labeled, labels, mean[unlabeled]
+                )
+            )
+        if self.spatial_contrasting_weight > 0:
+            # Two random patches of each (augmented) image, on the conv map.
+            feature_map = module.encoder_body.feature_map(outputs["target"])
+            terms["spatial_contrasting"] = (
+                self.spatial_contrasting_weight
+                * losses.spatial_contrasting_loss(
+                    random_patch_features(feature_map),
+                    random_patch_features(feature_map),
                 )
             )
         if self.classifier_weight > 0 and labels.numel() > 0:

@@ -79,6 +79,7 @@ class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
         supervised_contrastive_weight: float = 1.0,
         contrasting_weight: float = 0.0,
         classifier_weight: float = 0.0,
+        spatial_contrasting_weight: float = 0.0,
         image_shape: tuple[int, ...] | None = None,
         augment: bool = False,
         max_epochs: int | str = "auto",
@@ -107,6 +108,7 @@ class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
         self.supervised_contrastive_weight = supervised_contrastive_weight
         self.contrasting_weight = contrasting_weight
         self.classifier_weight = classifier_weight
+        self.spatial_contrasting_weight = spatial_contrasting_weight
         self.image_shape = image_shape
         self.augment = augment
         self.max_epochs = max_epochs

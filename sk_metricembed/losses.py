@@ -25,6 +25,7 @@ __all__ = [
     "neighbor_contrastive_loss",
     "supervised_contrastive_loss",
     "semi_supervised_contrasting_loss",
+    "spatial_contrasting_loss",
 ]
 
 
@@ -374,6 +375,48 @@ def semi_supervised_contrasting_loss(
         log_p = torch.log_softmax(-_squared_distances(z_unlabeled, exemplars), dim=1)
         loss = loss + -(log_p.exp() * log_p).sum(dim=1).mean()
     return loss
+
+
+def spatial_contrasting_loss(
+    first_patch: torch.Tensor, second_patch: torch.Tensor
+) -> torch.Tensor:
+    """Spatial contrasting (Hoffer & Ailon): two patches of one image belong together.
+
+    For image ``i`` with patch features ``f_i1`` and ``f_i2``, the loss is
+    ``-log(e^{-||f_i1 - f_i2||} / (e^{-||f_i1 - f_i2||} + sum_j e^{-||f_i1 - f_j1||}))``
+    over the other images ``j`` of the batch: the seeds' pairwise form
+    (one contrasting image) with every other image of the batch as a
+    contrasting one.
+
+    Parameters
+    ----------
+    first_patch, second_patch : torch.Tensor of shape (n_images, n_features)
+        Features of two patches of each image.
+
+    Returns
+    -------
+    loss : torch.Tensor
+        Mean over images; zero with fewer than two images.
+
+    Examples
+    --------
+    >>> import torch
+    >>> f1 = torch.tensor([[0.0, 0.0], [9.0, 0.0]])
+    >>> f2 = torch.tensor([[0.1, 0.0], [9.1, 0.0]])
+    >>> float(spatial_contrasting_loss(f1, f2)) < 1e-3
+    True
+    """
+    n = first_patch.shape[0]
+    if n < 2:
+        return first_patch.sum() * 0.0
+    positive = _euclidean(first_patch, second_patch)  # (n,)
+    others = torch.sqrt(_squared_distances(first_patch, first_patch) + 1e-12)
+    others = others.masked_fill(
+        torch.eye(n, dtype=torch.bool, device=others.device), torch.inf
+    )
+    logits = torch.cat([-positive[:, None], -others], dim=1)  # positive first
+    targets = torch.zeros(n, dtype=torch.long, device=logits.device)
+    return F.cross_entropy(logits, targets)
 
 
 def _euclidean(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:

@@ -305,3 +305,15 @@ def test_random_affine_keeps_shape_and_moves_pixels():
 def test_image_mode_errors(params, match, digits):
     with pytest.raises(ValueError, match=match):
         SiameseAutoencoderEmbedder(**FAST, **params).fit(digits[0][:50])
+
+
+def test_spatial_contrasting_trains_in_image_mode_and_needs_images(digits):
+    X, y = digits
+    embedder = TripletVAEEmbedder(
+        **FAST, image_shape=(8, 8), spatial_contrasting_weight=1.0
+    ).fit(X, y)
+    losses = embedder.history_[:, "spatial_contrasting_loss"]
+    assert len(losses) == FAST["max_epochs"] and all(np.isfinite(losses))
+    assert losses[-1] < losses[0]
+    with pytest.raises(ValueError, match="spatial_contrasting_weight"):
+        TripletVAEEmbedder(**FAST, spatial_contrasting_weight=1.0).fit(X, y)

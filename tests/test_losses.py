@@ -415,3 +415,27 @@ def test_neighbor_contrastive_is_symmetric_in_views(z, z_neighbor):
 def test_gaussian_kl_is_nonnegative(mean, log_var):
     kl = gaussian_kl_divergence(torch.from_numpy(mean), torch.from_numpy(log_var))
     assert float(kl) >= -1e-5
+
+
+def test_spatial_contrasting_matches_the_seeds_pairwise_form():
+    # Two images: the seeds' formula with image 2's first patch as contrast.
+    from sk_metricembed.losses import spatial_contrasting_loss
+
+    generator = torch.Generator().manual_seed(0)
+    f1 = torch.randn(2, 3, generator=generator)
+    f2 = torch.randn(2, 3, generator=generator)
+    d = lambda a, b: float(torch.linalg.norm(a - b))  # noqa: E731
+    expected = 0.0
+    for i, j in ((0, 1), (1, 0)):
+        positive, contrast = np.exp(-d(f1[i], f2[i])), np.exp(-d(f1[i], f1[j]))
+        expected += -np.log(positive / (positive + contrast)) / 2
+    assert float(spatial_contrasting_loss(f1, f2)) == pytest.approx(expected, rel=1e-5)
+
+
+def test_spatial_contrasting_prefers_patches_of_the_same_image():
+    from sk_metricembed.losses import spatial_contrasting_loss
+
+    f1 = torch.tensor([[0.0, 0.0], [5.0, 0.0], [0.0, 5.0]])
+    same = spatial_contrasting_loss(f1, f1 + 0.1)
+    swapped = spatial_contrasting_loss(f1, f1[[1, 2, 0]])
+    assert float(same) < float(swapped)
