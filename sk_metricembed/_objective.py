@@ -24,6 +24,7 @@ from torch import nn
 
 from . import losses
 from ._conv import random_patch_features
+from ._distances import distance_matrix, euclidean
 from ._mining import mine_pairs, mine_triplets
 from ._sampling import Batch
 
@@ -153,29 +154,19 @@ class Objective(nn.Module):
         # Mined triplets read their distances off one matrix of the labelled
         # rows (n**2 distances for up to MAX_TRIPLETS triplets); explicit ones,
         # few and spread over the batch, are computed row by row.
-        distances = _distance_matrix(z_labeled)
+        distances = distance_matrix(z_labeled, z_labeled)
         d_positive = torch.cat(
             [
                 distances[anchor, positive],
-                _euclidean(mean, explicit[:, 0], explicit[:, 1]),
+                euclidean(mean[explicit[:, 0]], mean[explicit[:, 1]]),
             ]
         )
         d_negative = torch.cat(
             [
                 distances[anchor, negative],
-                _euclidean(mean, explicit[:, 0], explicit[:, 2]),
+                euclidean(mean[explicit[:, 0]], mean[explicit[:, 2]]),
             ]
         )
         return losses.triplet_loss_from_distances(
             d_positive, d_negative, self.metric_loss, self.margin
         )
-
-
-def _distance_matrix(z: torch.Tensor) -> torch.Tensor:
-    # The epsilon keeps the gradient finite on the diagonal and for duplicates.
-    squared = (z.pow(2).sum(1)[:, None] + z.pow(2).sum(1)[None, :]) - 2.0 * z @ z.T
-    return torch.sqrt(squared.clamp_min(0.0) + 1e-12)
-
-
-def _euclidean(z: torch.Tensor, first: torch.Tensor, second: torch.Tensor):
-    return torch.sqrt((z[first] - z[second]).pow(2).sum(1) + 1e-12)
