@@ -23,10 +23,12 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._conv import RandomAffine
+from ._inference import INFERENCE_CHUNK, apply_in_chunks
 from ._mining import MINERS
 from ._modules import ACTIVATIONS
 from ._net import EmbeddingNet
 from ._objective import Objective
+from ._pseudo_labels import PseudoLabeler
 from ._sampling import PlanDataset, PlanSampler
 from ._supervision import Supervision, check_supervision
 from ._torch_setup import build_module, resolve_device, resolve_optimizer, seeded_torch
@@ -45,10 +47,6 @@ AUTO_HIDDEN_LAYER_SIZES = {"vector": (1024, 512), "image": (512,)}
 #: Vectors gained from 60 epochs over 30; the image mode's steps cost about
 #: four times a vector step, and 30 epochs already reach its targets.
 AUTO_MAX_EPOCHS = {"vector": 60, "image": 30}
-
-# Rows per forward pass in transform: large enough to amortise the call,
-# small enough that a memmap is never read whole.
-_INFERENCE_CHUNK = 4096
 
 
 class BaseMetricEmbedder(
@@ -78,6 +76,7 @@ class BaseMetricEmbedder(
         "supervised_contrastive_weight": [
             Interval(numbers.Real, 0, None, closed="left")
         ],
+        "pseudo_label_fraction": [Interval(numbers.Real, 0, 1, closed="both")],
         "contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "spatial_contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
@@ -154,7 +153,7 @@ class BaseMetricEmbedder(
             seed=seed,
         )
         with seeded_torch(seed, self._device):
-            net = self.net_ if not first_call else self._build_net(supervision)
+            net = self.net_ if not first_call else self._build_net(supervision, seed)
             if not first_call:
                 # Parameters set between warm fits take effect, as in sklearn;
                 # skorch updates lr in the optimiser and keeps its state.
@@ -215,11 +214,21 @@ class BaseMetricEmbedder(
                 "affine views are only defined for images."
             )
 
-    def _build_net(self, supervision: Supervision) -> EmbeddingNet:
+    def _build_net(self, supervision: Supervision, seed: int) -> EmbeddingNet:
         module = build_module(
             self, self.n_features_in_, supervision.n_classes, self._image_shape
         )
         callbacks = list(self.callbacks or [])
+        if self.pseudo_label_fraction > 0 and (supervision.labels < 0).any():
+            callbacks.append(
+                PseudoLabeler(
+                    supervision.labels,
+                    self.pseudo_label_fraction,
+                    self.n_neighbors,
+                    self._max_epochs,
+                    seed,
+                )
+            )
         if self.verbose:
             from skorch.callbacks import ProgressBar
 
@@ -355,24 +364,13 @@ class BaseMetricEmbedder(
         return triplet_accuracy_score(self.transform(X), y, random_state=0)
 
     def _apply(self, function, X) -> np.ndarray:
-        """Run ``function`` over ``X`` in chunks; only one chunk is copied at a time.
-
-        Results go straight into one preallocated output, so the peak is the
-        output plus a chunk (a list of chunks joined at the end would hold
-        the output twice).
-        """
-        self.net_.module_.eval()
-        step = max(self.batch_size, _INFERENCE_CHUNK)
-        output = None
-        with torch.inference_mode():
-            for start in range(0, X.shape[0], step):
-                rows = np.array(X[start : start + step], dtype=np.float32)
-                tensor = torch.from_numpy(rows).to(self.net_.device)
-                result = function(tensor).cpu().numpy()
-                if output is None:
-                    output = np.empty((X.shape[0], *result.shape[1:]), result.dtype)
-                output[start : start + len(result)] = result
-        return output
+        return apply_in_chunks(
+            function,
+            X,
+            self.net_.device,
+            module=self.net_.module_,
+            step=max(self.batch_size, INFERENCE_CHUNK),
+        )
 
     @property
     def _n_features_out(self) -> int:

@@ -51,6 +51,13 @@ COMMON_PARAMETERS = """
     supervised_contrastive_weight : float >= 0, default=1.0
         Weight of a supervised contrastive term on the class-balanced
         labelled rows of each batch (same Cauchy kernel).
+    pseudo_label_fraction : float in [0, 1], default=0.0
+        Share of the unlabelled rows that train the label terms under a
+        pseudo-label. From a third of the epochs on, and again every twelfth
+        of them, the true labels are spread over a ``n_neighbors``-NN graph
+        of the current embedding (scikit-learn's ``LabelSpreading``) and the
+        most confident rows take the label they reached. For few labels (a
+        few per cent or less) among many unlabelled rows; 0 turns it off.
     contrasting_weight : float >= 0, default=0.0
         Weight of Hoffer & Ailon's semi-supervised contrasting: labelled rows,
         cross-entropy over distances to class exemplars; unlabelled rows,

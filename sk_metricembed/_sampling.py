@@ -63,6 +63,11 @@ class PlanSampler:
         self.pairs = pairs
         self.pair_similar = pair_similar
         self.triplets = triplets
+        self.relabel(labels)
+
+    def relabel(self, labels: np.ndarray) -> None:
+        """Use new labels from the next epoch on (pseudo-labels, for one)."""
+        self.labels = labels
         labeled = np.flatnonzero(labels >= 0)
         classes, counts = np.unique(labels[labeled], return_counts=True)
         # Only classes with a partner can give a positive.
@@ -206,6 +211,11 @@ class PlanDataset(Dataset):
 
     def __len__(self) -> int:
         return self.X.shape[0]
+
+    def relabel(self, labels: np.ndarray) -> None:
+        """Train on new labels from the next epoch on."""
+        self.labels = labels
+        self.sampler.relabel(labels)
 
     def __getitem__(self, plan: BatchPlan):
         labels = torch.from_numpy(self.labels[plan.rows])

@@ -78,6 +78,7 @@ class TripletVAEEmbedder(BaseMetricEmbedder):
         neighbor_weight: float = 1.0,
         n_neighbors: int = 10,
         supervised_contrastive_weight: float = 1.0,
+        pseudo_label_fraction: float = 0.0,
         contrasting_weight: float = 0.0,
         classifier_weight: float = 0.0,
         spatial_contrasting_weight: float = 0.0,
@@ -107,6 +108,7 @@ class TripletVAEEmbedder(BaseMetricEmbedder):
         self.neighbor_weight = neighbor_weight
         self.n_neighbors = n_neighbors
         self.supervised_contrastive_weight = supervised_contrastive_weight
+        self.pseudo_label_fraction = pseudo_label_fraction
         self.contrasting_weight = contrasting_weight
         self.classifier_weight = classifier_weight
         self.spatial_contrasting_weight = spatial_contrasting_weight

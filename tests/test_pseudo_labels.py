@@ -1,0 +1,98 @@
+"""Pseudo-labels: label propagation on the embedding feeds the label terms."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_blobs
+
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed._pseudo_labels import propagate_labels
+from sk_metricembed._sampling import PlanSampler
+
+
+def _blobs_with_few_labels(n_labeled_per_class=2):
+    Z, y = make_blobs(n_samples=600, centers=4, cluster_std=0.5, random_state=0)
+    labels = np.full_like(y, -1)
+    for c in range(4):
+        labels[np.flatnonzero(y == c)[:n_labeled_per_class]] = c
+    return Z, y, labels
+
+
+@pytest.mark.parametrize("fraction", [0.25, 0.5, 1.0])
+def test_propagation_fills_the_requested_share_with_the_right_classes(fraction):
+    Z, y, labels = _blobs_with_few_labels()
+    pseudo = propagate_labels(Z, labels, fraction, 10, np.random.RandomState(0))
+    unlabeled = labels < 0
+    filled = unlabeled & (pseudo >= 0)
+    assert filled.sum() == round(fraction * unlabeled.sum())
+    assert (pseudo[filled] == y[filled]).mean() > 0.99
+    # True labels are kept and the input is not modified.
+    assert np.array_equal(pseudo[~unlabeled], labels[~unlabeled])
+    assert (labels[unlabeled] == -1).all()
+
+
+def test_propagation_prefers_confident_rows():
+    Z, y, labels = _blobs_with_few_labels()
+    # A row halfway between two blob centres is the least certain one.
+    Z = np.vstack([Z, Z[y == 0].mean(0) / 2 + Z[y == 1].mean(0) / 2])
+    labels = np.append(labels, -1)
+    pseudo = propagate_labels(Z, labels, 0.5, 10, np.random.RandomState(0))
+    assert pseudo[-1] == -1
+
+
+def test_propagation_needs_two_labelled_classes():
+    Z, _, labels = _blobs_with_few_labels()
+    labels[labels > 0] = -1
+    pseudo = propagate_labels(Z, labels, 0.5, 10, np.random.RandomState(0))
+    assert np.array_equal(pseudo, labels)
+
+
+def test_large_data_propagates_on_a_sample(monkeypatch):
+    import sk_metricembed._pseudo_labels as module
+
+    monkeypatch.setattr(module, "MAX_PROPAGATION_ROWS", 100)
+    Z, y, labels = _blobs_with_few_labels()
+    pseudo = propagate_labels(Z, labels, 1.0, 10, np.random.RandomState(0))
+    filled = (labels < 0) & (pseudo >= 0)
+    assert filled.sum() == 100
+    assert (pseudo[filled] == y[filled]).mean() > 0.99
+
+
+def test_sampler_relabel_changes_the_balanced_rows():
+    labels = np.full(1000, -1)
+    labels[:20] = np.repeat(np.arange(10), 2)
+    sampler = PlanSampler(1000, labels, 100, np.random.RandomState(0))
+    before = np.concatenate([p.rows[p.balanced] for p in sampler])
+    assert np.isin(before, np.arange(20)).all()
+    relabeled = labels.copy()
+    relabeled[500:] = np.arange(500) % 10
+    sampler.relabel(relabeled)
+    after = np.concatenate([p.rows[p.balanced] for p in sampler])
+    assert (after >= 500).any()
+
+
+@pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_estimators_record_the_pseudo_labels_in_history(Estimator):
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    y_semi = np.where(np.arange(len(y)) < 40, y, -1)
+    embedder = Estimator(
+        latent_dim=4, max_epochs=6, pseudo_label_fraction=0.5, random_state=0
+    ).fit(X, y_semi)
+    counts = [epoch.get("pseudo_labels") for epoch in embedder.history_]
+    # First refresh after a third of the epochs (epoch 2), then every epoch.
+    expected = 40 + round(0.5 * (len(y) - 40))
+    assert counts == [None] + [expected] * 5
+    # y itself is untouched.
+    assert (y_semi[40:] == -1).all()
+
+
+def test_off_or_fully_labelled_adds_no_pseudo_labels():
+    X, y = load_digits(return_X_y=True)
+    X = X[:300] / 16.0
+    y = y[:300]
+    for embedder, target in [
+        (TripletVAEEmbedder(max_epochs=3, random_state=0), np.where(y < 5, y, -1)),
+        (TripletVAEEmbedder(max_epochs=3, pseudo_label_fraction=1.0, random_state=0), y),
+    ]:
+        embedder.fit(X, target)
+        assert all("pseudo_labels" not in epoch for epoch in embedder.history_)
