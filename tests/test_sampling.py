@@ -100,11 +100,11 @@ def test_balanced_rows_hold_repeated_classes_with_one_percent_labels():
 
 def test_balanced_rows_visit_a_subset_of_many_classes():
     labels = np.repeat(np.arange(50), 3)
-    sampler = PlanSampler(150, labels, 16, np.random.RandomState(0))
+    sampler = PlanSampler(150, labels, 32, np.random.RandomState(0))
     visited = set()
     for plan in sampler:
         counts = Counter(labels[plan.rows[plan.balanced]].tolist())
-        assert len(plan.balanced) <= 16
+        assert len(plan.balanced) <= 32
         # Either a class-balanced draw (every class twice or more) or the
         # chunk's own labelled rows, when they already hold enough pairs.
         pairs = sum(count * (count - 1) // 2 for count in counts.values())
