@@ -22,6 +22,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from ._auto import (
+    AUTO_HIDDEN_LAYER_SIZES,
+    AUTO_MAX_EPOCHS,
+    auto_pseudo_label_fraction,
+)
 from ._conv import RandomAffine
 from ._inference import INFERENCE_CHUNK, apply_in_chunks
 from ._mining import MINERS
@@ -38,15 +43,6 @@ from ._validation import (
     _is_auto,
     _validate_rows,
 )
-
-#: What ``"auto"`` means for vectors and in image mode (``image_shape`` set),
-#: chosen by measurement on MNIST with 1% of labels (benchmarks/RESULTS.md):
-#: a deeper MLP gained a point of triplet accuracy on vectors, while after the
-#: convolutions one layer suffices and keeps the image mode within 90 s.
-AUTO_HIDDEN_LAYER_SIZES = {"vector": (1024, 512), "image": (512,)}
-#: Vectors gained from 60 epochs over 30; the image mode's steps cost about
-#: four times a vector step, and 30 epochs already reach its targets.
-AUTO_MAX_EPOCHS = {"vector": 60, "image": 30}
 
 
 class BaseMetricEmbedder(
@@ -76,7 +72,10 @@ class BaseMetricEmbedder(
         "supervised_contrastive_weight": [
             Interval(numbers.Real, 0, None, closed="left")
         ],
-        "pseudo_label_fraction": [Interval(numbers.Real, 0, 1, closed="both")],
+        "pseudo_label_fraction": [
+            StrOptions({"auto"}),
+            Interval(numbers.Real, 0, 1, closed="both"),
+        ],
         "contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
         "spatial_contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
@@ -219,11 +218,12 @@ class BaseMetricEmbedder(
             self, self.n_features_in_, supervision.n_classes, self._image_shape
         )
         callbacks = list(self.callbacks or [])
-        if self.pseudo_label_fraction > 0 and (supervision.labels < 0).any():
+        pseudo_label_fraction = self._pseudo_label_fraction(supervision)
+        if pseudo_label_fraction > 0 and (supervision.labels < 0).any():
             callbacks.append(
                 PseudoLabeler(
                     supervision.labels,
-                    self.pseudo_label_fraction,
+                    pseudo_label_fraction,
                     self.n_neighbors,
                     self._max_epochs,
                     seed,
@@ -257,6 +257,11 @@ class BaseMetricEmbedder(
             verbose=int(self.verbose),
             augment=RandomAffine(self._image_shape) if self.augment else None,
         )
+
+    def _pseudo_label_fraction(self, supervision: Supervision) -> float:
+        if not _is_auto(self.pseudo_label_fraction):
+            return self.pseudo_label_fraction
+        return auto_pseudo_label_fraction(supervision.labels, self._image_shape)
 
     def _neighbor_weight(self, supervision: Supervision) -> float:
         return self.neighbor_weight if supervision.neighbors is not None else 0.0

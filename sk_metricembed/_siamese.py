@@ -10,16 +10,16 @@ class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
     __doc__ = (
         """Siamese autoencoder: reconstruction plus a pairwise metric loss.
 
-    A deterministic autoencoder (or a VAE with ``variational=True``) whose
-    latent space is pulled together on similar pairs and pushed apart on
-    dissimilar ones. Pairs come from labelled rows of each batch (``y``,
-    ``-1`` for unlabelled) and from explicit ``pairs``; explicit
-    ``triplets`` are split into one similar and one dissimilar pair each.
+    A variational autoencoder (or a deterministic one with
+    ``variational=False``) whose latent means are pulled together on similar
+    pairs and pushed apart on dissimilar ones. Pairs come from labelled rows
+    of each batch (``y``, ``-1`` for unlabelled) and from explicit ``pairs``;
+    explicit ``triplets`` are split into one similar and one dissimilar pair
+    each.
 
     Parameters
     ----------"""
         + COMMON_PARAMETERS.format(
-            variational="False",
             network="siamese",
             metric_options='{"contrastive", "bce"}',
             metric_default="contrastive",
@@ -67,7 +67,7 @@ class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
         hidden_layer_sizes: tuple[int, ...] | str = "auto",
         activation: str = "relu",
         dropout: float = 0.0,
-        variational: bool = False,
+        variational: bool = True,
         beta: float = 1.0,
         weight: float = 0.2,
         margin: float = 1.0,
@@ -77,7 +77,7 @@ class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
         neighbor_weight: float = 1.0,
         n_neighbors: int = 10,
         supervised_contrastive_weight: float = 1.0,
-        pseudo_label_fraction: float = 0.0,
+        pseudo_label_fraction: float | str = "auto",
         contrasting_weight: float = 0.0,
         classifier_weight: float = 0.0,
         spatial_contrasting_weight: float = 0.0,

@@ -20,7 +20,6 @@ class TripletVAEEmbedder(BaseMetricEmbedder):
     Parameters
     ----------"""
         + COMMON_PARAMETERS.format(
-            variational="True",
             network="triplet",
             metric_options='{"triplet", "softmax_ratio"}',
             metric_default="triplet",
@@ -78,7 +77,7 @@ class TripletVAEEmbedder(BaseMetricEmbedder):
         neighbor_weight: float = 1.0,
         n_neighbors: int = 10,
         supervised_contrastive_weight: float = 1.0,
-        pseudo_label_fraction: float = 0.0,
+        pseudo_label_fraction: float | str = "auto",
         contrasting_weight: float = 0.0,
         classifier_weight: float = 0.0,
         spatial_contrasting_weight: float = 0.0,

@@ -146,13 +146,13 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         dest="variational",
         action="store_true",
         default=None,
-        help="train VAEs (default with triplet)",
+        help="train VAEs (the default)",
     )
     kind.add_argument(
         "--deterministic",
         dest="variational",
         action="store_false",
-        help="train plain autoencoders (default with pairwise)",
+        help="train plain autoencoders",
     )
     add(
         "--weights",

@@ -49,3 +49,16 @@ def test_quick_tabular_run_writes_a_table(benchmarks_main, tmp_path):
         assert len(scores) == 2
         assert all(0.0 <= float(value) <= 1.0 for pair in scores for value in pair)
     assert sys.modules["benchmarks.__main__"]  # imported from the repository
+
+
+def test_dev_fit_prints_scores(monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import dev_fit, scenarios
+
+    if not scenarios.MNIST_DIR.exists():
+        pytest.skip("MNIST files not found")
+    dev_fit.main(['{"max_epochs": 1, "hidden_layer_sizes": [32]}', "0.01", "siamese"])
+    line = capsys.readouterr().out
+    triplet, knn = map(float, re.search(r"-> (\S+) / (\S+) \(", line).groups())
+    # One epoch already lifts the triplet accuracy well above chance (0.5).
+    assert 0.6 < triplet <= 1 and 0.5 < knn <= 1

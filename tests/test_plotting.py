@@ -141,7 +141,7 @@ def test_plot_samples_grid_and_deterministic_error(fitted, digits):
     assert len(fig.axes) == 7  # a 3x3 grid with the two spare axes removed
     X, _ = digits
     autoencoder = SiameseAutoencoderEmbedder(
-        weight=0.0, max_epochs=1, random_state=0
+        weight=0.0, variational=False, max_epochs=1, random_state=0
     ).fit(X)
     with pytest.raises(ValueError, match="sample needs a VAE"):
         plot_samples(autoencoder)

@@ -91,8 +91,35 @@ def test_off_or_fully_labelled_adds_no_pseudo_labels():
     X = X[:300] / 16.0
     y = y[:300]
     for embedder, target in [
-        (TripletVAEEmbedder(max_epochs=3, random_state=0), np.where(y < 5, y, -1)),
-        (TripletVAEEmbedder(max_epochs=3, pseudo_label_fraction=1.0, random_state=0), y),
+        (
+            TripletVAEEmbedder(max_epochs=3, pseudo_label_fraction=0, random_state=0),
+            np.where(y < 5, y, -1),
+        ),
+        (
+            TripletVAEEmbedder(max_epochs=3, pseudo_label_fraction=1.0, random_state=0),
+            y,
+        ),
     ]:
         embedder.fit(X, target)
         assert all("pseudo_labels" not in epoch for epoch in embedder.history_)
+
+
+@pytest.mark.parametrize(
+    "n_labeled, image_shape, expected_fraction",
+    [(40, None, 0.5), (40, (8, 8), 0.8), (400, None, None)],
+)
+def test_auto_pseudo_labels_only_when_labels_are_scarce(
+    n_labeled, image_shape, expected_fraction
+):
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    y_semi = np.where(np.arange(len(y)) < n_labeled, y, -1)
+    embedder = TripletVAEEmbedder(
+        latent_dim=4, max_epochs=3, image_shape=image_shape, random_state=0
+    ).fit(X, y_semi)
+    counts = {epoch.get("pseudo_labels") for epoch in embedder.history_[1:]}
+    if expected_fraction is None:  # 400 of 1,797 rows: 22% labelled
+        assert counts == {None}
+    else:
+        n_unlabeled = len(y) - n_labeled
+        assert counts == {n_labeled + round(expected_fraction * n_unlabeled)}

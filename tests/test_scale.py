@@ -82,7 +82,7 @@ def test_bce_inverse_transform_applies_the_sigmoid_per_chunk(memmap):
 def test_inference_chunk_does_not_change_the_result(memmap, embedder, monkeypatch):
     X = memmap[:10_000]
     expected = embedder.transform(X)
-    monkeypatch.setattr(_base, "_INFERENCE_CHUNK", 777)
+    monkeypatch.setattr(_base, "INFERENCE_CHUNK", 777)
     embedder.set_params(batch_size=10)
     try:
         np.testing.assert_allclose(embedder.transform(X), expected, rtol=1e-5)

@@ -1,0 +1,68 @@
+"""One development fit on the benchmark's MNIST split, scored as the benchmark does.
+
+The tables of ``docs/few_labels.md`` ("How the defaults were chosen") were
+measured with it, one line per row::
+
+    python -m benchmarks.dev_fit '{"pseudo_label_fraction": 0.8}' 0.01 tvae
+    python -m benchmarks.dev_fit '{"variational": false}' 0.1 siamese
+
+Arguments: the estimator's parameters as JSON (``latent_dim=20`` and
+``random_state=0`` are set), the fraction of training labels kept, and the
+estimator (``tvae`` for :class:`~sk_metricembed.TripletVAEEmbedder`,
+``siamese`` for :class:`~sk_metricembed.SiameseAutoencoderEmbedder`).
+``--threads 1`` runs two fits side by side on 2 cores (the development
+tables did); their seconds are then not the benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import torch
+from sklearn.neighbors import KNeighborsClassifier
+
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed.metrics import triplet_accuracy_score
+
+from .scenarios import mnist_split
+
+ESTIMATORS = {"tvae": TripletVAEEmbedder, "siamese": SiameseAutoencoderEmbedder}
+
+
+def dev_fit(params: dict, label_fraction: float, estimator: str = "tvae") -> str:
+    """Fit on the MNIST split and return ``triplet / 5-NN (seconds)``."""
+    split = mnist_split().with_labels(label_fraction)
+    embedder = ESTIMATORS[estimator](latent_dim=20, random_state=0, **params)
+    start = time.perf_counter()
+    embedder.fit(split.X_train, split.y_train_semi)
+    seconds = time.perf_counter() - start
+    Z_train, Z_test = (
+        embedder.transform(split.X_train),
+        embedder.transform(split.X_test),
+    )
+    knn = (
+        KNeighborsClassifier(5).fit(Z_train, split.y_train).score(Z_test, split.y_test)
+    )
+    triplet = triplet_accuracy_score(Z_test, split.y_test, random_state=0)
+    return f"{triplet:.3f} / {knn:.3f} ({seconds:.0f} s)"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.dev_fit")
+    parser.add_argument("params", type=json.loads, help="estimator parameters, JSON")
+    parser.add_argument("label_fraction", type=float)
+    parser.add_argument("estimator", nargs="?", default="tvae", choices=ESTIMATORS)
+    parser.add_argument("--threads", type=int, default=None)
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    result = dev_fit(args.params, args.label_fraction, args.estimator)
+    print(
+        f"{args.estimator} {args.label_fraction} {json.dumps(args.params)} -> {result}"
+    )
+
+
+if __name__ == "__main__":
+    main()
