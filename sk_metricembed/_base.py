@@ -222,7 +222,6 @@ class BaseMetricEmbedder(
         if pseudo_label_fraction > 0 and (supervision.labels < 0).any():
             callbacks.append(
                 PseudoLabeler(
-                    supervision.labels,
                     pseudo_label_fraction,
                     self.n_neighbors,
                     self._max_epochs,

@@ -95,12 +95,11 @@ class PseudoLabeler(Callback):
 
     The first refresh comes after a third of ``max_epochs`` (the embedding
     must first be shaped by the neighbour and label terms), then every
-    twelfth of them.
+    twelfth of them. Each refresh starts from the dataset's true labels, so
+    a warm fit on new rows or labels propagates those.
 
     Parameters
     ----------
-    labels : ndarray of shape (n_samples,)
-        The true class indices, ``-1`` for unlabelled rows.
     fraction, n_neighbors :
         See :func:`propagate_labels`.
     max_epochs : int
@@ -109,8 +108,7 @@ class PseudoLabeler(Callback):
         Seed of the row sample for large data.
     """
 
-    def __init__(self, labels, fraction, n_neighbors, max_epochs, seed):
-        self.labels = labels
+    def __init__(self, fraction, n_neighbors, max_epochs, seed):
         self.fraction = fraction
         self.n_neighbors = n_neighbors
         self.max_epochs = max_epochs
@@ -122,13 +120,17 @@ class PseudoLabeler(Callback):
         self.every_ = max(1, self.max_epochs // 12)
         return self
 
+    def on_train_begin(self, net, **kwargs):
+        # Warm fits continue the history: count this fit's epochs only.
+        self.first_epoch_ = len(net.history)
+
     def on_epoch_end(self, net, dataset_train=None, **kwargs):
-        epoch = len(net.history)
+        epoch = len(net.history) - self.first_epoch_
         if epoch < self.start_ or (epoch - self.start_) % self.every_:
             return
         Z = apply_in_chunks(net.module_.encode, dataset_train.X, net.device)
         pseudo = propagate_labels(
-            Z, self.labels, self.fraction, self.n_neighbors, self.rng_
+            Z, dataset_train.true_labels, self.fraction, self.n_neighbors, self.rng_
         )
         dataset_train.relabel(pseudo)
         net.history.record("pseudo_labels", int((pseudo >= 0).sum()))

@@ -209,6 +209,8 @@ class PlanDataset(Dataset):
     def __init__(self, X: np.ndarray, labels: np.ndarray, sampler: PlanSampler) -> None:
         self.X = X
         self.labels = labels
+        # What the user gave; ``labels`` may later hold pseudo-labels too.
+        self.true_labels = labels
         self.sampler = sampler
 
     def __len__(self) -> int:

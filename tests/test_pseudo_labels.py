@@ -123,3 +123,18 @@ def test_auto_pseudo_labels_only_when_labels_are_scarce(
     else:
         n_unlabeled = len(y) - n_labeled
         assert counts == {n_labeled + round(expected_fraction * n_unlabeled)}
+
+
+def test_warm_fit_propagates_its_own_rows_and_labels():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    y_semi = np.where(np.arange(len(y)) < 40, y, -1)
+    embedder = TripletVAEEmbedder(
+        latent_dim=4, max_epochs=6, warm_start=True, random_state=0
+    ).fit(X, y_semi)
+    # Fewer rows and other labels: the refresh must use these, not the first
+    # fit's, and its schedule restarts with the warm fit (first at epoch 2).
+    embedder.fit(X[:900], np.where(np.arange(900) < 20, y[:900], -1))
+    counts = [epoch.get("pseudo_labels") for epoch in embedder.history_]
+    first, warm = 40 + round(0.5 * (len(y) - 40)), 20 + round(0.5 * 880)
+    assert counts == [None] + [first] * 5 + [None] + [warm] * 5
