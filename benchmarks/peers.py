@@ -110,7 +110,10 @@ tvae = _our_system(TripletVAEEmbedder)
 siamese_image = _our_system(SiameseAutoencoderEmbedder, image_mode=True)
 tvae_image = _our_system(TripletVAEEmbedder, image_mode=True)
 # Reconstruction only (weight=0), fitted without labels.
-plain_ae = _our_system(SiameseAutoencoderEmbedder, with_labels=False, weight=0.0)
+# Both estimators default to a VAE: the plain autoencoder says so.
+plain_ae = _our_system(
+    SiameseAutoencoderEmbedder, with_labels=False, weight=0.0, variational=False
+)
 plain_vae = _our_system(TripletVAEEmbedder, with_labels=False, weight=0.0)
 
 
