@@ -13,11 +13,9 @@ import time
 import traceback
 
 import numpy as np
-from sklearn.neighbors import KNeighborsClassifier
 
 from sk_metricembed import TripletVAEEmbedder
 from sk_metricembed.constraints import sample_pairs, sample_triplets
-from sk_metricembed.metrics import triplet_accuracy_score
 
 from . import bare_tvae, peers, scenarios
 from .report import Result, write_report
@@ -82,15 +80,7 @@ class Run:
             )
             seconds = out[2] if len(out) == 3 else time.perf_counter() - start
             Z_train, Z_test = peers.as_float(out[0]), peers.as_float(out[1])
-            knn = KNeighborsClassifier(5).fit(Z_train, split.y_train)
-            result = Result(
-                table,
-                name,
-                column,
-                triplet_accuracy_score(Z_test, split.y_test, random_state=0),
-                knn.score(Z_test, split.y_test),
-                seconds,
-            )
+            result = Result(table, name, column, *split.score(Z_train, Z_test), seconds)
         except Exception as error:  # noqa: BLE001 - a system must not stop the run
             self.note(
                 f"{table} / {name} @ {column}: error {type(error).__name__}: {error}"

@@ -12,7 +12,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
 from sklearn.model_selection import train_test_split
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
+
+from sk_metricembed.metrics import triplet_accuracy_score
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MNIST_DIR = REPO_ROOT / ".." / "shared" / "data" / "mnist10k"
@@ -31,6 +34,14 @@ class Split:
     y_train_semi: np.ndarray = field(default=None)
     latent_dim: int = 20
     image_shape: tuple[int, int] | None = None
+
+    def score(self, Z_train, Z_test) -> tuple[float, float]:
+        """Test triplet accuracy and test 5-NN accuracy (train rows, true labels)."""
+        knn = KNeighborsClassifier(5).fit(Z_train, self.y_train)
+        return (
+            triplet_accuracy_score(Z_test, self.y_test, random_state=0),
+            knn.score(Z_test, self.y_test),
+        )
 
     def with_labels(self, label_fraction: float, min_per_class: int = 1) -> Split:
         """Copy of the split whose train labels keep ``label_fraction`` only."""

@@ -221,12 +221,7 @@ class BaseMetricEmbedder(
         pseudo_label_fraction = self._pseudo_label_fraction(supervision)
         if pseudo_label_fraction > 0 and (supervision.labels < 0).any():
             callbacks.append(
-                PseudoLabeler(
-                    pseudo_label_fraction,
-                    self.n_neighbors,
-                    self._max_epochs,
-                    seed,
-                )
+                PseudoLabeler(pseudo_label_fraction, self.n_neighbors, seed)
             )
         if self.verbose:
             from skorch.callbacks import ProgressBar

@@ -93,36 +93,34 @@ def propagate_labels(
 class PseudoLabeler(Callback):
     """Refresh the batch sampler's pseudo-labels during training.
 
-    The first refresh comes after a third of ``max_epochs`` (the embedding
-    must first be shaped by the neighbour and label terms), then every
-    twelfth of them. Each refresh starts from the dataset's true labels, so
+    The first refresh comes after a third of the net's ``max_epochs`` (the
+    embedding must first be shaped by the neighbour and label terms), then
+    every twelfth of them. Each refresh starts from the dataset's true labels, so
     a warm fit on new rows or labels propagates those.
 
     Parameters
     ----------
     fraction, n_neighbors :
         See :func:`propagate_labels`.
-    max_epochs : int
-        Epochs of the fit, which set the schedule.
     seed : int
         Seed of the row sample for large data.
     """
 
-    def __init__(self, fraction, n_neighbors, max_epochs, seed):
+    def __init__(self, fraction, n_neighbors, seed):
         self.fraction = fraction
         self.n_neighbors = n_neighbors
-        self.max_epochs = max_epochs
         self.seed = seed
 
     def initialize(self):
         self.rng_ = np.random.RandomState(self.seed)
-        self.start_ = max(1, self.max_epochs // 3)
-        self.every_ = max(1, self.max_epochs // 12)
         return self
 
     def on_train_begin(self, net, **kwargs):
-        # Warm fits continue the history: count this fit's epochs only.
+        # The schedule follows this fit's epochs (a warm fit continues the
+        # history and may change max_epochs).
         self.first_epoch_ = len(net.history)
+        self.start_ = max(1, net.max_epochs // 3)
+        self.every_ = max(1, net.max_epochs // 12)
 
     def on_epoch_end(self, net, dataset_train=None, **kwargs):
         epoch = len(net.history) - self.first_epoch_

@@ -56,7 +56,6 @@ class PlanSampler:
         triplets: np.ndarray | None = None,
     ) -> None:
         self.n_samples = n_samples
-        self.labels = labels
         self.batch_size = batch_size
         self.rng = rng
         self.neighbors = neighbors
