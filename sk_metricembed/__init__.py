@@ -5,8 +5,7 @@ space is shaped by a metric loss on labels with ``-1`` for unlabelled rows,
 on explicit pairs and triplets, and on input-space neighbours.
 """
 
-from ._siamese import SiameseAutoencoderEmbedder
-from ._triplet import TripletVAEEmbedder
+from ._estimators import SiameseAutoencoderEmbedder, TripletVAEEmbedder
 from .callbacks import EmbeddingRecorder
 from .constraints import (
     pairs_to_triplets,

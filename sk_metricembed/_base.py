@@ -8,41 +8,43 @@ and come back as arrays once in :meth:`transform`.
 
 from __future__ import annotations
 
-import numbers
+import inspect
+import warnings
 
 import numpy as np
-import torch
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
     _fit_context,
 )
-from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._auto import (
-    AUTO_HIDDEN_LAYER_SIZES,
-    AUTO_MAX_EPOCHS,
-    auto_pseudo_label_fraction,
+from ._defaults import (
+    resolve_hidden_layer_sizes,
+    resolve_max_epochs,
+    resolve_pseudo_label_fraction,
 )
-from ._conv import RandomAffine
-from ._inference import INFERENCE_CHUNK, apply_in_chunks
-from ._mining import MINERS
-from ._modules import ACTIVATIONS
-from ._net import EmbeddingNet
-from ._objective import Objective
-from ._pseudo_labels import PseudoLabeler
-from ._sampling import PlanDataset, PlanSampler
 from ._supervision import Supervision, check_supervision
-from ._torch_setup import build_module, resolve_device, resolve_optimizer, seeded_torch
+from ._training.augment import RandomAffine
+from ._training.autoencoder import AutoEncoderConfig, build_autoencoder
+from ._training.batches import PlanDataset, PlanSampler
+from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
+from ._training.neighbors import input_neighbors
+from ._training.objective import Objective
+from ._training.pseudo_labels import PseudoLabeler
+from ._training.setup import resolve_device, resolve_optimizer, seeded_torch
+from ._training.skorch_net import EmbeddingNet
 from ._validation import (
-    _check_float32_range,
-    _check_image_shape,
-    _is_auto,
-    _validate_rows,
+    check_count,
+    check_float32_range,
+    resolve_image_shape,
+    validate_rows,
 )
+
+#: The estimator parameters the objective reads, by name (see its signature).
+_OBJECTIVE_PARAMETERS = tuple(inspect.signature(Objective).parameters)
 
 
 class BaseMetricEmbedder(
@@ -51,49 +53,9 @@ class BaseMetricEmbedder(
     """Autoencoder embedder trained on a blend of reconstruction and metric losses.
 
     Not meant to be used directly: see :class:`SiameseAutoencoderEmbedder`
-    and :class:`TripletVAEEmbedder`, whose docstrings list the parameters.
+    and :class:`TripletVAEEmbedder`, whose docstrings list the parameters
+    (declared once, in ``_parameters``).
     """
-
-    _metric_losses: tuple[str, ...] = ()
-
-    _parameter_constraints: dict = {
-        "latent_dim": [Interval(numbers.Integral, 1, None, closed="left")],
-        "hidden_layer_sizes": [StrOptions({"auto"}), "array-like"],
-        "activation": [StrOptions(set(ACTIVATIONS))],
-        "dropout": [Interval(numbers.Real, 0, 1, closed="left")],
-        "variational": ["boolean"],
-        "beta": [Interval(numbers.Real, 0, None, closed="left")],
-        "weight": [Interval(numbers.Real, 0, 1, closed="both")],
-        "margin": [Interval(numbers.Real, 0, None, closed="left")],
-        "miner": [StrOptions(set(MINERS))],
-        "reconstruction": [StrOptions({"mse", "bce"})],
-        "neighbor_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "supervised_contrastive_weight": [
-            Interval(numbers.Real, 0, None, closed="left")
-        ],
-        "pseudo_label_fraction": [
-            StrOptions({"auto"}),
-            Interval(numbers.Real, 0, 1, closed="both"),
-        ],
-        "contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "classifier_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "spatial_contrasting_weight": [Interval(numbers.Real, 0, None, closed="left")],
-        "image_shape": [None, tuple, list],
-        "augment": ["boolean"],
-        "max_epochs": [
-            StrOptions({"auto"}),
-            Interval(numbers.Integral, 1, None, closed="left"),
-        ],
-        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
-        "optimizer": [StrOptions({"adam", "adamw", "sgd"}), type],
-        "device": [StrOptions({"cpu", "cuda", "auto"}), torch.device, str],
-        "random_state": ["random_state"],
-        "verbose": ["verbose"],
-        "callbacks": [None, list],
-        "warm_start": ["boolean"],
-    }
 
     # -- fitting ---------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
@@ -137,7 +99,7 @@ class BaseMetricEmbedder(
         """
         first_call = not (self.warm_start and hasattr(self, "net_"))
         # One row teaches an autoencoder nothing: sklearn's 1-sample message.
-        X = _validate_rows(self, X, reset=first_call, ensure_min_samples=2)
+        X = validate_rows(self, X, reset=first_call, ensure_min_samples=2)
         self._check_params(X)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         supervision = check_supervision(
@@ -149,15 +111,23 @@ class BaseMetricEmbedder(
             triplets,
             sample_index,
             reset=first_call,
-            seed=seed,
         )
+        neighbors = None
+        if self.weight > 0 and self.neighbor_weight > 0:
+            neighbors = input_neighbors(X, self.n_neighbors, seed)
+        if self.weight > 0 and supervision.is_empty:
+            self._warn_unsupervised(neighbors)
         with seeded_torch(seed, self._device):
-            net = self.net_ if not first_call else self._build_net(supervision, seed)
-            if not first_call:
+            if first_call:
+                net = self._build_net(supervision, neighbors, seed)
+            else:
+                net = self.net_
                 # Parameters set between warm fits take effect, as in sklearn;
                 # skorch updates lr in the optimiser and keeps its state.
                 net.set_params(max_epochs=self._max_epochs, lr=self.lr)
-            dataset = self._dataset(X, supervision, np.random.RandomState(seed))
+            dataset = self._dataset(
+                X, supervision, neighbors, np.random.RandomState(seed)
+            )
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
             except Exception:
@@ -170,22 +140,34 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         return self
 
+    def _warn_unsupervised(self, neighbors) -> None:
+        what = (
+            "the unsupervised neighbour term and the reconstruction"
+            if neighbors is not None
+            else "the reconstruction only"
+        )
+        warnings.warn(
+            "no supervision: y has fewer than two labelled classes and no pairs or "
+            f"triplets were given, so weight={self.weight} trains {what}.",
+            UserWarning,
+            stacklevel=4,
+        )
+
     def _check_params(self, X) -> None:
-        if self.metric_loss not in self._metric_losses:
+        """Resolve what depends on the data ("auto", image mode, device)."""
+        if self.image_shape is not None and len(tuple(self.image_shape)) not in (2, 3):
             raise ValueError(
-                f"metric_loss must be one of {self._metric_losses} for "
-                f"{type(self).__name__}, got {self.metric_loss!r}."
+                "image_shape must be (height, width) or (height, width, channels) "
+                f"of positive integers, got {self.image_shape!r}."
             )
-        self._image_shape = _check_image_shape(self.image_shape, X.shape[1])
-        mode = "vector" if self._image_shape is None else "image"
-        self._hidden_layer_sizes = (
-            AUTO_HIDDEN_LAYER_SIZES[mode]
-            if _is_auto(self.hidden_layer_sizes)
-            else self.hidden_layer_sizes
+        shape = resolve_image_shape(self.image_shape, X.shape[1])
+        if shape is not None and len(shape) == 2:
+            shape = (*shape, 1)  # grey images: one channel, last
+        self._image_shape = shape
+        self._hidden_layer_sizes = resolve_hidden_layer_sizes(
+            self.hidden_layer_sizes, self._image_shape
         )
-        self._max_epochs = (
-            AUTO_MAX_EPOCHS[mode] if _is_auto(self.max_epochs) else self.max_epochs
-        )
+        self._max_epochs = resolve_max_epochs(self.max_epochs, self._image_shape)
         sizes = np.asarray(self._hidden_layer_sizes)
         if (
             sizes.ndim != 1
@@ -213,12 +195,28 @@ class BaseMetricEmbedder(
                 "affine views are only defined for images."
             )
 
-    def _build_net(self, supervision: Supervision, seed: int) -> EmbeddingNet:
-        module = build_module(
-            self, self.n_features_in_, supervision.n_classes, self._image_shape
+    def _build_net(
+        self, supervision: Supervision, neighbors, seed: int
+    ) -> EmbeddingNet:
+        config = AutoEncoderConfig(
+            n_features=self.n_features_in_,
+            latent_dim=self.latent_dim,
+            hidden_layer_sizes=tuple(int(s) for s in self._hidden_layer_sizes),
+            activation=self.activation,
+            dropout=self.dropout,
+            variational=self.variational,
+            image_shape=self._image_shape,
+            n_classes=supervision.n_classes
+            if self.classifier_weight > 0 and supervision.n_classes >= 2
+            else 0,
         )
+        objective = {name: getattr(self, name) for name in _OBJECTIVE_PARAMETERS}
+        if neighbors is None:
+            objective["neighbor_weight"] = 0.0
         callbacks = list(self.callbacks or [])
-        pseudo_label_fraction = self._pseudo_label_fraction(supervision)
+        pseudo_label_fraction = resolve_pseudo_label_fraction(
+            self.pseudo_label_fraction, supervision.labels, self._image_shape
+        )
         if pseudo_label_fraction > 0 and (supervision.labels < 0).any():
             callbacks.append(
                 PseudoLabeler(pseudo_label_fraction, self.n_neighbors, seed)
@@ -228,19 +226,9 @@ class BaseMetricEmbedder(
 
             callbacks.append(ProgressBar())
         return EmbeddingNet(
-            module=module,
+            module=build_autoencoder(config),
             criterion=Objective,
-            criterion__weight=self.weight,
-            criterion__metric_loss=self.metric_loss,
-            criterion__miner=self.miner,
-            criterion__margin=self.margin,
-            criterion__reconstruction=self.reconstruction,
-            criterion__beta=self.beta,
-            criterion__neighbor_weight=self._neighbor_weight(supervision),
-            criterion__supervised_contrastive_weight=self.supervised_contrastive_weight,
-            criterion__contrasting_weight=self.contrasting_weight,
-            criterion__classifier_weight=self.classifier_weight,
-            criterion__spatial_contrasting_weight=self.spatial_contrasting_weight,
+            **{f"criterion__{name}": value for name, value in objective.items()},
             optimizer=resolve_optimizer(self.optimizer),
             lr=self.lr,
             max_epochs=self._max_epochs,
@@ -252,21 +240,13 @@ class BaseMetricEmbedder(
             augment=RandomAffine(self._image_shape) if self.augment else None,
         )
 
-    def _pseudo_label_fraction(self, supervision: Supervision) -> float:
-        if not _is_auto(self.pseudo_label_fraction):
-            return self.pseudo_label_fraction
-        return auto_pseudo_label_fraction(supervision.labels, self._image_shape)
-
-    def _neighbor_weight(self, supervision: Supervision) -> float:
-        return self.neighbor_weight if supervision.neighbors is not None else 0.0
-
-    def _dataset(self, X, supervision: Supervision, rng) -> PlanDataset:
+    def _dataset(self, X, supervision: Supervision, neighbors, rng) -> PlanDataset:
         sampler = PlanSampler(
             n_samples=X.shape[0],
             labels=supervision.labels,
             batch_size=self.batch_size,
             rng=rng,
-            neighbors=supervision.neighbors,
+            neighbors=neighbors,
             pairs=supervision.pairs,
             pair_similar=supervision.pair_similar,
             triplets=supervision.triplets,
@@ -287,7 +267,7 @@ class BaseMetricEmbedder(
         Z : ndarray of shape (n_samples, latent_dim)
         """
         check_is_fitted(self, "net_")
-        X = _validate_rows(self, X, reset=False)
+        X = validate_rows(self, X, reset=False)
         return self._apply(self.net_.module_.encode, X)
 
     def inverse_transform(self, X) -> np.ndarray:
@@ -303,10 +283,8 @@ class BaseMetricEmbedder(
         X_reconstructed : ndarray of shape (n_samples, n_features_in_)
         """
         check_is_fitted(self, "net_")
-        from sklearn.utils import check_array
-
         Z = check_array(X, dtype=[np.float32, np.float64], input_name="X")
-        _check_float32_range(Z)
+        check_float32_range(Z)
         if Z.shape[1] != self.latent_dim:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
@@ -315,7 +293,7 @@ class BaseMetricEmbedder(
         decoder = self.net_.module_.decoder
         if self.reconstruction == "bce":
             # The sigmoid runs per chunk: no full-size temporaries.
-            return self._apply(lambda codes: torch.sigmoid(decoder(codes)), Z)
+            return self._apply(lambda codes: decoder(codes).sigmoid(), Z)
         return self._apply(decoder, Z)
 
     def sample(self, n_samples: int = 1, random_state=None) -> np.ndarray:
@@ -338,8 +316,7 @@ class BaseMetricEmbedder(
                 "sample needs a VAE: fit with variational=True (a deterministic "
                 "autoencoder has no prior to sample from)."
             )
-        if not isinstance(n_samples, numbers.Integral) or n_samples < 1:
-            raise ValueError(f"n_samples must be an integer >= 1, got {n_samples!r}.")
+        check_count(n_samples, "n_samples")
         rng = check_random_state(random_state)
         Z = rng.standard_normal((n_samples, self.latent_dim)).astype(np.float32)
         return self.inverse_transform(Z)

@@ -1,7 +1,9 @@
-"""Validation of the supervision a fit receives: labels and constraints.
+"""The supervision a fit receives: labels and constraints, validated.
 
 Everything the user passes besides ``X`` is checked here, before any
-training, and turned into the arrays the batch sampler needs.
+training, and turned into the arrays the batch sampler needs: labels as
+class indices, constraints as row positions in the kind the estimator's
+loss consumes (pairs for a pair loss, triplets for a triplet loss).
 """
 
 from __future__ import annotations
@@ -12,11 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import column_or_1d
 
-from ._neighbors import input_neighbors
-from ._objective import PAIR_LOSSES
+from ._training.objective import PAIR_LOSSES
+from ._validation import check_labels
 from .constraints import (
     _check_no_contradiction,
-    check_integer_labels,
     check_pairs,
     check_triplets,
     pairs_to_triplets,
@@ -26,12 +27,22 @@ from .constraints import (
 
 @dataclass
 class Supervision:
+    """Labels and explicit constraints of one fit, as the sampler reads them."""
+
     labels: np.ndarray  # (n_samples,) class index into classes_, -1 unlabelled
     n_classes: int
-    neighbors: np.ndarray | None = None  # (n_samples, k)
     pairs: np.ndarray | None = None  # (n_pairs, 2) row positions
     pair_similar: np.ndarray | None = None
     triplets: np.ndarray | None = None  # (n_triplets, 3) row positions
+
+    @property
+    def is_empty(self) -> bool:
+        """No two labelled classes and no explicit constraint."""
+        has_labels = len(np.unique(self.labels[self.labels >= 0])) >= 2
+        has_constraints = any(
+            c is not None and len(c) for c in (self.pairs, self.triplets)
+        )
+        return not (has_labels or has_constraints)
 
 
 def check_supervision(
@@ -44,7 +55,6 @@ def check_supervision(
     sample_index,
     *,
     reset: bool,
-    seed: int,
 ) -> Supervision:
     """Validate ``y`` and constraints against ``X``; set ``classes_`` on reset."""
     n_samples = X.shape[0]
@@ -83,24 +93,6 @@ def check_supervision(
     if triplets is not None:
         supervision.triplets = check_triplets(triplets, n_samples, sample_index)
     _convert_constraints(supervision, uses_pairs=estimator.metric_loss in PAIR_LOSSES)
-    has_labels = len(np.unique(encoded[encoded >= 0])) >= 2
-    has_constraints = any(
-        c is not None and len(c) for c in (supervision.pairs, supervision.triplets)
-    )
-    if estimator.weight > 0 and estimator.neighbor_weight > 0:
-        supervision.neighbors = input_neighbors(X, estimator.n_neighbors, seed)
-    if estimator.weight > 0 and not (has_labels or has_constraints):
-        what = (
-            "the unsupervised neighbour term and the reconstruction"
-            if supervision.neighbors is not None
-            else "the reconstruction only"
-        )
-        warnings.warn(
-            "no supervision: y has fewer than two labelled classes and no pairs or "
-            f"triplets were given, so weight={estimator.weight} trains {what}.",
-            UserWarning,
-            stacklevel=3,
-        )
     return supervision
 
 
@@ -133,7 +125,7 @@ def _stack(first, second):
 def _check_labels(y, n_samples: int) -> np.ndarray:
     if y is None:
         return np.full(n_samples, -1, dtype=np.int64)
-    y = check_integer_labels(y)
+    y = check_labels(y)
     if y.shape[0] != n_samples:
         raise ValueError(
             f"y has {y.shape[0]} labels but X has {n_samples} rows; pass one label "

@@ -1,22 +1,21 @@
-"""Input checks of the embedders, shared by fit, transform and inverse_transform.
+"""Input checks shared across the package: rows, labels, counts, image shapes.
 
 Everything here runs before any training starts, so that a bad input costs
-nothing but a clear message naming the parameter and the fix.
+nothing but a clear message naming the parameter, the value and the fix.
+Each rule lives here once: the estimators, scorers, constraint samplers,
+plots and the command line all call these.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
 from sklearn.utils.validation import validate_data
 
 
-def _is_auto(value) -> bool:
-    return isinstance(value, str) and value == "auto"
-
-
-def _validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
+def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
     """``validate_data`` for rows the float32 network will read."""
     try:
         X = validate_data(
@@ -33,11 +32,11 @@ def _validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
             f"X must hold numbers, but it holds text ({error}); encode it first, "
             "for example with sklearn.preprocessing.OrdinalEncoder."
         ) from error
-    _check_float32_range(X)
+    check_float32_range(X)
     return X
 
 
-def _check_float32_range(X) -> None:
+def check_float32_range(X) -> None:
     # float64 rows are cast to float32 chunk by chunk: catch overflow here,
     # before training, rather than as an infinite loss or embedding later.
     if X.dtype == np.float64 and X.size:
@@ -50,20 +49,84 @@ def _check_float32_range(X) -> None:
             )
 
 
-def _check_image_shape(image_shape, n_features: int):
+def check_labels(y, *, name: str = "y") -> np.ndarray:
+    """``y`` as a 1-D int64 array: class labels ``>= 0``, ``-1`` for unlabelled.
+
+    A ``(n, 1)`` column is read as 1-D. Labels that are not numbers (text,
+    booleans) are a ``TypeError``; numbers that are not integer labels
+    (fractions, NaN, values below -1) and a wrong shape are a ``ValueError``.
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.ravel()
+    if y.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one label per row), got shape {y.shape}."
+        )
+    if y.dtype.kind not in "iuf":
+        raise TypeError(
+            f"Unknown label type: {name} must hold integer class labels (-1 for "
+            "unlabelled rows), got "
+            f"dtype {y.dtype}; encode the classes as integers, for example with "
+            "sklearn.preprocessing.LabelEncoder."
+        )
+    if y.dtype.kind == "f":
+        bad = ~np.isfinite(y) | (y != np.round(y))
+        if bad.any():
+            raise ValueError(
+                f"{name} must hold integer class labels, got the non-integer value "
+                f"{y[bad][0]!r}; pass integers, with -1 for unlabelled rows."
+            )
+    y = y.astype(np.int64)
+    if y.size and y.min() < -1:
+        raise ValueError(
+            f"{name} holds labels below -1 (min {y.min()}); use -1 for unlabelled "
+            "rows and labels >= 0 for classes."
+        )
+    return y
+
+
+def check_count(value, name: str, *, none_means: str = "") -> None:
+    """A count must be an integer >= 1 (``None`` too when ``none_means`` says
+    what it stands for)."""
+    if value is None and none_means:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        alternative = f" or None ({none_means})" if none_means else ""
+        raise ValueError(f"{name} must be an integer >= 1{alternative}, got {value!r}.")
+
+
+def resolve_image_shape(
+    image_shape, n_features: int, *, name: str = "image_shape", square: bool = False
+) -> tuple[int, ...] | None:
+    """The shape of one image whose values fill rows of ``n_features``.
+
+    ``image_shape`` is a sequence of positive integers whose product is
+    ``n_features``. When it is None the result is None, or with ``square``
+    the side x side shape of square grey images (an error for rows that are
+    not square). Errors name ``name``.
+    """
     if image_shape is None:
-        return None
+        if not square:
+            return None
+        side = math.isqrt(n_features)
+        if side * side != n_features:
+            raise ValueError(
+                f"rows of {n_features} values are not square images; pass "
+                f"{name}=(height, width[, channels])."
+            )
+        return (side, side)
     shape = tuple(image_shape)
-    if len(shape) not in (2, 3) or not all(
-        isinstance(s, numbers.Integral) and s >= 1 for s in shape
+    if not shape or not all(
+        isinstance(s, numbers.Integral) and not isinstance(s, bool) and s >= 1
+        for s in shape
     ):
         raise ValueError(
-            "image_shape must be (height, width) or (height, width, channels) of "
-            f"positive integers, got {image_shape!r}."
+            f"{name} must hold positive integer sizes, got {image_shape!r}."
         )
-    if int(np.prod(shape)) != n_features:
+    if math.prod(shape) != n_features:
         raise ValueError(
-            f"image_shape={shape} holds {int(np.prod(shape))} values per image but X "
-            f"has {n_features} features per row."
+            f"{name}={shape} holds {math.prod(shape)} values per image but the "
+            f"rows have {n_features} features."
         )
-    return shape if len(shape) == 3 else (*shape, 1)
+    return tuple(int(s) for s in shape)

@@ -7,17 +7,14 @@ latent space forming (the ``--animation`` of "Siamese networks and friends").
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
-import torch
 from sklearn.utils import check_array
 from skorch.callbacks import Callback
 
-__all__ = ["EmbeddingRecorder"]
+from ._training.inference import apply_in_chunks
+from ._validation import check_count
 
-# Rows per forward pass when recording: bounds memory on large subsets.
-_CHUNK = 4096
+__all__ = ["EmbeddingRecorder"]
 
 
 class EmbeddingRecorder(Callback):
@@ -69,8 +66,7 @@ class EmbeddingRecorder(Callback):
         self.every = every
 
     def initialize(self):
-        if not isinstance(self.every, numbers.Integral) or self.every < 1:
-            raise ValueError(f"every must be an integer >= 1, got {self.every!r}.")
+        check_count(self.every, "every")
         # A trailing underscore keeps it out of skorch's get_params.
         self._rows_ = check_array(self.X, dtype=np.float32, input_name="X")
         self.embeddings_: list[np.ndarray] = []
@@ -93,14 +89,7 @@ class EmbeddingRecorder(Callback):
             self._record(net, epoch)
 
     def _record(self, net, epoch: int) -> None:
-        module = net.module_
-        was_training = module.training
-        module.eval()
-        chunks = []
-        with torch.no_grad():
-            for start in range(0, self._rows_.shape[0], _CHUNK):
-                rows = torch.from_numpy(self._rows_[start : start + _CHUNK])
-                chunks.append(module.encode(rows.to(net.device)).cpu().numpy())
-        module.train(was_training)
-        self.embeddings_.append(np.concatenate(chunks))
+        # Eval mode, no gradients; the module's training mode comes back.
+        embedding = apply_in_chunks(net.module_.encode, self._rows_, net.device)
+        self.embeddings_.append(embedding)
         self.epochs_.append(epoch)

@@ -20,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ._cli_output import format_table, matplotlib_available, write_csv, write_plots
-from ._data_files import (
+from ._cli.data import (
     LabelledData,
     digits_data,
     hog_features,
     read_data,
     split_and_hide_labels,
 )
+from ._cli.output import format_table, matplotlib_available, write_csv, write_plots
 
 __all__ = ["main"]
 
@@ -273,7 +273,7 @@ def _check_args(args) -> None:
     args.latent_dims = list(dict.fromkeys(args.latent_dims))
     if args.margin < 0:
         raise _UsageError(f"--margin must be >= 0, got {args.margin}.")
-    from ._torch_setup import resolve_device
+    from ._training.setup import resolve_device
 
     try:
         resolve_device(args.device)

@@ -17,11 +17,12 @@ This module is independent of any estimator, as metric-learn's
 
 from __future__ import annotations
 
-import numbers
 import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
+
+from ._validation import check_count, check_labels
 
 __all__ = [
     "sample_pairs",
@@ -59,7 +60,7 @@ def sample_pairs(
     >>> pairs.shape, int(pair_labels.sum())
     ((4, 2), 2)
     """
-    _check_count(n_pairs, "n_pairs")
+    check_count(n_pairs, "n_pairs")
     y, labeled, rng = _labelled_rows(y, random_state)
     n_similar = n_pairs // 2
     anchors = positives = np.empty(0, dtype=np.intp)
@@ -100,7 +101,7 @@ def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
     >>> bool(np.all(y[t[:, 0]] == y[t[:, 1]]) and np.all(y[t[:, 0]] != y[t[:, 2]]))
     True
     """
-    _check_count(n_triplets, "n_triplets")
+    check_count(n_triplets, "n_triplets")
     y, labeled, rng = _labelled_rows(y, random_state)
     anchors, positives = _draw_same_class(y, labeled, n_triplets, rng)
     negatives = _draw_other_class(y, labeled, anchors, rng)
@@ -297,50 +298,11 @@ def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.n
 
 
 def _labelled_rows(y, random_state):
-    y = check_integer_labels(y)
+    y = check_labels(y)
     labeled = np.flatnonzero(y >= 0)
     if len(np.unique(y[labeled])) < 2:
         raise ValueError("y must hold labelled rows (>= 0) of at least two classes.")
     return y, labeled, check_random_state(random_state)
-
-
-def check_integer_labels(y) -> np.ndarray:
-    """``y`` as a 1-D int64 array of labels ``>= 0``, ``-1`` for unlabelled rows.
-
-    Raises a ``TypeError`` for labels that are not integers (strings,
-    booleans, fractional or non-finite floats) and a ``ValueError`` for a
-    wrong shape or labels below -1.
-    """
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y.ravel()
-    if y.ndim != 1:
-        raise ValueError(f"y must be 1-D (one label per row), got shape {y.shape}.")
-    if y.dtype.kind not in "iuf":
-        raise TypeError(
-            f"Unknown label type: y must hold integer labels (-1 for unlabelled), "
-            f"got dtype {y.dtype}; encode other labels with "
-            "sklearn.preprocessing.LabelEncoder."
-        )
-    if y.dtype.kind == "f" and not (
-        np.all(np.isfinite(y)) and np.all(y == np.round(y))
-    ):
-        raise TypeError(
-            "y must hold integer labels (-1 for unlabelled); got non-integer "
-            "floats. Encode them with sklearn.preprocessing.LabelEncoder."
-        )
-    y = y.astype(np.int64)
-    if y.size and y.min() < -1:
-        raise ValueError(
-            f"y holds labels below -1 (min {y.min()}); use -1 for unlabelled rows "
-            "and labels >= 0 for classes."
-        )
-    return y
-
-
-def _check_count(n, name: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {n!r}.")
 
 
 def _draw_same_class(y, labeled, n: int, rng):

@@ -15,7 +15,8 @@ from numpy.typing import ArrayLike
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_consistent_length, check_random_state
-from sklearn.utils.validation import column_or_1d
+
+from ._validation import check_count, check_labels
 
 __all__ = [
     "triplet_accuracy_score",
@@ -82,9 +83,14 @@ def triplet_accuracy_score(
     >>> triplet_accuracy_score(X_embedded, [0, 0, 1, 1, -1], margin=2.5)
     0.75
     """
-    if not (_is_number(margin) and np.isfinite(margin) and margin >= 0):
+    if not (
+        isinstance(margin, numbers.Real)
+        and not isinstance(margin, bool)
+        and np.isfinite(margin)
+        and margin >= 0
+    ):
         raise ValueError(f"margin must be a finite real number >= 0, got {margin!r}.")
-    _check_count(n_triplets, "n_triplets", " or None (all triplets)")
+    check_count(n_triplets, "n_triplets", none_means="all triplets")
     X, y = _check_labeled_embedding(X_embedded, y)
     # Rows sorted by class: each class is one contiguous block.
     order = np.argsort(y, kind="stable")
@@ -182,7 +188,7 @@ def knn_accuracy_score(
     >>> knn_accuracy_score(X_embedded, [0, 0, 0, 1, 1, 1, -1], n_neighbors=2)
     1.0
     """
-    _check_count(n_neighbors, "n_neighbors")
+    check_count(n_neighbors, "n_neighbors")
     X, y = _check_labeled_embedding(X_embedded, y)
     if len(y) <= n_neighbors:
         raise ValueError(
@@ -214,40 +220,11 @@ def knn_accuracy_score(
     return float(np.mean(votes[rows, first_tied] == y_index))
 
 
-def _is_number(value, kind=numbers.Real) -> bool:
-    return isinstance(value, kind) and not isinstance(value, bool)
-
-
-def _check_count(value, name: str, none_means: str = "") -> None:
-    if value is None and none_means:
-        return
-    if not _is_number(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1{none_means}, got {value!r}.")
-
-
 def _check_labeled_embedding(X_embedded, y) -> tuple[np.ndarray, np.ndarray]:
     """Validate the embedding and labels; return the labeled rows only."""
     X = check_array(X_embedded, dtype=[np.float64, np.float32], input_name="X_embedded")
-    y = column_or_1d(y)
+    y = check_labels(y)
     check_consistent_length(X, y)
-    if y.dtype.kind not in "iuf":
-        raise TypeError(
-            f"y must hold integer class labels (-1 for unlabeled rows), got "
-            f"dtype {y.dtype}; encode the classes as integers, for example "
-            "with sklearn.preprocessing.LabelEncoder."
-        )
-    if y.dtype.kind == "f":
-        bad = ~np.isfinite(y) | (y != np.round(y))
-        if bad.any():
-            raise ValueError(
-                f"y must hold integer class labels, got the non-integer value "
-                f"{y[bad][0]!r}; pass integers, with -1 for unlabeled rows."
-            )
-    y = y.astype(np.int64)
-    if (y < -1).any():
-        raise ValueError(
-            f"y must hold labels >= 0, or -1 for unlabeled rows, got {y.min()}."
-        )
     labeled = y >= 0
     return X[labeled], y[labeled]
 

@@ -23,7 +23,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 from torch import nn
 
-from ._torch_setup import resolve_device
+from ._training.setup import resolve_device
 
 POOLINGS = ("avg", "max")
 

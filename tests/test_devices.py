@@ -20,8 +20,8 @@ from sk_metricembed import (
     TorchFeatureExtractor,
     TripletVAEEmbedder,
 )
-from sk_metricembed._net import EmbeddingNet
-from sk_metricembed._torch_setup import resolve_device
+from sk_metricembed._training.setup import resolve_device
+from sk_metricembed._training.skorch_net import EmbeddingNet
 
 ESTIMATORS = [SiameseAutoencoderEmbedder, TripletVAEEmbedder]
 FAST = dict(max_epochs=3, hidden_layer_sizes=(32,), latent_dim=3, random_state=0)

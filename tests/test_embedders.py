@@ -271,7 +271,7 @@ def test_user_callbacks_run(digits):
 def test_image_mode_trains_conv_model_on_flat_rows(Estimator, digits):
     X, y = digits[0][:200], _few_labels(digits[1][:200], 60)
     embedder = Estimator(**FAST, image_shape=(8, 8), augment=True).fit(X, y)
-    assert type(embedder.net_.module_.encoder_body).__name__ == "ConvEncoderBody"
+    assert type(embedder.net_.module_.stem).__name__ == "ConvStem"
     Z = embedder.transform(X)
     assert Z.shape == (200, 4)
     assert embedder.inverse_transform(Z).shape == (200, 64)
@@ -282,7 +282,7 @@ def test_image_mode_trains_conv_model_on_flat_rows(Estimator, digits):
 def test_random_affine_keeps_shape_and_moves_pixels():
     import torch
 
-    from sk_metricembed._conv import RandomAffine
+    from sk_metricembed._training.augment import RandomAffine
 
     images = torch.zeros(4, 28 * 28)
     images[:, 28 * 14 + 10 : 28 * 14 + 18] = 1.0  # a horizontal bar

@@ -1,4 +1,4 @@
-"""Tests of sk_metricembed._mining against brute-force enumeration."""
+"""Tests of sk_metricembed._training.mining against brute-force enumeration."""
 
 import itertools
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from sk_metricembed._mining import MAX_TRIPLETS, mine_pairs, mine_triplets
+from sk_metricembed._training.mining import MAX_TRIPLETS, mine_pairs, mine_triplets
 
 
 def _batch(seed, n=12, n_classes=3, dim=2):

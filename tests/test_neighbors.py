@@ -1,10 +1,10 @@
-"""Tests of sk_metricembed._neighbors: the input-space neighbour table."""
+"""Tests of sk_metricembed._training.neighbors: the input-space neighbour table."""
 
 import numpy as np
 import pytest
 
-from sk_metricembed import _neighbors
-from sk_metricembed._neighbors import input_neighbors
+from sk_metricembed._training import neighbors as _neighbors
+from sk_metricembed._training.neighbors import input_neighbors
 
 
 def test_table_holds_each_row_nearest_other_rows():

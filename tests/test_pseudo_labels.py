@@ -5,8 +5,8 @@ import pytest
 from sklearn.datasets import load_digits, make_blobs
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
-from sk_metricembed._pseudo_labels import propagate_labels
-from sk_metricembed._sampling import PlanSampler
+from sk_metricembed._training.batches import PlanSampler
+from sk_metricembed._training.pseudo_labels import propagate_labels
 
 
 def _blobs_with_few_labels(n_labeled_per_class=2):
@@ -47,7 +47,7 @@ def test_propagation_needs_two_labelled_classes():
 
 
 def test_large_data_propagates_on_a_sample(monkeypatch):
-    import sk_metricembed._pseudo_labels as module
+    import sk_metricembed._training.pseudo_labels as module
 
     monkeypatch.setattr(module, "MAX_PROPAGATION_ROWS", 100)
     Z, y, labels = _blobs_with_few_labels()

@@ -6,7 +6,7 @@ import csv
 import sys
 from pathlib import Path
 
-from ._data_files import LabelledData
+from .data import LabelledData
 
 COLUMNS = ("weight", "latent_dim", "triplet_accuracy", "knn_accuracy", "fit_seconds")
 
@@ -57,7 +57,7 @@ def write_plots(
     """A PNG per fit, and ``embeddings.png``: all fits, latent_dim x weight."""
     import matplotlib.pyplot as plt
 
-    from .plotting import plot_embedding
+    from ..plotting import plot_embedding
 
     weights = list(dict.fromkeys(weight for weight, _ in embeddings))
     latent_dims = list(dict.fromkeys(latent_dim for _, latent_dim in embeddings))

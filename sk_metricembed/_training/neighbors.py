@@ -15,7 +15,7 @@ from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
 APPROXIMATE_ABOVE = 50_000
-_PCA_DIM = 50
+PCA_DIMENSIONS = 50
 # Above this many rows the PCA is fitted on a random subsample of this size and
 # applied chunk by chunk, so a large memmap is never centred (copied) whole.
 _PCA_SUBSAMPLE = 20_000
@@ -35,7 +35,7 @@ def input_neighbors(
     if n_samples < 3 or k < 1:
         return None
     features = X
-    if X.shape[1] > _PCA_DIM and n_samples > _PCA_DIM:
+    if X.shape[1] > PCA_DIMENSIONS and n_samples > PCA_DIMENSIONS:
         features = _pca_features(X, random_state)
     if n_samples > APPROXIMATE_ABOVE:
         try:
@@ -52,14 +52,14 @@ def input_neighbors(
 
 
 def _pca_features(X: np.ndarray, random_state: int) -> np.ndarray:
-    pca = PCA(_PCA_DIM, svd_solver="randomized", random_state=random_state)
+    pca = PCA(PCA_DIMENSIONS, svd_solver="randomized", random_state=random_state)
     n_samples = X.shape[0]
     if n_samples <= _PCA_SUBSAMPLE:
         return pca.fit_transform(X)
     rng = np.random.RandomState(random_state)
     subsample = np.sort(rng.choice(n_samples, _PCA_SUBSAMPLE, replace=False))
     pca.fit(X[subsample])
-    features = np.empty((n_samples, _PCA_DIM), dtype=np.float32)
+    features = np.empty((n_samples, PCA_DIMENSIONS), dtype=np.float32)
     for start in range(0, n_samples, _PCA_CHUNK):
         features[start : start + _PCA_CHUNK] = pca.transform(
             X[start : start + _PCA_CHUNK]

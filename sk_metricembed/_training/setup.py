@@ -1,4 +1,4 @@
-"""From estimator parameters to torch objects: module, device, optimiser."""
+"""Torch set-up of a fit: the device, the optimiser class and seeding."""
 
 from __future__ import annotations
 
@@ -6,56 +6,14 @@ from contextlib import contextmanager
 
 import torch
 
-from ._conv import ConvDecoder, ConvEncoderBody
-from ._modules import AutoEncoder, build_mlp_autoencoder
-
+#: Device names besides torch's own ("cuda:1", ...); "auto" takes CUDA when
+#: there is a GPU.
+DEVICES = ("cpu", "cuda", "auto")
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
     "adamw": torch.optim.AdamW,
     "sgd": torch.optim.SGD,
 }
-
-
-def build_module(
-    estimator, n_features: int, n_classes: int, image_shape=None
-) -> AutoEncoder:
-    """The autoencoder an estimator's parameters describe.
-
-    ``image_shape`` (height, width, channels) switches to the convolutional
-    encoder and decoder of the image mode.
-    """
-    hidden = tuple(int(s) for s in estimator._hidden_layer_sizes)
-    if image_shape is None:
-        module = build_mlp_autoencoder(
-            n_features=n_features,
-            latent_dim=estimator.latent_dim,
-            hidden_layer_sizes=hidden,
-            activation=estimator.activation,
-            dropout=estimator.dropout,
-            variational=estimator.variational,
-            similarity_head=estimator.metric_loss == "bce",
-        )
-    else:
-        body = ConvEncoderBody(
-            image_shape, hidden, estimator.activation, estimator.dropout
-        )
-        module = AutoEncoder(
-            encoder_body=body,
-            body_dim=body.output_dim,
-            decoder=ConvDecoder(
-                estimator.latent_dim,
-                image_shape,
-                hidden,
-                estimator.activation,
-                estimator.dropout,
-            ),
-            latent_dim=estimator.latent_dim,
-            variational=estimator.variational,
-            similarity_head=estimator.metric_loss == "bce",
-        )
-    if estimator.classifier_weight > 0 and n_classes >= 2:
-        module.classifier = torch.nn.Linear(estimator.latent_dim, n_classes)
-    return module
 
 
 def resolve_device(device: str | torch.device) -> torch.device:

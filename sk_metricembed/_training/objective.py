@@ -12,8 +12,9 @@
 - ``spatial_contrasting_weight`` times spatial contrasting (image mode).
 
 Every metric term acts on the latent means, as in the TVAE paper. The
-objective is the skorch ``criterion``; it returns the total and its parts,
-which the net records in its history.
+objective is the skorch ``criterion``: it receives the network's forward pass
+and the batch's targets, and returns the total and its parts, which the net
+records in its history under the names of :data:`LOSS_PARTS`.
 """
 
 from __future__ import annotations
@@ -22,32 +23,60 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import losses
-from ._conv import random_patch_features
-from ._distances import distance_matrix, euclidean
-from ._mining import mine_pairs, mine_triplets
-from ._sampling import Batch
+from .. import losses
+from .batches import BatchTargets
+from .distances import distance_matrix, euclidean
+from .mining import mine_pairs, mine_triplets
 
 PAIR_LOSSES = ("contrastive", "bce")
 TRIPLET_LOSSES = ("triplet", "softmax_ratio")
 
+#: The parts of the loss, each recorded per epoch in the net's history as
+#: ``<part>_loss``. The reconstruction parts are blended with ``1 - weight``.
+RECONSTRUCTION_PARTS = ("reconstruction", "kl")
+#: The metric parts, blended with ``weight``, each already multiplied by its
+#: own weight parameter (``neighbor_weight``, ...); ``constraint`` is the
+#: estimator's pair or triplet loss.
+METRIC_PARTS = (
+    "constraint",
+    "neighbor",
+    "supervised_contrastive",
+    "contrasting",
+    "classifier",
+    "spatial_contrasting",
+)
+LOSS_PARTS = RECONSTRUCTION_PARTS + METRIC_PARTS
+
+
+def history_key(part: str) -> str:
+    """The name under which the history records a loss part."""
+    return f"{part}_loss"
+
 
 class Objective(nn.Module):
-    """Criterion combining reconstruction, KL and the metric terms."""
+    """The skorch criterion: reconstruction, KL and the metric terms, blended.
+
+    Every argument is the estimator parameter of the same name (see the
+    estimators' docstrings); the estimator passes them all, so none has a
+    default of its own here. ``latent_dim`` sizes Koch's similarity head,
+    which the pair BCE trains with the network.
+    """
 
     def __init__(
         self,
-        weight: float = 0.5,
-        metric_loss: str = "triplet",
-        miner: str = "all",
-        margin: float = 1.0,
-        reconstruction: str = "mse",
-        beta: float = 1.0,
-        neighbor_weight: float = 0.0,
-        supervised_contrastive_weight: float = 0.0,
-        contrasting_weight: float = 0.0,
-        classifier_weight: float = 0.0,
-        spatial_contrasting_weight: float = 0.0,
+        *,
+        weight: float,
+        metric_loss: str,
+        miner: str,
+        margin: float,
+        reconstruction: str,
+        beta: float,
+        neighbor_weight: float,
+        supervised_contrastive_weight: float,
+        contrasting_weight: float,
+        classifier_weight: float,
+        spatial_contrasting_weight: float,
+        latent_dim: int,
     ) -> None:
         super().__init__()
         self.weight = weight
@@ -61,23 +90,34 @@ class Objective(nn.Module):
         self.contrasting_weight = contrasting_weight
         self.classifier_weight = classifier_weight
         self.spatial_contrasting_weight = spatial_contrasting_weight
+        # Koch (2015): a learned logit of "same class" from |z1 - z2|; a part
+        # of the pair loss, so it lives here and skorch trains it with the
+        # module (criteria's parameters are learnable in skorch).
+        self.similarity_head = (
+            nn.Linear(latent_dim, 1) if metric_loss == "bce" else None
+        )
 
     def forward(
-        self, outputs: dict[str, torch.Tensor], batch: Batch, module
+        self, outputs: dict[str, torch.Tensor], targets: BatchTargets
     ) -> dict[str, torch.Tensor]:
-        """Return ``{"loss": total, <part>: value, ...}`` for one batch."""
+        """Return ``{"loss": total, <part>: value, ...}`` for one batch.
+
+        ``outputs`` is the network's forward pass (see
+        :class:`~._training.autoencoder.AutoEncoder`) plus ``input``, the
+        rows it read, and ``neighbor_mean``, the codes of their neighbours.
+        """
         parts: dict[str, torch.Tensor] = {}
         if self.weight < 1:
             parts["reconstruction"] = losses.reconstruction_loss(
-                outputs["reconstruction"], outputs["target"], self.reconstruction
+                outputs["reconstruction"], outputs["input"], self.reconstruction
             )
             if "log_var" in outputs:
                 # Summed over latent dimensions and divided by the number of
                 # features, as the reconstruction is a per-feature mean: with
                 # beta=1 this is the ELBO up to a constant factor.
                 kl = losses.gaussian_kl_divergence(outputs["mean"], outputs["log_var"])
-                parts["kl"] = kl / batch.X.shape[1]
-        metric = self._metric_terms(outputs, batch, module) if self.weight > 0 else {}
+                parts["kl"] = kl / outputs["input"].shape[1]
+        metric = self._metric_terms(outputs, targets) if self.weight > 0 else {}
         parts.update(metric)
         unsupervised = parts.get("reconstruction", 0.0) + self.beta * parts.get(
             "kl", 0.0
@@ -87,16 +127,16 @@ class Objective(nn.Module):
             total = total + self.weight * sum(metric.values())
         return {"loss": total, **{k: v.detach() for k, v in parts.items()}}
 
-    def _metric_terms(self, outputs, batch, module) -> dict[str, torch.Tensor]:
+    def _metric_terms(self, outputs, targets: BatchTargets) -> dict[str, torch.Tensor]:
         mean = outputs["mean"]
         terms: dict[str, torch.Tensor] = {}
-        balanced = batch.balanced
-        z_labeled, labels = mean[balanced], batch.labels[balanced]
-        constraint = self._constraint_term(z_labeled, labels, mean, batch, module)
+        balanced = targets.balanced
+        z_labeled, labels = mean[balanced], targets.labels[balanced]
+        constraint = self._constraint_term(z_labeled, labels, mean, targets)
         if constraint is not None:
             terms["constraint"] = constraint
-        if self.neighbor_weight > 0 and batch.neighbor_of.numel() > 1:
-            z_anchor = mean[batch.neighbor_of]
+        if self.neighbor_weight > 0 and targets.neighbor_of.numel() > 1:
+            z_anchor = mean[targets.neighbor_of]
             terms["neighbor"] = self.neighbor_weight * losses.neighbor_contrastive_loss(
                 z_anchor, outputs["neighbor_mean"]
             )
@@ -107,7 +147,7 @@ class Objective(nn.Module):
                 * losses.supervised_contrastive_loss(z_labeled, labels)
             )
         if self.contrasting_weight > 0 and has_labels:
-            unlabeled = batch.labels < 0
+            unlabeled = targets.labels < 0
             terms["contrasting"] = (
                 self.contrasting_weight
                 * losses.semi_supervised_contrasting_loss(
@@ -115,8 +155,8 @@ class Objective(nn.Module):
                 )
             )
         if self.spatial_contrasting_weight > 0:
-            # Two random patches of each (augmented) image, on the conv map.
-            feature_map = module.encoder_body.feature_map(outputs["target"])
+            # Two random patches of each (augmented) image, on the stem's map.
+            feature_map = outputs["feature_map"]
             terms["spatial_contrasting"] = (
                 self.spatial_contrasting_weight
                 * losses.spatial_contrasting_loss(
@@ -124,31 +164,31 @@ class Objective(nn.Module):
                     random_patch_features(feature_map),
                 )
             )
-        if self.classifier_weight > 0 and labels.numel() > 0:
-            logits = module.classifier(z_labeled)
+        if self.classifier_weight > 0 and "logits" in outputs and labels.numel() > 0:
             terms["classifier"] = self.classifier_weight * F.cross_entropy(
-                logits, labels
+                outputs["logits"][balanced], labels
             )
         return terms
 
-    def _constraint_term(self, z_labeled, labels, mean, batch, module):
+    def _constraint_term(self, z_labeled, labels, mean, targets: BatchTargets):
         """Pair or triplet loss on label-mined and explicit constraints."""
         if self.metric_loss in PAIR_LOSSES:
             first, second, similar = mine_pairs(
                 z_labeled, labels, self.miner, self.margin
             )
-            z1 = torch.cat([z_labeled[first], mean[batch.pairs[:, 0]]])
-            z2 = torch.cat([z_labeled[second], mean[batch.pairs[:, 1]]])
-            similar = torch.cat([similar, batch.pair_similar])
+            z1 = torch.cat([z_labeled[first], mean[targets.pairs[:, 0]]])
+            z2 = torch.cat([z_labeled[second], mean[targets.pairs[:, 1]]])
+            similar = torch.cat([similar, targets.pair_similar])
             if similar.numel() == 0:
                 return None
-            if self.metric_loss == "bce":
-                return losses.pair_bce_loss(module.similarity_logits(z1, z2), similar)
+            if self.similarity_head is not None:
+                logits = self.similarity_head(torch.abs(z1 - z2)).squeeze(1)
+                return losses.pair_bce_loss(logits, similar)
             return losses.contrastive_loss(z1, z2, similar, self.margin)
         anchor, positive, negative = mine_triplets(
             z_labeled, labels, self.miner, self.margin
         )
-        explicit = batch.triplets
+        explicit = targets.triplets
         if anchor.numel() + explicit.shape[0] == 0:
             return None
         # Mined triplets read their distances off one matrix of the labelled
@@ -170,3 +210,22 @@ class Objective(nn.Module):
         return losses.triplet_loss_from_distances(
             d_positive, d_negative, self.metric_loss, self.margin
         )
+
+
+def random_patch_features(feature_map: torch.Tensor) -> torch.Tensor:
+    """Mean feature of a random window covering half of each side of the map.
+
+    ``(n, c, h, w) -> (n, c)``; each image gets its own window (spatial
+    contrasting's patches, taken on the feature map rather than the pixels so
+    that the encoder runs once).
+    """
+    n, _, height, width = feature_map.shape
+    size_h, size_w = max(1, (height + 1) // 2), max(1, (width + 1) // 2)
+    top = torch.randint(height - size_h + 1, (n,), device=feature_map.device)
+    left = torch.randint(width - size_w + 1, (n,), device=feature_map.device)
+    rows = torch.arange(height, device=feature_map.device)
+    cols = torch.arange(width, device=feature_map.device)
+    inside_rows = (rows[None] >= top[:, None]) & (rows[None] < top[:, None] + size_h)
+    inside_cols = (cols[None] >= left[:, None]) & (cols[None] < left[:, None] + size_w)
+    window = (inside_rows[:, :, None] & inside_cols[:, None, :]).to(feature_map.dtype)
+    return (feature_map * window[:, None]).sum(dim=(2, 3)) / (size_h * size_w)

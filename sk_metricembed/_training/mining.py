@@ -30,12 +30,7 @@ def mine_pairs(
     upper = torch.triu(torch.ones(n, n, dtype=torch.bool, device=z.device), diagonal=1)
     positive, negative = same & upper, ~same & upper
     if strategy == "hard":
-        distances = torch.cdist(z, z).detach()
-        eye = torch.eye(n, dtype=torch.bool, device=z.device)
-        has_pos = (same & ~eye).any(1) & (~same).any(1)
-        anchors = torch.nonzero(has_pos).squeeze(1)
-        far_pos = distances.masked_fill(~same | eye, -1.0).argmax(1)[anchors]
-        near_neg = distances.masked_fill(same, torch.inf).argmin(1)[anchors]
+        anchors, far_pos, near_neg = _batch_hard(z, same)
         if anchors.numel():
             first = torch.cat([anchors, anchors])
             second = torch.cat([far_pos, near_neg])
@@ -64,11 +59,8 @@ def mine_triplets(
     eye = torch.eye(n, dtype=torch.bool, device=z.device)
     same = labels[:, None] == labels[None, :]
     if strategy == "hard":
-        distances = torch.cdist(z, z).detach()
-        anchors = torch.nonzero((same & ~eye).any(1) & (~same).any(1)).squeeze(1)
+        anchors, far_pos, near_neg = _batch_hard(z, same)
         if anchors.numel():
-            far_pos = distances.masked_fill(~same | eye, -1.0).argmax(1)[anchors]
-            near_neg = distances.masked_fill(same, torch.inf).argmin(1)[anchors]
             return anchors, far_pos, near_neg
     # Semi-hard keeps a fraction of the candidates: draw more of them.
     n_draws = MAX_TRIPLETS * (10 if strategy == "semi-hard" else 1)
@@ -87,6 +79,20 @@ def mine_triplets(
         keep = torch.randperm(anchor.numel(), device=z.device)[:MAX_TRIPLETS]
         anchor, positive, negative = anchor[keep], positive[keep], negative[keep]
     return anchor, positive, negative
+
+
+def _batch_hard(z: torch.Tensor, same: torch.Tensor):
+    """Each anchor's farthest positive and nearest negative (batch-hard).
+
+    Returns ``(anchors, far_positive, near_negative)`` for the rows that have
+    both a positive and a negative; ``same[i, j]`` is True for one class.
+    """
+    eye = torch.eye(same.shape[0], dtype=torch.bool, device=z.device)
+    distances = torch.cdist(z, z).detach()
+    anchors = torch.nonzero((same & ~eye).any(1) & (~same).any(1)).squeeze(1)
+    far_positive = distances.masked_fill(~same | eye, -1.0).argmax(1)[anchors]
+    near_negative = distances.masked_fill(same, torch.inf).argmin(1)[anchors]
+    return anchors, far_positive, near_negative
 
 
 def _valid_triplets(positive: torch.Tensor, negative: torch.Tensor, n_draws: int):

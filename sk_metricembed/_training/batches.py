@@ -16,7 +16,9 @@ step). On top of the chunk, each step adds
 
 The sampler yields :class:`BatchPlan` objects; :class:`PlanDataset` turns a
 plan into tensors with one fancy-indexing call per array (no per-row
-collation), which keeps the data path cheap next to the network.
+collation), which keeps the data path cheap next to the network: the rows
+the network reads (:class:`BatchInputs`, skorch's ``X``) and what the
+objective compares its codes with (:class:`BatchTargets`, skorch's ``y``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from dataclasses import dataclass, fields
 import numpy as np
 import torch
 from torch.utils.data import Dataset
+
+#: Class-balanced labelled rows a step may add, as a share of ``batch_size``.
+MAX_BALANCED_SHARE = 0.25
 
 
 @dataclass
@@ -104,7 +109,7 @@ class PlanSampler:
         # kept the accuracy (MNIST image mode: 0.993 / 0.986 against
         # 0.993 / 0.984). With 1% of labels, MNIST's 6 labelled rows per
         # class fit in a quarter of a batch anyway.
-        share = max(4, self.batch_size // 4)
+        share = max(4, int(self.batch_size * MAX_BALANCED_SHARE))
         per_class = max(2, share // n_classes)
         # With many classes, visit a random subset each step.
         n_visit = min(n_classes, max(2, share // per_class))
@@ -174,24 +179,11 @@ class PlanSampler:
         return plan
 
 
-@dataclass
-class Batch:
-    """Tensors of one step. ``len`` is the number of rows, as skorch expects."""
+class _Tensors:
+    """Dataclass mixin: move every tensor field to a device at once."""
 
-    X: torch.Tensor  # (n_rows, n_features)
-    labels: torch.Tensor  # (n_rows,) class index, -1 unlabelled
-    balanced: torch.Tensor
-    neighbor_of: torch.Tensor
-    X_neighbor: torch.Tensor  # (n_anchor, n_features)
-    pairs: torch.Tensor
-    pair_similar: torch.Tensor
-    triplets: torch.Tensor
-
-    def __len__(self) -> int:
-        return self.X.shape[0]
-
-    def to(self, device) -> Batch:
-        return Batch(
+    def to(self, device):
+        return type(self)(
             **{
                 f.name: getattr(self, f.name).to(device, non_blocking=True)
                 for f in fields(self)
@@ -199,16 +191,44 @@ class Batch:
         )
 
 
+@dataclass
+class BatchInputs(_Tensors):
+    """What the network reads in one step: skorch's ``X``.
+
+    ``len`` is the number of rows, as skorch expects.
+    """
+
+    X: torch.Tensor  # (n_rows, n_features)
+    X_neighbor: torch.Tensor  # (n_anchor, n_features) one neighbour per chunk row
+
+    def __len__(self) -> int:
+        return self.X.shape[0]
+
+
+@dataclass
+class BatchTargets(_Tensors):
+    """What the objective compares the network's codes with: skorch's ``y``.
+
+    Positions index the rows of the step's :class:`BatchInputs`.
+    """
+
+    labels: torch.Tensor  # (n_rows,) class index, -1 unlabelled
+    balanced: torch.Tensor  # (n_balanced,) positions of class-balanced rows
+    neighbor_of: torch.Tensor  # (n_anchor,) positions whose neighbour is X_neighbor
+    pairs: torch.Tensor  # (n_pairs, 2) positions
+    pair_similar: torch.Tensor  # (n_pairs,) 1 similar, 0 dissimilar
+    triplets: torch.Tensor  # (n_triplets, 3) positions
+
+
 class PlanDataset(Dataset):
-    """Materialises a :class:`BatchPlan` as a ``(Batch, labels)`` pair.
+    """Materialises a :class:`BatchPlan` as ``(BatchInputs, BatchTargets)``.
 
     ``X`` may be a float32 ``np.memmap``: only the rows of a plan are read.
     """
 
     def __init__(self, X: np.ndarray, labels: np.ndarray, sampler: PlanSampler) -> None:
         self.X = X
-        self.labels = labels
-        # What the user gave; ``labels`` may later hold pseudo-labels too.
+        # What the user gave; the sampler's labels may later hold pseudo-labels.
         self.true_labels = labels
         self.sampler = sampler
 
@@ -217,22 +237,21 @@ class PlanDataset(Dataset):
 
     def relabel(self, labels: np.ndarray) -> None:
         """Train on new labels from the next epoch on."""
-        self.labels = labels
         self.sampler.relabel(labels)
 
-    def __getitem__(self, plan: BatchPlan):
-        labels = torch.from_numpy(self.labels[plan.rows])
-        batch = Batch(
-            X=_rows(self.X, plan.rows),
-            labels=labels,
+    def __getitem__(self, plan: BatchPlan) -> tuple[BatchInputs, BatchTargets]:
+        inputs = BatchInputs(
+            X=_rows(self.X, plan.rows), X_neighbor=_rows(self.X, plan.neighbor_rows)
+        )
+        targets = BatchTargets(
+            labels=torch.from_numpy(self.sampler.labels[plan.rows]),
             balanced=torch.from_numpy(plan.balanced),
             neighbor_of=torch.from_numpy(plan.neighbor_of),
-            X_neighbor=_rows(self.X, plan.neighbor_rows),
             pairs=torch.from_numpy(plan.pairs),
             pair_similar=torch.from_numpy(plan.pair_similar),
             triplets=torch.from_numpy(plan.triplets),
         )
-        return batch, labels
+        return inputs, targets
 
 
 def _rows(X: np.ndarray, index: np.ndarray) -> torch.Tensor:

@@ -9,11 +9,12 @@ Every problem with a file is a ``ValueError`` or ``OSError`` naming it.
 from __future__ import annotations
 
 import csv
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from .._validation import resolve_image_shape
 
 
 @dataclass
@@ -78,7 +79,7 @@ def _read_csv(path: Path, target: str) -> LabelledData:
 
 
 def _read_idx(path: Path) -> LabelledData:
-    from .datasets import load_idx
+    from ..datasets import load_idx
 
     folder = path if path.is_dir() else path.parent
     images = sorted(folder.glob("*images*idx3*")) if path.is_dir() else [path]
@@ -114,17 +115,15 @@ def _labelled(X, y, name, image_shape, *, scale: str) -> LabelledData:
 
 def hog_features(data: LabelledData) -> np.ndarray:
     """Standardised HOG features of the images in ``data``."""
-    from .hog import HOGTransformer
+    from ..hog import HOGTransformer
 
-    shape = data.image_shape
-    if shape is None:
-        side = math.isqrt(data.X.shape[1])
-        if side * side != data.X.shape[1]:
-            raise ValueError(
-                f"--features hog needs images; rows of {data.X.shape[1]} values "
-                "are not square (give a .npz with X of shape (n, height, width))."
-            )
-        shape = (side, side)
+    try:
+        shape = resolve_image_shape(data.image_shape, data.X.shape[1], square=True)
+    except ValueError:
+        raise ValueError(
+            f"--features hog needs images; rows of {data.X.shape[1]} values are "
+            "not square (give a .npz with X of shape (n, height, width))."
+        ) from None
     # About 4x4 cells and 2x2-cell blocks whatever the image size (8x8 digits
     # or 28x28 MNIST); skimage's 8x8-pixel cells would not fit small images.
     cell = max(1, min(shape[:2]) // 4)

@@ -1,5 +1,6 @@
-"""Tests of sk_metricembed._sampling: batch plans and their tensors."""
+"""Tests of sk_metricembed._training.batches: batch plans and their tensors."""
 
+import dataclasses
 import itertools
 from collections import Counter
 
@@ -7,7 +8,13 @@ import numpy as np
 import pytest
 import torch
 
-from sk_metricembed._sampling import Batch, BatchPlan, PlanDataset, PlanSampler
+from sk_metricembed._training.batches import (
+    BatchInputs,
+    BatchPlan,
+    BatchTargets,
+    PlanDataset,
+    PlanSampler,
+)
 
 N_SAMPLES = 1000
 BATCH_SIZE = 64
@@ -192,23 +199,23 @@ def test_plans_are_deterministic_given_the_seed():
     assert not np.array_equal(first[0].rows, other[0].rows)
 
 
-def _check_batch(batch, labels_tensor, plan, X, labels):
-    assert isinstance(batch, Batch)
-    assert len(batch) == len(plan.rows)
-    assert batch.X.dtype == torch.float32
-    assert batch.X.shape == (len(plan.rows), X.shape[1])
-    np.testing.assert_allclose(batch.X.numpy(), X[plan.rows], rtol=1e-6)
-    np.testing.assert_array_equal(batch.labels.numpy(), labels[plan.rows])
-    assert torch.equal(labels_tensor, batch.labels)
-    assert batch.X_neighbor.dtype == torch.float32
-    assert batch.X_neighbor.shape == (len(plan.neighbor_rows), X.shape[1])
+def _check_batch(inputs, targets, plan, X, labels):
+    assert isinstance(inputs, BatchInputs)
+    assert isinstance(targets, BatchTargets)
+    assert len(inputs) == len(plan.rows)
+    assert inputs.X.dtype == torch.float32
+    assert inputs.X.shape == (len(plan.rows), X.shape[1])
+    np.testing.assert_allclose(inputs.X.numpy(), X[plan.rows], rtol=1e-6)
+    np.testing.assert_array_equal(targets.labels.numpy(), labels[plan.rows])
+    assert inputs.X_neighbor.dtype == torch.float32
+    assert inputs.X_neighbor.shape == (len(plan.neighbor_rows), X.shape[1])
     np.testing.assert_allclose(
-        batch.X_neighbor.numpy(), X[plan.neighbor_rows], rtol=1e-6
+        inputs.X_neighbor.numpy(), X[plan.neighbor_rows], rtol=1e-6
     )
-    assert batch.pairs.shape == (len(plan.pairs), 2)
-    assert batch.triplets.shape == (len(plan.triplets), 3)
+    assert targets.pairs.shape == (len(plan.pairs), 2)
+    assert targets.triplets.shape == (len(plan.triplets), 3)
     for name in ("balanced", "neighbor_of", "pairs", "triplets"):
-        tensor = getattr(batch, name)
+        tensor = getattr(targets, name)
         assert not tensor.is_floating_point()
         np.testing.assert_array_equal(tensor.numpy(), getattr(plan, name))
 
@@ -220,19 +227,19 @@ def test_plan_dataset_materialises_plans():
     dataset = PlanDataset(X, labels, sampler)
     assert len(dataset) == N_SAMPLES
     for plan in list(sampler)[:3]:
-        batch, labels_tensor = dataset[plan]
-        _check_batch(batch, labels_tensor, plan, X, labels)
+        inputs, targets = dataset[plan]
+        _check_batch(inputs, targets, plan, X, labels)
 
 
-def test_batch_to_keeps_every_field():
+def test_batch_parts_to_keep_every_field():
     X = np.random.RandomState(0).rand(N_SAMPLES, 3).astype(np.float32)
     sampler = _with_constraints()
     dataset = PlanDataset(X, _sparse_labels(), sampler)
-    batch, _ = dataset[next(iter(sampler))]
-    moved = batch.to(torch.device("cpu"))
-    assert isinstance(moved, Batch)
-    for name in ("X", "labels", "balanced", "pairs", "triplets", "X_neighbor"):
-        assert torch.equal(getattr(moved, name), getattr(batch, name))
+    for part in dataset[next(iter(sampler))]:
+        moved = part.to(torch.device("cpu"))
+        assert type(moved) is type(part)
+        for field in dataclasses.fields(part):
+            assert torch.equal(getattr(moved, field.name), getattr(part, field.name))
 
 
 def test_plan_dataset_reads_from_memmap(tmp_path):
@@ -247,9 +254,9 @@ def test_plan_dataset_reads_from_memmap(tmp_path):
     sampler = _sampler()
     dataset = PlanDataset(X, labels, sampler)
     for plan in list(sampler)[:2]:
-        batch, labels_tensor = dataset[plan]
-        _check_batch(batch, labels_tensor, plan, values, labels)
-        assert type(batch.X) is torch.Tensor
+        inputs, targets = dataset[plan]
+        _check_batch(inputs, targets, plan, values, labels)
+        assert type(inputs.X) is torch.Tensor
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, 2000])

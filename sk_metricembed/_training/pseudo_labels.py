@@ -26,7 +26,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.semi_supervised import LabelSpreading
 from skorch.callbacks import Callback
 
-from ._inference import apply_in_chunks
+from .inference import apply_in_chunks
 
 #: Above this many rows, propagation runs on the labelled rows plus a random
 #: sample of this many unlabelled rows (redrawn at every refresh), so that a

@@ -1,0 +1,390 @@
+"""The embedders' parameters, each declared once.
+
+A :class:`Parameter` holds a parameter's default, its valid values (as
+scikit-learn's ``_parameter_constraints`` spells them) and its
+documentation. Both public embedders are built from :data:`PARAMETERS`:
+their ``__init__`` (:func:`make_init`), their constraints
+(:func:`parameter_constraints`) and the Parameters section of their
+docstrings (:func:`parameters_doc`). An embedder states only what differs:
+its metric losses and its default ``metric_loss``.
+"""
+
+from __future__ import annotations
+
+import inspect
+import numbers
+import textwrap
+from dataclasses import dataclass
+
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from ._defaults import (
+    AUTO_HIDDEN_LAYER_SIZES,
+    AUTO_MAX_EPOCHS,
+    AUTO_PSEUDO_LABEL_FRACTION,
+    AUTO_PSEUDO_LABELS_BELOW,
+)
+from ._training.batches import MAX_BALANCED_SHARE
+from ._training.mining import MINERS
+from ._training.mlp import ACTIVATIONS
+from ._training.neighbors import PCA_DIMENSIONS
+from ._training.setup import DEVICES, OPTIMIZERS
+
+
+def _at_least(low, kind=numbers.Real, closed="left"):
+    return [Interval(kind, low, None, closed=closed)]
+
+
+def options_doc(values) -> str:
+    """``{"a", "b"}``: the numpydoc type of a parameter taking these strings."""
+    return "{" + ", ".join(f'"{value}"' for value in values) + "}"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of the embedders.
+
+    ``kind`` is the numpydoc type (without the default, which is added from
+    ``default``); ``doc`` the description, in which ``{network}``,
+    ``{constraint}``, ``{metric_options}`` and ``{metric_help}`` name the
+    embedder's own metric loss.
+    """
+
+    name: str
+    default: object
+    constraints: list
+    kind: str
+    doc: str
+
+
+_REAL = numbers.Real
+_INTEGRAL = numbers.Integral
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "latent_dim",
+        10,
+        _at_least(1, _INTEGRAL),
+        "int",
+        "Dimension of the embedding.",
+    ),
+    Parameter(
+        "hidden_layer_sizes",
+        "auto",
+        [StrOptions({"auto"}), "array-like"],
+        'tuple of int or "auto"',
+        "Widths of the MLP encoder's hidden layers (after the convolutions in "
+        'image mode); the decoder mirrors them. ``"auto"`` is '
+        f"{AUTO_HIDDEN_LAYER_SIZES['vector']} for vectors and "
+        f"{AUTO_HIDDEN_LAYER_SIZES['image']} in image mode.",
+    ),
+    Parameter(
+        "activation",
+        "relu",
+        [StrOptions(set(ACTIVATIONS))],
+        options_doc(ACTIVATIONS),
+        "Hidden-layer activation.",
+    ),
+    Parameter(
+        "dropout",
+        0.0,
+        [Interval(_REAL, 0, 1, closed="left")],
+        "float in [0, 1)",
+        "Dropout after each hidden layer. Off by default: beside the "
+        "neighbour term it cost 5-NN accuracy (``docs/few_labels.md``).",
+    ),
+    Parameter(
+        "variational",
+        True,
+        ["boolean"],
+        "bool",
+        "``True`` trains a VAE, whose metric terms act on the posterior "
+        "means as in the TVAE paper; ``False`` a deterministic autoencoder.",
+    ),
+    Parameter(
+        "beta",
+        1.0,
+        _at_least(0),
+        "float >= 0",
+        "Weight of the KL term of a VAE (1 is the ELBO).",
+    ),
+    Parameter(
+        "weight",
+        0.2,
+        [Interval(_REAL, 0, 1, closed="both")],
+        "float in [0, 1]",
+        "``loss = weight * metric + (1 - weight) * (reconstruction + beta * "
+        "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network. The metric "
+        "terms are about a hundred times the per-feature reconstruction "
+        "error, so a small weight still lets them lead while the "
+        "reconstruction keeps local structure.",
+    ),
+    Parameter(
+        "margin",
+        1.0,
+        _at_least(0),
+        "float >= 0",
+        "Margin of the contrastive and triplet losses and of semi-hard mining.",
+    ),
+    Parameter(
+        "metric_loss",
+        None,  # each embedder declares its own
+        [],
+        "{metric_options}",
+        "The loss on {constraint} mined from labels and on explicit "
+        "constraints. {metric_help}",
+    ),
+    Parameter(
+        "miner",
+        "all",
+        [StrOptions(set(MINERS))],
+        options_doc(MINERS),
+        "Which {constraint} of a batch's labelled rows the loss sees: all "
+        "valid ones (class-balanced), those still inside the margin, or each "
+        "anchor's hardest positive and negative.",
+    ),
+    Parameter(
+        "reconstruction",
+        "mse",
+        [StrOptions({"mse", "bce"})],
+        options_doc(("mse", "bce")),
+        "Squared error, or Bernoulli cross-entropy for inputs in [0, 1].",
+    ),
+    Parameter(
+        "neighbor_weight",
+        1.0,
+        _at_least(0),
+        "float >= 0",
+        "Weight of the unsupervised neighbour term: each row must pick one of "
+        "its ``n_neighbors`` input-space neighbours out of the batch (InfoNCE "
+        "over the Cauchy kernel ``1 / (1 + d**2)`` of t-SNE and UMAP). It "
+        "lets unlabelled rows shape the embedding; 0 turns it off.",
+    ),
+    Parameter(
+        "n_neighbors",
+        10,
+        _at_least(1, _INTEGRAL),
+        "int >= 1",
+        "Input-space neighbours per row for that term (searched in a "
+        f"PCA-{PCA_DIMENSIONS} projection above {PCA_DIMENSIONS} features), "
+        "and of the graph that spreads pseudo-labels.",
+    ),
+    Parameter(
+        "supervised_contrastive_weight",
+        1.0,
+        _at_least(0),
+        "float >= 0",
+        "Weight of a supervised contrastive term on the class-balanced "
+        "labelled rows of each batch (same Cauchy kernel).",
+    ),
+    Parameter(
+        "pseudo_label_fraction",
+        "auto",
+        [StrOptions({"auto"}), Interval(_REAL, 0, 1, closed="both")],
+        'float in [0, 1] or "auto"',
+        "Share of the unlabelled rows that train the label terms under a "
+        "pseudo-label. From a third of the epochs on, and again every twelfth "
+        "of them, the true labels are spread over a ``n_neighbors``-NN graph "
+        "of the current embedding (scikit-learn's ``LabelSpreading``) and the "
+        'most confident rows take the label they reached. ``"auto"`` is '
+        f"{AUTO_PSEUDO_LABEL_FRACTION['vector']} for vectors and "
+        f"{AUTO_PSEUDO_LABEL_FRACTION['image']} in image mode when fewer than "
+        f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label, and 0 "
+        "otherwise (``docs/few_labels.md``). 0 turns them off.",
+    ),
+    Parameter(
+        "contrasting_weight",
+        0.0,
+        _at_least(0),
+        "float >= 0",
+        "Weight of Hoffer & Ailon's semi-supervised contrasting: labelled "
+        "rows, cross-entropy over distances to class exemplars; unlabelled "
+        "rows, the entropy of that distribution.",
+    ),
+    Parameter(
+        "classifier_weight",
+        0.0,
+        _at_least(0),
+        "float >= 0",
+        "Weight of a linear classifier head on the latent code, trained with "
+        "cross-entropy on labelled rows (the classification network of "
+        '"Siamese networks and friends").',
+    ),
+    Parameter(
+        "spatial_contrasting_weight",
+        0.0,
+        _at_least(0),
+        "float >= 0",
+        "Image mode only: weight of Hoffer & Ailon's spatial contrasting, an "
+        "unsupervised term for which two patches of one image (random "
+        "half-size windows of the convolutional feature map) must be closer "
+        "than patches of the other images of the batch.",
+    ),
+    Parameter(
+        "image_shape",
+        None,
+        [None, tuple, list],
+        "tuple of int or None",
+        "``(height, width[, channels])`` of the images that rows flatten "
+        "(channels last). Switches to the image mode: two stride-2 "
+        "convolutions (32 and 64 channels) before the hidden layers, and a "
+        "mirrored transposed-convolution decoder. Rows stay the input and "
+        "output format.",
+    ),
+    Parameter(
+        "augment",
+        False,
+        ["boolean"],
+        "bool",
+        "Image mode only: train on random affine views (rotation up to 15 "
+        "degrees, scale up to 15%, shift up to 2 pixels) of each row and of "
+        "its neighbour, so the neighbour term learns invariance to them.",
+    ),
+    Parameter(
+        "max_epochs",
+        "auto",
+        [StrOptions({"auto"}), Interval(_INTEGRAL, 1, None, closed="left")],
+        'int >= 1 or "auto"',
+        f'Passes over the rows. ``"auto"`` is {AUTO_MAX_EPOCHS["vector"]} for '
+        f"vectors and {AUTO_MAX_EPOCHS['image']} in image mode, whose steps "
+        "cost more. The fit time grows with rows x epochs: lower it for "
+        "large data.",
+    ),
+    Parameter(
+        "batch_size",
+        256,
+        _at_least(1, _INTEGRAL),
+        "int >= 1",
+        "Rows per step for the reconstruction, plus up to "
+        f"{MAX_BALANCED_SHARE:.0%} as many class-balanced labelled rows for the "
+        "metric terms when the step's own rows hold too few labelled pairs.",
+    ),
+    Parameter(
+        "lr",
+        2e-3,
+        [Interval(_REAL, 0, None, closed="neither")],
+        "float > 0",
+        "Learning rate.",
+    ),
+    Parameter(
+        "optimizer",
+        "adam",
+        [StrOptions(set(OPTIMIZERS)), type],
+        f"{options_doc(OPTIMIZERS)} or torch optimiser class",
+        "Optimiser.",
+    ),
+    Parameter(
+        "device",
+        "cpu",
+        [StrOptions(set(DEVICES)), torch.device, str],
+        f"{options_doc(DEVICES)} or torch.device",
+        'Where to train; ``"auto"`` takes CUDA when available.',
+    ),
+    Parameter(
+        "random_state",
+        None,
+        ["random_state"],
+        "int, RandomState instance or None",
+        "Seeds weights, batches and sampling: the same seed and data give the "
+        "same embedding on CPU. Torch's global generator is left untouched.",
+    ),
+    Parameter(
+        "verbose",
+        0,
+        ["verbose"],
+        "int",
+        "0 is silent; 1 prints skorch's epoch table with a progress bar.",
+    ),
+    Parameter(
+        "callbacks",
+        None,
+        [None, list],
+        "list of skorch callbacks or None",
+        "Extra callbacks (for example ``skorch.callbacks.EarlyStopping`` "
+        'monitoring ``"train_loss"``).',
+    ),
+    Parameter(
+        "warm_start",
+        False,
+        ["boolean"],
+        "bool",
+        "When ``True``, ``fit`` continues training the fitted network.",
+    ),
+)
+
+
+def parameter_constraints(**overrides) -> dict:
+    """``_parameter_constraints`` of an embedder; ``overrides`` by name."""
+    return {p.name: overrides.get(p.name, p.constraints) for p in PARAMETERS}
+
+
+def make_init(**defaults):
+    """An ``__init__`` that stores every parameter, with these defaults.
+
+    The function carries an explicit signature, which is what scikit-learn
+    (``get_params``, ``clone``, the HTML repr) and ``help()`` read.
+    """
+    positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
+    signature = inspect.Signature(
+        [inspect.Parameter("self", positional)]
+        + [
+            inspect.Parameter(
+                p.name, positional, default=defaults.get(p.name, p.default)
+            )
+            for p in PARAMETERS
+        ],
+        return_annotation=None,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        for name, value in list(bound.arguments.items())[1:]:
+            setattr(self, name, value)
+
+    __init__.__signature__ = signature
+    return __init__
+
+
+def parameters_doc(defaults: dict, **words) -> str:
+    """The numpydoc Parameters entries; ``words`` fill the placeholders."""
+    entries = []
+    for p in PARAMETERS:
+        default = defaults.get(p.name, p.default)
+        kind = _fill(p.kind, words)
+        default_text = f'"{default}"' if isinstance(default, str) else repr(default)
+        description = _indent(_fill(p.doc, words))
+        entries.append(f"    {p.name} : {kind}, default={default_text}\n{description}")
+    return "\n".join(entries)
+
+
+ATTRIBUTES_DOC = """    net_ : skorch.NeuralNet
+        The trained skorch net; ``net_.module_`` is the torch autoencoder.
+    history_ : skorch.History
+        Per-epoch losses: ``train_loss`` and its parts ({parts}), each
+        recorded in the epochs that trained it.
+    classes_ : ndarray
+        Labels seen in ``y`` (-1 excluded).
+    n_features_in_ : int
+        Number of input features.
+    feature_names_in_ : ndarray of str
+        Input column names, when ``X`` was a DataFrame with string columns."""
+
+
+def _fill(text: str, words: dict) -> str:
+    # Not str.format: the option sets' own braces must stay.
+    for key, value in words.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _indent(text: str, width: int = 72) -> str:
+    return textwrap.fill(
+        text,
+        width=width,
+        initial_indent=" " * 8,
+        subsequent_indent=" " * 8,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )

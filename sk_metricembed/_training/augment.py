@@ -1,0 +1,52 @@
+"""Random affine views of flattened images (image mode's augmentation)."""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+from .conv import as_images, as_rows
+
+
+class RandomAffine:
+    """Random rotation, scale and shift of flattened images, batched on device.
+
+    Each image gets its own draw: rotation in ``+-degrees``, scale in
+    ``1 +- scale``, shift in ``+-shift_pixels``; empty borders are zero.
+    Uses torch's generator, which the estimator seeds.
+    """
+
+    def __init__(self, image_shape, degrees=15.0, scale=0.15, shift_pixels=2.0):
+        self.image_shape = image_shape
+        self.degrees = degrees
+        self.scale = scale
+        self.shift_pixels = shift_pixels
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        n = x.shape[0]
+        if n == 0:
+            return x
+        images = as_images(x, self.image_shape)
+        height, width, _ = self.image_shape
+
+        def uniform(limit):
+            return (torch.rand(n, device=x.device) * 2 - 1) * limit
+
+        angle = uniform(math.radians(self.degrees))
+        factor = 1 + uniform(self.scale)
+        # affine_grid works in [-1, 1] coordinates: a pixel is 2 / size.
+        shift_x = uniform(2 * self.shift_pixels / width)
+        shift_y = uniform(2 * self.shift_pixels / height)
+        cos, sin = torch.cos(angle) / factor, torch.sin(angle) / factor
+        theta = torch.stack(
+            [
+                torch.stack([cos, -sin, shift_x], dim=1),
+                torch.stack([sin, cos, shift_y], dim=1),
+            ],
+            dim=1,
+        )  # (n, 2, 3)
+        grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+        warped = F.grid_sample(images, grid, padding_mode="zeros", align_corners=False)
+        return as_rows(warped)
