@@ -15,6 +15,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
+from sk_metricembed.datasets import hide_labels
 from sk_metricembed.metrics import triplet_accuracy_score
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +46,9 @@ class Split:
 
     def with_labels(self, label_fraction: float, min_per_class: int = 1) -> Split:
         """Copy of the split whose train labels keep ``label_fraction`` only."""
-        y_semi = hide_labels(self.y_train, label_fraction, min_per_class)
+        y_semi = hide_labels(
+            self.y_train, label_fraction, min_per_class=min_per_class, random_state=0
+        )
         return Split(
             self.dataset,
             self.X_train,
@@ -57,21 +60,6 @@ class Split:
             self.latent_dim,
             self.image_shape,
         )
-
-
-def hide_labels(y, label_fraction: float, min_per_class: int = 1, seed: int = 0):
-    """Labels with all but a stratified ``label_fraction`` replaced by -1."""
-    y = np.asarray(y)
-    if label_fraction >= 1.0:
-        return y.copy()
-    rng = np.random.default_rng(seed)
-    y_semi = np.full_like(y, -1)
-    for label in np.unique(y):
-        rows = np.flatnonzero(y == label)
-        n_keep = max(min_per_class, int(round(label_fraction * rows.size)))
-        keep = rng.choice(rows, size=min(n_keep, rows.size), replace=False)
-        y_semi[keep] = label
-    return y_semi
 
 
 def mnist_split(quick: bool = False) -> Split:

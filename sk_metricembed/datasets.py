@@ -1,13 +1,21 @@
-"""Reading data sets from local files (never from the network)."""
+"""Data sets from local files (never from the network), and few-label copies.
+
+:func:`hide_labels` turns fully labelled data into the semi-supervised kind
+the embedders are made for, as the benchmarks, the command line and the
+tests do.
+"""
 
 from __future__ import annotations
 
 import gzip
+import numbers
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load_idx", "load_mnist"]
+from ._validation import check_labels
+
+__all__ = ["load_idx", "load_mnist", "hide_labels"]
 
 _IDX_DTYPES = {
     0x08: np.uint8,
@@ -117,3 +125,62 @@ def _find(directory: Path, stem: str) -> Path:
         if (directory / name).exists():
             return directory / name
     raise FileNotFoundError(f"no {stem}[.gz] in {directory}.")
+
+
+def hide_labels(
+    y, label_fraction: float, *, min_per_class: int = 1, random_state=None
+) -> np.ndarray:
+    """Keep a stratified share of the labels and set the others to -1.
+
+    Each class keeps ``max(min_per_class, round(label_fraction * n_class))``
+    of its rows' labels (all of them when it has fewer), drawn without
+    replacement; the other rows become unlabelled (-1), scikit-learn's
+    semi-supervised convention. Rows already at -1 stay unlabelled.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Integer class labels, -1 for rows already unlabelled.
+    label_fraction : float in [0, 1]
+        Share of each class's labels to keep; 1 keeps them all.
+    min_per_class : int, default=1
+        Labels each class keeps at least (``label_fraction=0`` with
+        ``min_per_class=3`` keeps three a class).
+    random_state : int, numpy Generator or None, default=None
+        Seed of the draw (:func:`numpy.random.default_rng`).
+
+    Returns
+    -------
+    y_semi : ndarray of shape (n_samples,)
+        A copy of ``y`` with the hidden labels set to -1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed.datasets import hide_labels
+    >>> y = np.repeat([0, 1], 10)
+    >>> y_semi = hide_labels(y, 0.2, random_state=0)
+    >>> np.bincount(y_semi[y_semi >= 0]).tolist(), int((y_semi == -1).sum())
+    ([2, 2], 16)
+    """
+    y = check_labels(y)
+    if not (isinstance(label_fraction, numbers.Real) and 0 <= label_fraction <= 1):
+        raise ValueError(
+            f"label_fraction must be a number in [0, 1], got {label_fraction!r}."
+        )
+    if isinstance(min_per_class, bool) or not (
+        isinstance(min_per_class, numbers.Integral) and min_per_class >= 0
+    ):
+        raise ValueError(
+            f"min_per_class must be an integer >= 0, got {min_per_class!r}."
+        )
+    if label_fraction >= 1:
+        return y.copy()
+    rng = np.random.default_rng(random_state)
+    y_semi = np.full_like(y, -1)
+    for label in np.unique(y[y >= 0]):
+        rows = np.flatnonzero(y == label)
+        n_keep = max(min_per_class, int(round(label_fraction * rows.size)))
+        keep = rng.choice(rows, size=min(n_keep, rows.size), replace=False)
+        y_semi[keep] = label
+    return y_semi

@@ -144,3 +144,39 @@ def test_load_mnist10k():
     assert X.min() == 0.0 and X.max() == 1.0
     assert y.dtype == np.int64
     assert np.bincount(y).tolist() == MNIST10K_COUNTS
+
+
+def test_hide_labels_keeps_a_stratified_share():
+    from sk_metricembed.datasets import hide_labels
+
+    y = np.repeat([0, 1, 2], [50, 30, 20])
+    y_semi = hide_labels(y, 0.1, random_state=0)
+    kept = y_semi >= 0
+    assert np.bincount(y_semi[kept]).tolist() == [5, 3, 2]
+    np.testing.assert_array_equal(y_semi[kept], y[kept])
+    np.testing.assert_array_equal(y_semi, hide_labels(y, 0.1, random_state=0))
+    assert not np.array_equal(y_semi, hide_labels(y, 0.1, random_state=1))
+
+
+def test_hide_labels_minimum_full_share_and_unlabelled_rows():
+    from sk_metricembed.datasets import hide_labels
+
+    y = np.r_[np.repeat([0, 1], 40), [-1, -1]]
+    three = hide_labels(y, 0.0, min_per_class=3, random_state=0)
+    assert np.bincount(three[three >= 0]).tolist() == [3, 3]
+    assert (three[-2:] == -1).all()
+    np.testing.assert_array_equal(hide_labels(y, 1.0), y)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(label_fraction=1.5), "label_fraction"),
+        (dict(label_fraction=0.5, min_per_class=-1), "min_per_class"),
+    ],
+)
+def test_hide_labels_rejects_bad_arguments(kwargs, match):
+    from sk_metricembed.datasets import hide_labels
+
+    with pytest.raises(ValueError, match=match):
+        hide_labels([0, 1, 0, 1], **kwargs)

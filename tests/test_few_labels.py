@@ -11,13 +11,12 @@ noise between seeds.
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from sk_metricembed import TripletVAEEmbedder
-from sk_metricembed.datasets import load_mnist
+from sk_metricembed.datasets import hide_labels, load_mnist
 from sk_metricembed.metrics import triplet_accuracy_score
 
 MNIST_DIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist10k"
@@ -40,11 +39,8 @@ def mnist_few_labels():
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, train_size=2000, test_size=1000, stratify=y, random_state=0
     )
-    rng = np.random.default_rng(0)
-    y_semi = np.full_like(y_train, -1)
-    for label in range(10):  # 3 labels per class: 1.5% of the rows
-        keep = rng.choice(np.flatnonzero(y_train == label), 3, replace=False)
-        y_semi[keep] = label
+    # 3 labels per class: 1.5% of the rows
+    y_semi = hide_labels(y_train, 0.0, min_per_class=3, random_state=0)
     return X_train, y_train, y_semi, X_test, y_test
 
 

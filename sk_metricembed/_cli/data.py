@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from .._validation import resolve_image_shape
+from ..datasets import hide_labels
 
 
 @dataclass
@@ -160,16 +161,12 @@ def split_and_hide_labels(
     data: LabelledData, test_size: float, label_fraction: float, seed: int
 ):
     """Stratified train/test split; keep ``label_fraction`` of each class's
-    training labels (at least one) and set the others to -1."""
+    training labels (at least one) and set the others to -1
+    (:func:`~sk_metricembed.datasets.hide_labels`)."""
     from sklearn.model_selection import train_test_split
 
     X_train, X_test, y_train, y_test = train_test_split(
         data.X, data.y, test_size=test_size, stratify=data.y, random_state=seed
     )
-    rng = np.random.RandomState(seed)
-    y_train = y_train.copy()
-    for label in np.unique(y_train):
-        members = np.flatnonzero(y_train == label)
-        n_kept = max(1, round(label_fraction * len(members)))
-        y_train[rng.permutation(members)[n_kept:]] = -1
+    y_train = hide_labels(y_train, label_fraction, random_state=seed)
     return X_train, X_test, y_train, y_test
