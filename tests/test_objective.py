@@ -1,0 +1,188 @@
+"""Tests of the training objective, the package's core formula, on hand-built batches.
+
+loss = weight * metric + (1 - weight) * (reconstruction + beta * KL)
+"""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from sk_metricembed._training.batches import BatchTargets
+from sk_metricembed._training.objective import (
+    LOSS_PARTS,
+    METRIC_PARTS,
+    RECONSTRUCTION_PARTS,
+    Objective,
+)
+
+N_FEATURES, LATENT_DIM = 5, 3
+OFF = dict(
+    miner="all",
+    margin=1.0,
+    reconstruction="mse",
+    neighbor_weight=0.0,
+    supervised_contrastive_weight=0.0,
+    contrasting_weight=0.0,
+    classifier_weight=0.0,
+    spatial_contrasting_weight=0.0,
+    latent_dim=LATENT_DIM,
+)
+
+
+def _objective(**params):
+    return Objective(
+        **{**OFF, "weight": 0.5, "beta": 1.0, "metric_loss": "triplet", **params}
+    )
+
+
+def _empty(*shape):
+    return torch.empty(shape, dtype=torch.long)
+
+
+def _targets(labels=None, triplets=None, pairs=None, pair_similar=None):
+    """Four rows; no label, neighbour or constraint unless given."""
+    labels = torch.full((4,), -1) if labels is None else torch.tensor(labels)
+    return BatchTargets(
+        labels=labels,
+        balanced=torch.nonzero(labels >= 0).squeeze(1),
+        neighbor_of=_empty(0),
+        pairs=_empty(0, 2) if pairs is None else torch.tensor(pairs),
+        pair_similar=_empty(0) if pair_similar is None else torch.tensor(pair_similar),
+        triplets=_empty(0, 3) if triplets is None else torch.tensor(triplets),
+    )
+
+
+@pytest.fixture
+def outputs():
+    generator = torch.Generator().manual_seed(0)
+    mean = torch.randn(4, LATENT_DIM, generator=generator, requires_grad=True)
+    return {
+        "mean": mean,
+        "z": mean,
+        "log_var": torch.randn(4, LATENT_DIM, generator=generator),
+        "reconstruction": torch.randn(4, N_FEATURES, generator=generator),
+        "input": torch.rand(4, N_FEATURES, generator=generator),
+    }
+
+
+def _reconstruction_and_kl(outputs):
+    """The ELBO parts by hand: per-feature squared error, KL per feature."""
+    squared_error = ((outputs["reconstruction"] - outputs["input"]) ** 2).mean()
+    mean, log_var = outputs["mean"], outputs["log_var"]
+    kl_per_row = 0.5 * (mean**2 + log_var.exp() - 1 - log_var).sum(dim=1)
+    return float(squared_error), float(kl_per_row.mean()) / N_FEATURES
+
+
+@pytest.mark.parametrize("weight, beta", [(0.3, 1.0), (0.8, 0.25)])
+def test_blend_of_a_triplet_batch(outputs, weight, beta):
+    triplets = [[0, 1, 2], [3, 2, 0]]
+    parts = _objective(weight=weight, beta=beta)(outputs, _targets(triplets=triplets))
+    mean = outputs["mean"].detach()
+    a, p, n = (mean[[t[i] for t in triplets]] for i in range(3))
+    d_positive, d_negative = (a - p).norm(dim=1), (a - n).norm(dim=1)
+    metric = float(F.relu(d_positive - d_negative + 1.0).mean())
+    reconstruction, kl = _reconstruction_and_kl(outputs)
+    expected = weight * metric + (1 - weight) * (reconstruction + beta * kl)
+    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    assert float(parts["constraint"]) == pytest.approx(metric, rel=1e-5)
+    assert float(parts["reconstruction"]) == pytest.approx(reconstruction, rel=1e-5)
+    assert float(parts["kl"]) == pytest.approx(kl, rel=1e-5)
+    assert set(parts) == {"loss", "reconstruction", "kl", "constraint"}
+
+
+def test_weight_zero_is_the_plain_vae_objective(outputs):
+    parts = _objective(weight=0.0)(outputs, _targets(triplets=[[0, 1, 2]]))
+    reconstruction, kl = _reconstruction_and_kl(outputs)
+    assert float(parts["loss"]) == pytest.approx(reconstruction + kl, rel=1e-5)
+    assert set(parts) == {"loss", *RECONSTRUCTION_PARTS}
+
+
+def test_weight_one_is_the_metric_alone_without_a_decoder(outputs):
+    del outputs["reconstruction"]  # the net skips the decoder at weight 1
+    parts = _objective(weight=1.0)(outputs, _targets(triplets=[[0, 1, 2]]))
+    assert set(parts) == {"loss", "constraint"}
+    assert float(parts["loss"]) == pytest.approx(float(parts["constraint"]))
+
+
+def test_label_terms_are_weighted_and_named(outputs):
+    labels = [0, 0, 1, 1]
+    objective = _objective(
+        weight=1.0, supervised_contrastive_weight=2.0, contrasting_weight=0.5
+    )
+    del outputs["reconstruction"]
+    parts = objective(outputs, _targets(labels=labels))
+    from sk_metricembed import losses
+
+    mean, labels = outputs["mean"].detach(), torch.tensor(labels)
+    assert float(parts["supervised_contrastive"]) == pytest.approx(
+        2.0 * float(losses.supervised_contrastive_loss(mean, labels)), rel=1e-5
+    )
+    assert float(parts["contrasting"]) == pytest.approx(
+        0.5 * float(losses.semi_supervised_contrasting_loss(mean, labels)), rel=1e-5
+    )
+    total = sum(float(parts[name]) for name in parts if name != "loss")
+    assert float(parts["loss"]) == pytest.approx(total, rel=1e-5)
+    assert set(parts) - {"loss"} <= set(METRIC_PARTS)
+
+
+def test_every_part_has_a_declared_name(outputs):
+    outputs["logits"] = torch.randn(4, 2)
+    outputs["neighbor_mean"] = outputs["mean"].detach() + 0.1
+    outputs["feature_map"] = torch.randn(4, 2, 3, 3)
+    objective = _objective(
+        weight=0.5,
+        neighbor_weight=1.0,
+        supervised_contrastive_weight=1.0,
+        contrasting_weight=1.0,
+        classifier_weight=1.0,
+        spatial_contrasting_weight=1.0,
+    )
+    targets = _targets(labels=[0, 0, 1, 1], triplets=[[0, 1, 2]])
+    targets.neighbor_of = torch.arange(4)
+    parts = objective(outputs, targets)
+    assert set(parts) == {"loss", *LOSS_PARTS}
+
+
+def test_pair_bce_trains_its_similarity_head(outputs):
+    objective = _objective(weight=1.0, metric_loss="bce")
+    del outputs["reconstruction"]
+    head = dict(objective.named_parameters())
+    assert set(head) == {"similarity_head.weight", "similarity_head.bias"}
+    targets = _targets(pairs=[[0, 1], [2, 3]], pair_similar=[1, 0])
+    parts = objective(outputs, targets)
+    z1, z2 = outputs["mean"][[0, 2]], outputs["mean"][[1, 3]]
+    logits = objective.similarity_head((z1 - z2).abs()).squeeze(1)
+    expected = F.binary_cross_entropy_with_logits(logits, torch.tensor([1.0, 0.0]))
+    assert float(parts["loss"]) == pytest.approx(float(expected), rel=1e-5)
+    parts["loss"].backward()
+    assert objective.similarity_head.weight.grad is not None
+    assert outputs["mean"].grad is not None
+
+
+def test_contrastive_pairs_by_hand(outputs):
+    objective = _objective(weight=1.0, metric_loss="contrastive", margin=2.0)
+    del outputs["reconstruction"]
+    assert objective.similarity_head is None
+    targets = _targets(pairs=[[0, 1], [2, 3]], pair_similar=[1, 0])
+    mean = outputs["mean"].detach().numpy()
+    d_similar = np.linalg.norm(mean[0] - mean[1])
+    d_dissimilar = np.linalg.norm(mean[2] - mean[3])
+    expected = 0.5 * (d_similar**2 + max(0.0, 2.0 - d_dissimilar) ** 2) / 2
+    parts = objective(outputs, targets)
+    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+
+
+def test_no_supervision_leaves_the_metric_out(outputs):
+    # Nothing to mine and no neighbour: only the reconstruction parts remain.
+    parts = _objective(weight=0.5)(outputs, _targets())
+    reconstruction, kl = _reconstruction_and_kl(outputs)
+    assert set(parts) == {"loss", *RECONSTRUCTION_PARTS}
+    assert float(parts["loss"]) == pytest.approx(0.5 * (reconstruction + kl))
+
+
+def test_objective_has_no_defaults_of_its_own():
+    # The estimator passes every parameter by name; a default here could
+    # drift from the estimator's (as weight 0.5 vs 0.2 once did).
+    with pytest.raises(TypeError):
+        Objective()
