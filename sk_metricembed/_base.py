@@ -19,6 +19,7 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_array, check_random_state
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._defaults import (
@@ -26,13 +27,20 @@ from ._defaults import (
     resolve_max_epochs,
     resolve_pseudo_label_fraction,
 )
+from ._parameters import (
+    ATTRIBUTES_DOC,
+    make_init,
+    options_doc,
+    parameter_constraints,
+    parameters_doc,
+)
 from ._supervision import Supervision, check_supervision
 from ._training.augment import RandomAffine
 from ._training.autoencoder import AutoEncoderConfig, build_autoencoder
 from ._training.batches import PlanDataset, PlanSampler
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.neighbors import input_neighbors
-from ._training.objective import Objective
+from ._training.objective import LOSS_PARTS, Objective, history_key
 from ._training.pseudo_labels import PseudoLabeler
 from ._training.setup import resolve_device, resolve_optimizer, seeded_torch
 from ._training.skorch_net import EmbeddingNet
@@ -53,9 +61,38 @@ class BaseMetricEmbedder(
     """Autoencoder embedder trained on a blend of reconstruction and metric losses.
 
     Not meant to be used directly: see :class:`SiameseAutoencoderEmbedder`
-    and :class:`TripletVAEEmbedder`, whose docstrings list the parameters
-    (declared once, in ``_parameters``).
+    and :class:`TripletVAEEmbedder`, whose docstrings list the parameters.
+    A subclass names its metric losses (the first is its default) and the
+    words of its documentation; its ``__init__``, ``_parameter_constraints``
+    and the Parameters and Attributes sections of its docstring are then
+    built from the one declaration in :mod:`._parameters`.
     """
+
+    def __init_subclass__(
+        cls,
+        *,
+        metric_losses: tuple[str, ...],
+        network: str,
+        constraint: str,
+        metric_help: str,
+        **kwargs,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._parameter_constraints = parameter_constraints(
+            metric_loss=[StrOptions(set(metric_losses))]
+        )
+        cls.__init__ = make_init(metric_loss=metric_losses[0])
+        parameters = parameters_doc(
+            {"metric_loss": metric_losses[0]},
+            network=network,
+            constraint=constraint,
+            metric_options=options_doc(metric_losses),
+            metric_help=metric_help,
+        )
+        parts = ", ".join(f"``{history_key(part)}``" for part in LOSS_PARTS)
+        cls.__doc__ = cls.__doc__.replace("    {parameters}", parameters).replace(
+            "    {attributes}", ATTRIBUTES_DOC.format(parts=parts)
+        )
 
     # -- fitting ---------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)

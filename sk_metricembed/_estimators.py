@@ -2,49 +2,42 @@
 
 Everything they share, parameters included, is declared once
 (:mod:`._base`, :mod:`._parameters`); each class states only its metric
-losses, its default loss and its documentation.
+losses (the first is its default) and the words its documentation needs.
 """
 
 from __future__ import annotations
 
-from sklearn.utils._param_validation import StrOptions
-
 from ._base import BaseMetricEmbedder
-from ._parameters import (
-    ATTRIBUTES_DOC,
-    make_init,
-    options_doc,
-    parameter_constraints,
-    parameters_doc,
-)
-from ._training.objective import LOSS_PARTS, PAIR_LOSSES, TRIPLET_LOSSES, history_key
+from ._training.objective import PAIR_LOSSES, TRIPLET_LOSSES
 
 
-def _docstring(summary: str, metric_loss: str, rest: str, **words) -> str:
-    parts = ", ".join(f"``{history_key(part)}``" for part in LOSS_PARTS)
-    return (
-        summary
-        + "\n\n    Parameters\n    ----------\n"
-        + parameters_doc({"metric_loss": metric_loss}, **words)
-        + "\n\n    Attributes\n    ----------\n"
-        + ATTRIBUTES_DOC.format(parts=parts)
-        + "\n"
-        + rest
-    )
-
-
-class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
-    __doc__ = _docstring(
-        """Siamese autoencoder: reconstruction plus a pairwise metric loss.
+class SiameseAutoencoderEmbedder(
+    BaseMetricEmbedder,
+    metric_losses=PAIR_LOSSES,
+    network="siamese",
+    constraint="pairs",
+    metric_help=(
+        '"contrastive" is Hadsell et al. (2006); "bce" is Koch (2015): a '
+        "learned logistic head on ``|z1 - z2|``."
+    ),
+):
+    """Siamese autoencoder: reconstruction plus a pairwise metric loss.
 
     A variational autoencoder (or a deterministic one with
     ``variational=False``) whose latent means are pulled together on similar
     pairs and pushed apart on dissimilar ones. Pairs come from labelled rows
     of each batch (``y``, ``-1`` for unlabelled) and from explicit ``pairs``;
     explicit ``triplets`` are split into one similar and one dissimilar pair
-    each.""",
-        "contrastive",
-        """
+    each.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
     See Also
     --------
     TripletVAEEmbedder : The same machinery with a triplet loss.
@@ -67,34 +60,36 @@ class SiameseAutoencoderEmbedder(BaseMetricEmbedder):
     ...                                       random_state=0)
     >>> embedder.fit_transform(X, y).shape
     (1797, 2)
-    """,
-        network="siamese",
-        constraint="pairs",
-        metric_options=options_doc(PAIR_LOSSES),
-        metric_help=(
-            '"contrastive" is Hadsell et al. (2006); "bce" is Koch (2015): a '
-            "learned logistic head on ``|z1 - z2|``."
-        ),
-    )
-
-    _parameter_constraints = parameter_constraints(
-        metric_loss=[StrOptions(set(PAIR_LOSSES))]
-    )
-    __init__ = make_init(metric_loss="contrastive")
+    """
 
 
-class TripletVAEEmbedder(BaseMetricEmbedder):
-    __doc__ = _docstring(
-        """Triplet VAE (TVAE): the ELBO plus a triplet loss on the latent means.
+class TripletVAEEmbedder(
+    BaseMetricEmbedder,
+    metric_losses=TRIPLET_LOSSES,
+    network="triplet",
+    constraint="triplets",
+    metric_help=(
+        '"triplet" is ``max(0, d(a, p) - d(a, n) + margin)``; '
+        '"softmax_ratio" is Hoffer & Ailon (2015).'
+    ),
+):
+    """Triplet VAE (TVAE): the ELBO plus a triplet loss on the latent means.
 
     A variational autoencoder (or a deterministic one with
     ``variational=False``) whose posterior means keep each anchor closer to
     a positive than to a negative (Ishfaq, Hoogi & Rubin). Triplets come
     from labelled rows of each batch (``y``, ``-1`` for unlabelled) and from
     explicit ``triplets``; explicit ``pairs`` are joined into triplets where
-    a similar and a dissimilar pair share a row (an error if none can be).""",
-        "triplet",
-        """
+    a similar and a dissimilar pair share a row (an error if none can be).
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
     See Also
     --------
     SiameseAutoencoderEmbedder : The same machinery with a pairwise loss.
@@ -117,17 +112,4 @@ class TripletVAEEmbedder(BaseMetricEmbedder):
     >>> embedder = TripletVAEEmbedder(latent_dim=2, max_epochs=2, random_state=0)
     >>> embedder.fit_transform(X, y).shape
     (1797, 2)
-    """,
-        network="triplet",
-        constraint="triplets",
-        metric_options=options_doc(TRIPLET_LOSSES),
-        metric_help=(
-            '"triplet" is ``max(0, d(a, p) - d(a, n) + margin)``; '
-            '"softmax_ratio" is Hoffer & Ailon (2015).'
-        ),
-    )
-
-    _parameter_constraints = parameter_constraints(
-        metric_loss=[StrOptions(set(TRIPLET_LOSSES))]
-    )
-    __init__ = make_init(metric_loss="triplet")
+    """
