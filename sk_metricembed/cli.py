@@ -3,11 +3,10 @@
 ``sk-metricembed run`` is the package's main job. It holds out a test split,
 keeps a fraction of the training labels (the rest become -1), fits one
 embedder per (weight, latent_dim) of the grid, and for each prints the
-triplet and 5-NN accuracy of the held-out embedding and the fit time, like
-arkwave's ``run_experiment(constraint, encoder, dataset, weights,
-latent_dims)``. It writes ``results.csv`` and latent-space plots to the
-output folder. Bad arguments and unreadable files end with a message and
-exit status 2, as argparse does.
+triplet and 5-NN accuracy of the held-out embedding and the fit time: a
+sweep over the metric-loss weight and the latent dimension. It writes
+``results.csv`` and latent-space plots to the output folder. Bad arguments
+and unreadable files end with a message and exit status 2, as argparse does.
 """
 
 from __future__ import annotations

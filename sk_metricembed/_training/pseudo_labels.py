@@ -13,8 +13,8 @@ contrastive, ...) then train on them like on true labels.
 
 The propagation is scikit-learn's :class:`~sklearn.semi_supervised.LabelSpreading`
 (Zhou et al., 2004) on a ``n_neighbors``-NN graph with ``alpha=0.99``: the
-heavy diffusion lets 60 seeds reach all 6,000 rows (the default ``alpha=0.2``
-left most rows with an empty distribution).
+heavy diffusion lets 60 labelled rows reach all 6,000 rows (the default
+``alpha=0.2`` left most rows with an empty distribution).
 """
 
 from __future__ import annotations
