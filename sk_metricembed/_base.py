@@ -39,8 +39,9 @@ from ._training.augment import RandomAffine
 from ._training.autoencoder import AutoEncoderConfig, build_autoencoder
 from ._training.batches import PlanDataset, PlanSampler
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
+from ._training.loss_parts import LOSS_PARTS, history_key
 from ._training.neighbors import input_neighbors
-from ._training.objective import LOSS_PARTS, Objective, history_key
+from ._training.objective import Objective
 from ._training.pseudo_labels import PseudoLabeler
 from ._training.setup import resolve_device, resolve_optimizer, seeded_torch
 from ._training.skorch_net import EmbeddingNet

@@ -8,7 +8,7 @@ losses (the first is its default) and the words its documentation needs.
 from __future__ import annotations
 
 from ._base import BaseMetricEmbedder
-from ._training.objective import PAIR_LOSSES, TRIPLET_LOSSES
+from ._training.loss_parts import PAIR_LOSSES, TRIPLET_LOSSES
 
 
 class SiameseAutoencoderEmbedder(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import column_or_1d
 
-from ._training.objective import PAIR_LOSSES
+from ._training.loss_parts import PAIR_LOSSES
 from ._validation import check_labels
 from .constraints import (
     _check_no_contradiction,

@@ -31,7 +31,7 @@ def test_sphinx_build_has_no_warnings_with_the_gallery_not_run(tmp_path):
     html = tmp_path / "html"
     for page in ["index", "getting_started", "user_guide", "cli", "api"]:
         assert (html / f"{page}.html").exists(), page
-    for page in ["few_labels", "scaling", "glossary"]:
+    for page in ["few_labels", "scaling", "glossary", "architecture"]:
         assert (html / f"{page}.html").exists(), page
     for name in sk_metricembed.__all__:
         assert (html / "generated" / f"sk_metricembed.{name}.html").exists(), name

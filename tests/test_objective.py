@@ -9,12 +9,12 @@ import torch
 import torch.nn.functional as F
 
 from sk_metricembed._training.batches import BatchTargets
-from sk_metricembed._training.objective import (
+from sk_metricembed._training.loss_parts import (
     LOSS_PARTS,
     METRIC_PARTS,
     RECONSTRUCTION_PARTS,
-    Objective,
 )
+from sk_metricembed._training.objective import Objective
 
 N_FEATURES, LATENT_DIM = 5, 3
 OFF = dict(

@@ -26,31 +26,13 @@ from torch import nn
 from .. import losses
 from .batches import BatchTargets
 from .distances import distance_matrix, euclidean
-from .mining import mine_pairs, mine_triplets
-
-PAIR_LOSSES = ("contrastive", "bce")
-TRIPLET_LOSSES = ("triplet", "softmax_ratio")
-
-#: The parts of the loss, each recorded per epoch in the net's history as
-#: ``<part>_loss``. The reconstruction parts are blended with ``1 - weight``.
-RECONSTRUCTION_PARTS = ("reconstruction", "kl")
-#: The metric parts, blended with ``weight``, each already multiplied by its
-#: own weight parameter (``neighbor_weight``, ...); ``constraint`` is the
-#: estimator's pair or triplet loss.
-METRIC_PARTS = (
-    "constraint",
-    "neighbor",
-    "supervised_contrastive",
-    "contrasting",
-    "classifier",
-    "spatial_contrasting",
+from .loss_parts import (  # noqa: F401 (plotting reads them here, for now)
+    METRIC_PARTS,
+    PAIR_LOSSES,
+    RECONSTRUCTION_PARTS,
+    history_key,
 )
-LOSS_PARTS = RECONSTRUCTION_PARTS + METRIC_PARTS
-
-
-def history_key(part: str) -> str:
-    """The name under which the history records a loss part."""
-    return f"{part}_loss"
+from .mining import mine_pairs, mine_triplets
 
 
 class Objective(nn.Module):

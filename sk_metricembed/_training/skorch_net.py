@@ -17,7 +17,7 @@ from skorch.callbacks import PassthroughScoring
 from torch.utils.data import DataLoader
 
 from .batches import BatchInputs, BatchTargets
-from .objective import LOSS_PARTS, history_key
+from .loss_parts import LOSS_PARTS, history_key
 
 
 def _whole(batch):

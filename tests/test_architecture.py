@@ -1,0 +1,114 @@
+"""The package's layout rules (docs/architecture.md), read from its imports.
+
+Each module's imports of other package modules (at any depth, lazy ones
+included) form a graph; these tests keep it a stack of floors that data and
+calls cross in one direction.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "sk_metricembed"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+
+
+def _imports(name: str) -> set[str]:
+    """Package modules that ``name`` imports."""
+    path = MODULES[name]
+    package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            # ``from . import losses`` imports the module, not the package.
+            candidates = [
+                f"{target}.{alias.name}"
+                if f"{target}.{alias.name}" in MODULES
+                else target
+                for alias in node.names
+            ]
+        elif isinstance(node, ast.Import):
+            candidates = [alias.name for alias in node.names]
+        else:
+            continue
+        found.update(c for c in candidates if c in MODULES and c != name)
+    return found
+
+
+GRAPH = {name: _imports(name) for name in MODULES}
+TOP = "sk_metricembed"
+
+
+def test_the_graph_sees_the_training_imports():
+    # A guard against a parser that finds nothing: known arrows exist.
+    assert "sk_metricembed._training.objective" in GRAPH["sk_metricembed._base"]
+    assert "sk_metricembed._training.mlp" in GRAPH["sk_metricembed._training.conv"]
+
+
+def test_no_import_cycle():
+    state: dict[str, str] = {}
+
+    def visit(name, path):
+        state[name] = "open"
+        for target in GRAPH[name]:
+            if target == TOP:
+                continue
+            if state.get(target) == "open":
+                pytest.fail("import cycle: " + " -> ".join([*path, target]))
+            if target not in state:
+                visit(target, [*path, target])
+        state[name] = "done"
+
+    for name in GRAPH:
+        if name not in state:
+            visit(name, [name])
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in MODULES if n.startswith(f"{TOP}._training"))
+)
+def test_training_machinery_imports_only_itself_and_the_losses(name):
+    allowed = {f"{TOP}.losses"}
+    outside = {
+        target
+        for target in GRAPH[name]
+        if not target.startswith(f"{TOP}._training") and target not in allowed
+    }
+    assert not outside, f"{name} reaches out of _training to {sorted(outside)}"
+
+
+ESTIMATOR_MODULES = {f"{TOP}._base", f"{TOP}._estimators"}
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(
+        n
+        for n in MODULES
+        if n not in ESTIMATOR_MODULES | {TOP, f"{TOP}.cli", f"{TOP}.__main__"}
+        and not n.startswith(f"{TOP}._cli")
+    ),
+)
+def test_only_the_top_and_the_command_line_import_the_estimators(name):
+    # Features, scores, plots and the training machinery stay usable (and
+    # testable) without the embedders; the embedders sit on top of them.
+    assert not GRAPH[name] & ESTIMATOR_MODULES, name
+
+
+def test_the_package_init_only_re_exports():
+    tree = ast.parse(MODULES[TOP].read_text())
+    for node in tree.body:
+        assert isinstance(node, (ast.Expr, ast.ImportFrom, ast.Assign)), ast.dump(node)
