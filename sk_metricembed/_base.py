@@ -1,9 +1,10 @@
-"""Shared base of the embedders: validation, the skorch net, transform.
+"""Shared base of the embedders: validation, assembling the fit, transform.
 
-The two public estimators differ only in their defaults (loss family and
-``variational``); everything they share lives here, once. Arrays are
-validated once at this boundary, become tensors once inside the batch plans,
-and come back as arrays once in :meth:`transform`.
+The two public estimators differ only in their metric losses; everything
+they share lives here, once, and assembles a fit from the training
+machinery (:mod:`._training`). Arrays are validated once at this boundary,
+become tensors once inside the batch plans, and come back as arrays once in
+:meth:`transform`.
 """
 
 from __future__ import annotations
