@@ -265,7 +265,12 @@ class BaseMetricEmbedder(
 
             callbacks.append(ProgressBar())
         return EmbeddingNet(
-            module=build_autoencoder(config),
+            # A factory and its config, not a module instance: skorch builds
+            # module_ at initialisation and pickles only what it builds
+            # through torch.save, which a machine without the GPU can map to
+            # its CPU (an instance would be pickled a second time, as is).
+            module=build_autoencoder,
+            module__config=config,
             criterion=Objective,
             **{f"criterion__{name}": value for name, value in objective.items()},
             optimizer=resolve_optimizer(self.optimizer),

@@ -5,6 +5,7 @@ device is under test, and a model "fitted on a GPU" is one whose skorch net
 records a CUDA device when pickled, which is what skorch reads back on load.
 """
 
+import io
 import pickle
 import warnings
 
@@ -98,6 +99,34 @@ def test_model_pickled_on_a_gpu_loads_and_transforms_on_cpu(Estimator, digits):
     with pytest.raises(ValueError, match="no CUDA GPU"):
         restored.fit(X, y)
     restored.set_params(device="cpu", max_epochs=1).fit(X, y)
+
+
+class _TensorFinder(pickle.Pickler):
+    """Records every tensor that plain pickling writes (not torch.save)."""
+
+    def __init__(self):
+        super().__init__(io.BytesIO())
+        self.tensors = []
+
+    def reducer_override(self, obj):
+        if isinstance(obj, torch.Tensor):
+            self.tensors.append(tuple(obj.shape))
+        return NotImplemented
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize("mode", [{}, dict(image_shape=(8, 8), augment=True)])
+def test_every_tensor_of_a_fitted_model_is_pickled_by_skorch(Estimator, mode, digits):
+    # skorch writes module_, criterion_ and optimizer_ with torch.save and
+    # maps them to the CPU on a machine without the GPU; a tensor pickled
+    # any other way (a module instance kept as the net's ``module``
+    # parameter, say) cannot be loaded there: "Attempting to deserialize
+    # object on a CUDA device".
+    X, y = digits
+    embedder = Estimator(**FAST, **mode).fit(X, y)
+    finder = _TensorFinder()
+    finder.dump(embedder)
+    assert finder.tensors == []
 
 
 # --- warm start -------------------------------------------------------------------
