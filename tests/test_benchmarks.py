@@ -1,5 +1,6 @@
 """Smoke test of the benchmark CLI on a small tabular data set."""
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -62,3 +63,19 @@ def test_dev_fit_prints_scores(monkeypatch, capsys):
     triplet, knn = map(float, re.search(r"-> (\S+) / (\S+) \(", line).groups())
     # One epoch already lifts the triplet accuracy well above chance (0.5).
     assert 0.6 < triplet <= 1 and 0.5 < knn <= 1
+
+
+@pytest.mark.slow
+def test_device_check_passes_on_the_cpu(monkeypatch, tmp_path):
+    # The GPU check of docs/scaling.md, run where there is no GPU.
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks.device_check import main
+
+    output = tmp_path / "check.json"
+    arguments = ["--device", "cpu", "--rows", "500", "--epochs", "2"]
+    arguments += ["--throughput-epochs", "1", "--output", str(output)]
+    assert main(arguments) == 0
+    report = json.loads(output.read_text())
+    assert len(report["checks"]) == 4
+    assert all(row["pickle_same"] for row in report["checks"])
+    assert {row["mode"] for row in report["throughput"]} == {"vector", "image"}
