@@ -2,8 +2,11 @@
 
 Scenarios: 1 (MNIST with hidden labels), 2 (MNIST from pairs/triplets only),
 3 (tabular data sets), speed (fit throughput and transform time against the
-bare torch loop). A failing system is recorded in the notes and the run goes
-on; every result is printed as it is measured.
+bare torch loop), and ``general``: the general suite (MNIST 10k, digits,
+wine, breast cancer, iris at 1-100% of the labels against raw features,
+PCA, NCA and semi-supervised UMAP; ``--scenario general --output
+benchmarks/RESULTS_general.md``). A failing system is recorded in the
+notes and the run goes on; every result is printed as it is measured.
 """
 
 from __future__ import annotations
@@ -132,13 +135,42 @@ def scenario_tabular(run: Run) -> None:
         for name, entry in peers.LABEL_SYSTEMS.items()
         if name not in peers.IMAGE_ONLY
     }
-    for dataset in run.args.datasets or scenarios.TABULAR_LOADERS:
+    for dataset in _chosen(run, scenarios.TABULAR_LOADERS):
         split = scenarios.tabular_split(dataset)
         table = f"3. {dataset} (latent_dim={split.latent_dim})"
         for fraction in scenarios.TABULAR_LABEL_FRACTIONS:
             labelled = split.with_labels(fraction, min_per_class=2)
             for name, (function, _) in run.wanted(systems).items():
                 run.measure(table, name, function, labelled, f"{fraction:.0%} labels")
+
+
+def _chosen(run: Run, datasets) -> list[str]:
+    return [name for name in datasets if name in (run.args.datasets or datasets)]
+
+
+def scenario_general(run: Run) -> None:
+    for dataset in _chosen(run, scenarios.GENERAL_DATASETS):
+        split = scenarios.general_split(dataset)
+        table = f"General suite: {dataset} (latent_dim={split.latent_dim})"
+        names = peers.GENERAL_PEERS + peers.GENERAL_OURS
+        systems = {
+            name: peers.LABEL_SYSTEMS[name]
+            for name in names
+            if split.image_shape is not None or name not in peers.IMAGE_ONLY
+        }
+        for fraction in scenarios.GENERAL_LABEL_FRACTIONS:
+            if not scenarios.every_class_keeps_a_label(split.y_train, fraction):
+                continue
+            labelled = split.with_labels(fraction)
+            for name, (function, _) in run.wanted(systems).items():
+                run.measure(
+                    table,
+                    name,
+                    function,
+                    labelled,
+                    f"{fraction:.0%} labels",
+                    image_shape=split.image_shape,
+                )
 
 
 def _transform_seconds_per_10k(transform, X) -> float:
@@ -210,7 +242,10 @@ SCENARIOS = {
     "2": scenario_constraints,
     "3": scenario_tabular,
     "speed": scenario_speed,
+    "general": scenario_general,
 }
+# ``python -m benchmarks`` runs these; the general suite has its own file.
+DEFAULT_SCENARIOS = ["1", "2", "3", "speed"]
 
 
 def main(argv=None) -> Run:
@@ -223,7 +258,7 @@ def main(argv=None) -> Run:
         help="1,500/1,000 MNIST split, 3 epochs, no venv peers",
     )
     parser.add_argument(
-        "--scenario", nargs="+", choices=list(SCENARIOS), default=list(SCENARIOS)
+        "--scenario", nargs="+", choices=list(SCENARIOS), default=DEFAULT_SCENARIOS
     )
     parser.add_argument(
         "--systems", nargs="+", default=None, help="only these systems (default: all)"
@@ -232,8 +267,8 @@ def main(argv=None) -> Run:
         "--datasets",
         nargs="+",
         default=None,
-        choices=list(scenarios.TABULAR_LOADERS),
-        help="scenario 3 data sets (default: all)",
+        choices=sorted({*scenarios.TABULAR_LOADERS, *scenarios.GENERAL_DATASETS}),
+        help="data sets of scenario 3 or of the general suite (default: all)",
     )
     parser.add_argument("--output", default="benchmarks/RESULTS.md")
     run = Run(parser.parse_args(argv))
@@ -243,7 +278,15 @@ def main(argv=None) -> Run:
         except Exception as error:  # noqa: BLE001 - keep the other scenarios
             run.note(f"scenario {scenario}: error {type(error).__name__}: {error}")
             traceback.print_exc()
-    write_report(run.args.output, run.results, run.notes, run.speed, DESCRIPTIONS)
+    write_report(
+        run.args.output,
+        run.results,
+        run.notes,
+        run.speed,
+        DESCRIPTIONS,
+        peers=peers.GENERAL_PEERS,
+        ours=peers.GENERAL_OURS,
+    )
     _log(f"wrote {run.args.output}")
     return run
 

@@ -22,13 +22,17 @@ def raw(X_train, y_train_semi, X_test, **_):
 
 
 def pca(X_train, y_train_semi, X_test, *, latent_dim, **_):
-    model = PCA(n_components=latent_dim, random_state=0).fit(X_train)
+    # At most as many components as features (iris has 4).
+    n_components = min(latent_dim, X_train.shape[1])
+    model = PCA(n_components=n_components, random_state=0).fit(X_train)
     return model.transform(X_train), model.transform(X_test)
 
 
 def nca(X_train, y_train_semi, X_test, *, latent_dim, **_):
     labelled = y_train_semi >= 0
-    model = NeighborhoodComponentsAnalysis(n_components=latent_dim, random_state=0)
+    model = NeighborhoodComponentsAnalysis(
+        n_components=min(latent_dim, X_train.shape[1]), random_state=0
+    )
     model.fit(X_train[labelled], y_train_semi[labelled])
     return model.transform(X_train), model.transform(X_test)
 
@@ -167,6 +171,9 @@ LABEL_SYSTEMS = {
     "tvae_image": (tvae_image, None),
 }
 IMAGE_ONLY = {"bare_tvae", "siamese_image", "tvae_image"}
+#: The general suite: the peers every cell of ours must match or beat, and ours.
+GENERAL_PEERS = ("raw", "pca", "nca", "umap_semi")
+GENERAL_OURS = ("siamese", "tvae", "siamese_image", "tvae_image")
 CONSTRAINT_SYSTEMS = {
     "pca": (pca, None),
     "itml": (_on_pca50(external.itml_peer), "metric_learn"),

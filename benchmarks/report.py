@@ -44,17 +44,58 @@ def machine() -> str:
     )
 
 
-def _table(results: list[Result]) -> list[str]:
+def _table(results: list[Result], peers=(), ours=()) -> list[str]:
+    """One row per system, one column per label fraction.
+
+    A cell of ``ours`` whose triplet or 5-NN accuracy falls below the best of
+    the ``peers`` in the same column gets a ✗ after that figure; a line
+    under the table counts them.
+    """
     columns = list(dict.fromkeys(r.column for r in results))
     systems = list(dict.fromkeys(r.system for r in results))
-    cells = {(r.system, r.column): r.cell() for r in results}
+    by_cell = {(r.system, r.column): r for r in results}
+    best = {}
+    for column in columns:
+        rivals = [by_cell[p, column] for p in peers if (p, column) in by_cell]
+        if rivals:
+            best[column] = (
+                max(r.triplet for r in rivals),
+                max(r.knn for r in rivals),
+            )
     lines = [
         "| system | " + " | ".join(columns) + " |",
         "|---" * (len(columns) + 1) + "|",
     ]
+    n_ours = n_losing = 0
     for system in systems:
-        row = [cells.get((system, column), "–") for column in columns]
+        row = []
+        for column in columns:
+            result = by_cell.get((system, column))
+            if result is None:
+                row.append("–")
+                continue
+            if system not in ours or column not in best:
+                row.append(result.cell())
+                continue
+            best_triplet, best_knn = best[column]
+            triplet_loses = result.triplet < best_triplet
+            knn_loses = result.knn < best_knn
+            n_ours += 1
+            n_losing += triplet_loses or knn_loses
+            row.append(
+                f"{result.triplet:.3f}{' ✗' if triplet_loses else ''} / "
+                f"{result.knn:.3f}{' ✗' if knn_loses else ''} "
+                f"({result.seconds:.1f} s)"
+            )
         lines.append(f"| {system} | " + " | ".join(row) + " |")
+    if n_ours:
+        ours_here = ", ".join(s for s in ours if s in systems)
+        peers_here = ", ".join(p for p in peers if p in systems)
+        lines += [
+            "",
+            f"{n_losing} of {n_ours} cells of {ours_here} lose to the best of "
+            f"{peers_here} on at least one metric (✗ after the figure that loses).",
+        ]
     return lines
 
 
@@ -64,6 +105,8 @@ def write_report(
     notes: list[str],
     speed: list[str],
     descriptions: dict[str, str],
+    peers=(),
+    ours=(),
 ) -> None:
     """Write one markdown table per scenario/data set, then speed and notes."""
     lines = [
@@ -86,7 +129,8 @@ def write_report(
         lines += [f"## {table}", ""]
         if table in descriptions:
             lines += [descriptions[table], ""]
-        lines += _table([r for r in results if r.table == table]) + [""]
+        rows = [r for r in results if r.table == table]
+        lines += _table(rows, peers, ours) + [""]
     if any(r.table.startswith("1") for r in results):
         lines += [REFERENCE, ""]
     if speed:

@@ -52,6 +52,29 @@ def test_quick_tabular_run_writes_a_table(benchmarks_main, tmp_path):
     assert sys.modules["benchmarks.__main__"]  # imported from the repository
 
 
+def test_quick_general_suite_marks_cells_that_lose(benchmarks_main, tmp_path):
+    output = tmp_path / "G.md"
+    arguments = ["--quick", "--scenario", "general", "--datasets", "iris"]
+    arguments += ["--systems", "raw", "pca", "tvae", "--output", str(output)]
+    benchmarks_main(arguments)
+    text = output.read_text()
+    # 1% of 30 rows a class rounds to no label: that column is left out.
+    header = (
+        "| system | 2% labels | 5% labels | 10% labels | 20% labels | 100% labels |"
+    )
+    assert header in text
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in text.splitlines()
+        if line.startswith("| ") and "labels" not in line
+    }
+    assert set(rows) == {"raw", "pca", "tvae"}
+    # Marks appear on ours only, and the count under the table agrees.
+    assert "✗" not in rows["raw"] + rows["pca"]
+    losing = sum("✗" in cell for cell in rows["tvae"].split("|")[2:-1])
+    assert f"{losing} of 5 cells of tvae lose to the best of raw, pca" in text
+
+
 def test_dev_fit_prints_scores(monkeypatch, capsys):
     monkeypatch.syspath_prepend(str(REPO_ROOT))
     from benchmarks import dev_fit, scenarios
