@@ -1,4 +1,4 @@
-"""Input checks shared across the package: rows, labels, counts, image shapes.
+"""Input checks shared across the package: rows, images, labels, counts, shapes.
 
 Everything here runs before any training starts, so that a bad input costs
 nothing but a clear message naming the parameter, the value and the fix.
@@ -12,7 +12,7 @@ import math
 import numbers
 
 import numpy as np
-from sklearn.utils.validation import validate_data
+from sklearn.utils.validation import check_array, validate_data
 
 
 def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
@@ -47,6 +47,34 @@ def check_float32_range(X) -> None:
                 f"{largest:.3g}); the network computes in float32: scale X, for "
                 "example with sklearn.preprocessing.StandardScaler."
             )
+
+
+def validate_images(estimator, X, *, reset: bool, **check_params) -> np.ndarray:
+    """``validate_data`` for flattened images or a stack of images.
+
+    ``X`` is either rows of flattened images ``(n_samples, n_features)`` or a
+    stack ``(n_samples, *image_shape)``. A stack is checked as it is and
+    counts the values of one image as its features, so that
+    ``n_features_in_``, feature names and the feature count at ``transform``
+    work alike for both layouts; after fit, a stack must also hold images of
+    the fitted ``estimator.image_shape_``. ``check_params`` go to
+    :func:`~sklearn.utils.check_array`: with ``dtype="numeric"`` and
+    ``ensure_all_finite=False`` a memmap is checked without being converted.
+    """
+    is_stack = (
+        np.ndim(X) > 2 if isinstance(X, (list, tuple)) else getattr(X, "ndim", 2) > 2
+    )
+    if not is_stack:
+        return validate_data(estimator, X, reset=reset, **check_params)
+    X = check_array(X, allow_nd=True, estimator=estimator, **check_params)
+    validate_data(estimator, X.reshape(len(X), -1), reset=reset, skip_check_array=True)
+    if not reset and X.shape[1:] != estimator.image_shape_:
+        raise ValueError(
+            f"X holds images of shape {X.shape[1:]}, but this "
+            f"{type(estimator).__name__} was fitted on images of shape "
+            f"{estimator.image_shape_}; pass images of that shape or fit again."
+        )
+    return X
 
 
 def check_labels(y, *, name: str = "y") -> np.ndarray:

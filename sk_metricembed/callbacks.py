@@ -2,17 +2,19 @@
 
 :class:`EmbeddingRecorder` keeps the embedding of a fixed set of rows after
 every epoch, so that :func:`~sk_metricembed.animate_embedding` can show the
-latent space forming (the ``--animation`` of "Siamese networks and friends").
+latent space forming during training.
 """
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import numpy as np
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from skorch.callbacks import Callback
 
 from ._training.inference import apply_in_chunks
-from ._validation import check_count
 
 __all__ = ["EmbeddingRecorder"]
 
@@ -61,12 +63,21 @@ class EmbeddingRecorder(Callback):
     (50, 2)
     """
 
+    _parameter_constraints: dict = {
+        "X": ["array-like"],
+        "every": [Interval(Integral, 1, None, closed="left")],
+    }
+
     def __init__(self, X, *, every: int = 1) -> None:
         self.X = X
         self.every = every
 
     def initialize(self):
-        check_count(self.every, "every")
+        validate_parameter_constraints(
+            self._parameter_constraints,
+            {"X": self.X, "every": self.every},
+            caller_name=type(self).__name__,
+        )
         # A trailing underscore keeps it out of skorch's get_params.
         self._rows_ = check_array(self.X, dtype=np.float32, input_name="X")
         self.embeddings_: list[np.ndarray] = []

@@ -18,11 +18,13 @@ This module is independent of any estimator, as metric-learn's
 from __future__ import annotations
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
-from ._validation import check_count, check_labels
+from ._validation import check_labels
 
 __all__ = [
     "sample_pairs",
@@ -32,6 +34,14 @@ __all__ = [
 ]
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "n_pairs": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def sample_pairs(
     y, n_pairs: int, *, random_state=None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +70,6 @@ def sample_pairs(
     >>> pairs.shape, int(pair_labels.sum())
     ((4, 2), 2)
     """
-    check_count(n_pairs, "n_pairs")
     y, labeled, rng = _labelled_rows(y, random_state)
     n_similar = n_pairs // 2
     anchors = positives = np.empty(0, dtype=np.intp)
@@ -76,6 +85,14 @@ def sample_pairs(
     return pairs[order], pair_labels[order]
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "n_triplets": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
     """Draw random ``(anchor, positive, negative)`` triplets of labelled rows.
 
@@ -101,13 +118,13 @@ def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
     >>> bool(np.all(y[t[:, 0]] == y[t[:, 1]]) and np.all(y[t[:, 0]] != y[t[:, 2]]))
     True
     """
-    check_count(n_triplets, "n_triplets")
     y, labeled, rng = _labelled_rows(y, random_state)
     anchors, positives = _draw_same_class(y, labeled, n_triplets, rng)
     negatives = _draw_other_class(y, labeled, anchors, rng)
     return np.stack([anchors, positives, negatives], axis=1)
 
 
+@validate_params({"triplets": ["array-like"]}, prefer_skip_nested_validation=True)
 def triplets_to_pairs(triplets) -> tuple[np.ndarray, np.ndarray]:
     """Split each triplet into a similar and a dissimilar pair.
 
@@ -136,6 +153,10 @@ def triplets_to_pairs(triplets) -> tuple[np.ndarray, np.ndarray]:
     return pairs, labels
 
 
+@validate_params(
+    {"pairs": ["array-like"], "pair_labels": ["array-like"]},
+    prefer_skip_nested_validation=True,
+)
 def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
     """Join similar and dissimilar pairs that share a row into triplets.
 
@@ -177,13 +198,52 @@ def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
     return np.asarray(triplets, dtype=np.intp).reshape(-1, 3)
 
 
-def check_pairs(pairs, pair_labels, n_samples: int, sample_index=None):
-    """Validate pairs and labels; return ``(pairs, similar)`` as row positions.
+def check_pairs(
+    pairs, pair_labels, n_samples: int, sample_index=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate pairs and their labels; return them as row positions.
 
-    Raises a ``ValueError`` or ``TypeError`` naming the parameter for a wrong
-    shape or dtype, an index out of range, a self-pair, or a pair marked both
-    similar and dissimilar. With ``sample_index`` the indices are matched to
-    its values, and pairs reaching outside it are dropped (cross-validation).
+    This is the check the embedders' ``fit`` runs on its ``pairs`` and
+    ``pair_labels``. Raises a ``ValueError`` or ``TypeError`` naming the
+    parameter for a wrong shape or dtype, an index out of range, a self-pair,
+    or a pair marked both similar and dissimilar. With ``sample_index`` the
+    indices are matched to its values, and pairs reaching outside it are
+    dropped with a warning (another cross-validation fold).
+
+    Parameters
+    ----------
+    pairs : array-like of shape (n_pairs, 2)
+        Integer indices of the two rows of each pair.
+    pair_labels : array-like of shape (n_pairs,)
+        1 for similar, 0 (or -1) for dissimilar.
+    n_samples : int
+        Number of rows of ``X``; without ``sample_index`` the indices must lie
+        in ``[0, n_samples - 1]``.
+    sample_index : ndarray of shape (n_samples,), default=None
+        Identifier of each row of ``X``; when given, ``pairs`` hold
+        identifiers instead of row positions.
+
+    Returns
+    -------
+    pairs : ndarray of shape (n_kept, 2)
+        Row positions of the pairs kept.
+    similar : ndarray of shape (n_kept,)
+        1 for similar, 0 for dissimilar.
+
+    See Also
+    --------
+    check_triplets : The same check for triplets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed.constraints import check_pairs
+    >>> pairs, similar = check_pairs([[0, 1], [1, 2]], [1, -1], n_samples=3)
+    >>> pairs.tolist(), similar.tolist()
+    ([[0, 1], [1, 2]], [1, 0])
+    >>> ids = np.array([10, 11, 12])
+    >>> check_pairs([[12, 10]], [1], n_samples=3, sample_index=ids)[0].tolist()
+    [[2, 0]]
     """
     if pair_labels is None:
         raise ValueError("pair_labels is required with pairs: 1 similar, 0 dissimilar.")
@@ -198,7 +258,38 @@ def check_pairs(pairs, pair_labels, n_samples: int, sample_index=None):
 
 
 def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
-    """Validate triplets; return them as row positions (see :func:`check_pairs`)."""
+    """Validate triplets; return them as row positions.
+
+    This is the check the embedders' ``fit`` runs on its ``triplets``, with
+    the rules of :func:`check_pairs`: integer indices in range, three
+    different rows per triplet, no ``(a, p, n)`` together with ``(a, n, p)``;
+    with ``sample_index``, triplets reaching outside it are dropped with a
+    warning.
+
+    Parameters
+    ----------
+    triplets : array-like of shape (n_triplets, 3)
+        Integer indices of the anchor, positive and negative rows.
+    n_samples : int
+        Number of rows of ``X``, as in :func:`check_pairs`.
+    sample_index : ndarray of shape (n_samples,), default=None
+        Row identifiers the indices refer to, as in :func:`check_pairs`.
+
+    Returns
+    -------
+    triplets : ndarray of shape (n_kept, 3)
+        Row positions of the triplets kept.
+
+    See Also
+    --------
+    check_pairs : The same check for pairs.
+
+    Examples
+    --------
+    >>> from sk_metricembed.constraints import check_triplets
+    >>> check_triplets([[0, 1, 2]], n_samples=3).tolist()
+    [[0, 1, 2]]
+    """
     triplets = _check_index_array(triplets, "triplets", width=3)
     triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
     inside = (triplets >= 0).all(axis=1)

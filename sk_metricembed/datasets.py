@@ -1,17 +1,19 @@
 """Data sets from local files (never from the network), and few-label copies.
 
 :func:`hide_labels` turns fully labelled data into the semi-supervised kind
-the embedders are made for, as the benchmarks, the command line and the
-tests do.
+the embedders are made for: each class keeps a share of its labels, the
+other rows are marked unlabelled with -1.
 """
 
 from __future__ import annotations
 
 import gzip
-import numbers
+import os
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._validation import check_labels
 
@@ -27,6 +29,7 @@ _IDX_DTYPES = {
 }
 
 
+@validate_params({"path": [str, os.PathLike]}, prefer_skip_nested_validation=True)
 def load_idx(path) -> np.ndarray:
     """Read one IDX file (the MNIST format), gzip-compressed or not.
 
@@ -76,6 +79,10 @@ def load_idx(path) -> np.ndarray:
     )
 
 
+@validate_params(
+    {"directory": [str, os.PathLike], "kind": [StrOptions({"t10k", "train"})]},
+    prefer_skip_nested_validation=True,
+)
 def load_mnist(directory, kind: str = "t10k") -> tuple[np.ndarray, np.ndarray]:
     """Load MNIST images and labels from a folder of IDX files.
 
@@ -106,8 +113,6 @@ def load_mnist(directory, kind: str = "t10k") -> tuple[np.ndarray, np.ndarray]:
     ...     print((10000, 784), (10000,))
     (10000, 784) (10000,)
     """
-    if kind not in ("t10k", "train"):
-        raise ValueError(f"kind must be 't10k' or 'train', got {kind!r}.")
     directory = Path(directory)
     images = _find(directory, f"{kind}-images-idx3-ubyte")
     labels = _find(directory, f"{kind}-labels-idx1-ubyte")
@@ -127,6 +132,19 @@ def _find(directory: Path, stem: str) -> Path:
     raise FileNotFoundError(f"no {stem}[.gz] in {directory}.")
 
 
+@validate_params(
+    {
+        "y": ["array-like"],
+        "label_fraction": [Interval(Real, 0, 1, closed="both")],
+        "min_per_class": [Interval(Integral, 0, None, closed="left")],
+        "random_state": [
+            None,
+            Interval(Integral, 0, None, closed="left"),
+            np.random.Generator,
+        ],
+    },
+    prefer_skip_nested_validation=True,
+)
 def hide_labels(
     y, label_fraction: float, *, min_per_class: int = 1, random_state=None
 ) -> np.ndarray:
@@ -146,8 +164,9 @@ def hide_labels(
     min_per_class : int, default=1
         Labels each class keeps at least (``label_fraction=0`` with
         ``min_per_class=3`` keeps three a class).
-    random_state : int, numpy Generator or None, default=None
-        Seed of the draw (:func:`numpy.random.default_rng`).
+    random_state : int, numpy.random.Generator or None, default=None
+        Seed (an integer >= 0) or generator of the draw, as
+        :func:`numpy.random.default_rng` takes it.
 
     Returns
     -------
@@ -164,16 +183,6 @@ def hide_labels(
     ([2, 2], 16)
     """
     y = check_labels(y)
-    if not (isinstance(label_fraction, numbers.Real) and 0 <= label_fraction <= 1):
-        raise ValueError(
-            f"label_fraction must be a number in [0, 1], got {label_fraction!r}."
-        )
-    if isinstance(min_per_class, bool) or not (
-        isinstance(min_per_class, numbers.Integral) and min_per_class >= 0
-    ):
-        raise ValueError(
-            f"min_per_class must be an integer >= 0, got {min_per_class!r}."
-        )
     if label_fraction >= 1:
         return y.copy()
     rng = np.random.default_rng(random_state)

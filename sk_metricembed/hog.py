@@ -15,14 +15,10 @@ from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
 from sklearn.utils import gen_even_slices
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import (
-    _check_feature_names_in,
-    check_array,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
 
 from ._hog_batched import BLOCK_NORMS, hog_stack
+from ._validation import resolve_image_shape, validate_images
 
 
 def _pair(value: object, name: str) -> tuple[int, int]:
@@ -201,12 +197,6 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         X = self._validate_images(X, reset=False)
-        if X.ndim > 2 and X.shape[1:] != self.image_shape_:
-            raise ValueError(
-                f"X holds images of shape {X.shape[1:]}, but this HOGTransformer "
-                f"was fitted on images of shape {self.image_shape_}; pass images "
-                "of that shape or fit again."
-            )
         images = X.reshape(len(X), *self.image_shape_)
         if self.channel_axis is not None:
             images = np.moveaxis(images, self.channel_axis % 3 + 1, -1)
@@ -254,25 +244,15 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
 
     def _validate_images(self, X, reset: bool) -> np.ndarray:
         """Check ``X`` once; stacks of images count their pixels as features."""
-        is_stack = (
-            np.ndim(X) > 2
-            if isinstance(X, (list, tuple))
-            else getattr(X, "ndim", 2) > 2
-        )
-        dtype = [np.float64, np.float32]
-        if is_stack:
-            X = check_array(X, allow_nd=True, dtype=dtype, estimator=self)
-            if X.ndim != (3 if self.channel_axis is None else 4):
-                raise ValueError(
-                    f"X has shape {X.shape}, but with channel_axis="
-                    f"{self.channel_axis} a stack of images is (n_samples, "
-                    f"*image_shape) with {2 if self.channel_axis is None else 3} "
-                    "image dimensions; reshape X or pass flattened rows."
-                )
-            flat = X.reshape(len(X), -1)
-            validate_data(self, flat, reset=reset, skip_check_array=True)
-        else:
-            X = validate_data(self, X, reset=reset, dtype=dtype)
+        X = validate_images(self, X, reset=reset, dtype=[np.float64, np.float32])
+        n_image_dims = 2 if self.channel_axis is None else 3
+        if X.ndim > 2 and X.ndim != 1 + n_image_dims:
+            raise ValueError(
+                f"X has shape {X.shape}, but with channel_axis="
+                f"{self.channel_axis} a stack of images is (n_samples, "
+                f"*image_shape) with {n_image_dims} image dimensions; reshape X "
+                "or pass flattened rows."
+            )
         if self.transform_sqrt and X.size and X.min() < 0:
             raise ValueError(
                 f"Negative values in data passed to {type(self).__name__} with "
@@ -282,48 +262,55 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         return X
 
     def _resolve_image_shape(self, X: np.ndarray) -> tuple[int, ...]:
-        """The shape of one image, from ``image_shape`` and the data."""
-        n_pixels, n_dims = self.n_features_in_, 2 if self.channel_axis is None else 3
+        """The shape of one image, from ``image_shape`` and the data.
+
+        On top of :func:`resolve_image_shape`'s rules: one entry per image
+        dimension (channels included with ``channel_axis``), one of them may
+        be -1 (inferred as :func:`numpy.reshape` does), and a stack of
+        images carries its own shape, which ``image_shape`` must agree with.
+        """
+        n_image_dims = 2 if self.channel_axis is None else 3
         shape = None if self.image_shape is None else tuple(self.image_shape)
-        if shape is not None and (
-            len(shape) != n_dims
-            or shape.count(-1) > 1
-            or not all(isinstance(v, Integral) and (v > 0 or v == -1) for v in shape)
-        ):
+        if shape is not None and (len(shape) != n_image_dims or shape.count(-1) > 1):
             raise ValueError(
-                f"image_shape must hold {n_dims} positive integers (at most one of "
-                f"them -1) with channel_axis={self.channel_axis}; got "
+                f"image_shape must hold {n_image_dims} sizes (at most one of them "
+                f"-1) with channel_axis={self.channel_axis}; got "
                 f"image_shape={self.image_shape!r}."
             )
         if X.ndim > 2:
-            if shape is not None and any(
-                v not in (-1, s) for v, s in zip(shape, X.shape[1:])
-            ):
+            if shape is None:
+                return tuple(int(s) for s in X.shape[1:])
+            shape = tuple(s if v == -1 else v for v, s in zip(shape, X.shape[1:]))
+            if shape != X.shape[1:]:
                 raise ValueError(
                     f"image_shape={self.image_shape!r} does not match the images in "
                     f"X of shape {X.shape[1:]}; fix image_shape or leave it None."
                 )
-            return tuple(int(s) for s in X.shape[1:])
-        if shape is None:
-            side = math.isqrt(n_pixels)
-            if self.channel_axis is not None or side * side != n_pixels:
-                raise ValueError(
-                    f"X has {n_pixels} features per row and image_shape=None, so "
-                    "the image shape cannot be inferred (only square grey images "
-                    "are); pass image_shape=(height, width), with the channels "
-                    "where channel_axis is set, or a stack of images."
-                )
-            return (side, side)
-        known = -math.prod(shape) if -1 in shape else 1
-        if -1 in shape and n_pixels and n_pixels % known == 0:
-            shape = tuple(n_pixels // known if v == -1 else v for v in shape)
-        if math.prod(shape) != n_pixels:
+        elif shape is None and self.channel_axis is not None:
+            raise ValueError(
+                f"X has {self.n_features_in_} features per row and image_shape="
+                "None, so the image shape cannot be inferred (only square grey "
+                "images are); pass image_shape=(height, width), with the channels "
+                "where channel_axis is set, or a stack of images."
+            )
+        elif shape is not None and -1 in shape:
+            shape = self._infer_size(shape)
+        return resolve_image_shape(shape, self.n_features_in_, square=True)
+
+    def _infer_size(self, shape: tuple) -> tuple:
+        """Replace the -1 of ``shape`` by the size the row length implies."""
+        known = [v for v in shape if v != -1]
+        if not all(isinstance(v, Integral) and v >= 1 for v in known):
+            return shape  # resolve_image_shape reports the bad size
+        size, remainder = divmod(self.n_features_in_, math.prod(known))
+        if remainder:
             raise ValueError(
                 f"image_shape={self.image_shape!r} does not fit rows of "
-                f"{n_pixels} features; pass an image_shape whose product is "
-                f"{n_pixels}."
+                f"{self.n_features_in_} features, which are not a multiple of "
+                f"{math.prod(known)}; pass an image_shape whose product is "
+                f"{self.n_features_in_}."
             )
-        return tuple(int(v) for v in shape)
+        return tuple(size if v == -1 else v for v in shape)
 
     def _spatial_shape(self, image_shape: tuple[int, ...]) -> tuple[int, int]:
         """``(height, width)`` of an image, leaving out the channel axis."""

@@ -7,16 +7,17 @@ The scorers score ``estimator.transform(X)`` in ``cross_val_score`` or
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
+from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_consistent_length, check_random_state
+from sklearn.utils._param_validation import Interval, validate_params
 
-from ._validation import check_count, check_labels
+from ._validation import check_labels
 
 __all__ = [
     "triplet_accuracy_score",
@@ -30,6 +31,16 @@ __all__ = [
 _CHUNK_SIZE = 2**20
 
 
+@validate_params(
+    {
+        "X_embedded": ["array-like"],
+        "y": ["array-like"],
+        "margin": [Interval(Real, 0, None, closed="left")],
+        "n_triplets": [Interval(Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def triplet_accuracy_score(
     X_embedded: ArrayLike,
     y: ArrayLike,
@@ -51,7 +62,7 @@ def triplet_accuracy_score(
     y : array-like of shape (n_samples,)
         Integer class labels; -1 marks unlabeled rows, which are ignored.
     margin : float, default=0.0
-        Non-negative margin the negative must clear.
+        Margin the negative must clear; finite and ``>= 0``.
     n_triplets : int or None, default=10000
         Number of triplets drawn uniformly from all valid triplets. When there
         are no more valid triplets than this, or with None, all are counted.
@@ -83,14 +94,6 @@ def triplet_accuracy_score(
     >>> triplet_accuracy_score(X_embedded, [0, 0, 1, 1, -1], margin=2.5)
     0.75
     """
-    if not (
-        isinstance(margin, numbers.Real)
-        and not isinstance(margin, bool)
-        and np.isfinite(margin)
-        and margin >= 0
-    ):
-        raise ValueError(f"margin must be a finite real number >= 0, got {margin!r}.")
-    check_count(n_triplets, "n_triplets", none_means="all triplets")
     X, y = _check_labeled_embedding(X_embedded, y)
     # Rows sorted by class: each class is one contiguous block.
     order = np.argsort(y, kind="stable")
@@ -152,6 +155,14 @@ def _exact_triplet_accuracy(X, class_start, class_size, margin) -> int:
     return n_correct
 
 
+@validate_params(
+    {
+        "X_embedded": ["array-like"],
+        "y": ["array-like"],
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def knn_accuracy_score(
     X_embedded: ArrayLike, y: ArrayLike, *, n_neighbors: int = 5
 ) -> float:
@@ -188,7 +199,6 @@ def knn_accuracy_score(
     >>> knn_accuracy_score(X_embedded, [0, 0, 0, 1, 1, 1, -1], n_neighbors=2)
     1.0
     """
-    check_count(n_neighbors, "n_neighbors")
     X, y = _check_labeled_embedding(X_embedded, y)
     if len(y) <= n_neighbors:
         raise ValueError(
@@ -249,6 +259,7 @@ class _EmbeddingScorer:
         return f"make_embedding_scorer({self.score_func.__name__}{arguments})"
 
 
+@validate_params({"score_func": [callable]}, prefer_skip_nested_validation=True)
 def make_embedding_scorer(
     score_func: Callable[..., float], **kwargs
 ) -> _EmbeddingScorer:
@@ -286,11 +297,6 @@ def make_embedding_scorer(
     >>> scorer(PCA(n_components=1).fit(X), X, y)
     1.0
     """
-    if not callable(score_func):
-        raise TypeError(
-            f"score_func must be a callable score_func(X_embedded, y, **kwargs), "
-            f"got {score_func!r}."
-        )
     return _EmbeddingScorer(score_func, kwargs)
 
 

@@ -10,14 +10,25 @@ is writing one.
 from __future__ import annotations
 
 import math
+import os
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.decomposition import PCA
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
+from skorch.history import History
 
-from ._training.objective import METRIC_PARTS, RECONSTRUCTION_PARTS, history_key
+from ._training.loss_parts import METRIC_PARTS, RECONSTRUCTION_PARTS, history_key
 from ._validation import resolve_image_shape
+from .callbacks import EmbeddingRecorder
 
 __all__ = [
     "plot_embedding",
@@ -39,8 +50,28 @@ def _pyplot():
 
 
 _UNLABELED_COLOR = "0.75"
+# Legend names: indexed by label (a sequence) or keyed by it (a dict).
+_CLASS_NAMES = ["array-like", dict, None]
+# A matplotlib Axes, without importing matplotlib before a plot is drawn.
+_AXES = HasMethods(["scatter", "set_xlabel"])
+# Colour maps by name or as a matplotlib Colormap (which is callable).
+_CMAP = [str, callable]
+_IMAGE_SHAPE = [tuple, list, None]
 
 
+@validate_params(
+    {
+        "X_embedded": ["array-like"],
+        "y": ["array-like", None],
+        "method": [StrOptions({"pca", "tsne"})],
+        "class_names": _CLASS_NAMES,
+        "ax": [_AXES, None],
+        "title": [str, None],
+        "point_size": [Interval(Real, 0, None, closed="neither"), None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_embedding(
     X_embedded,
     y=None,
@@ -78,7 +109,7 @@ def plot_embedding(
     title : str, default=None
         Axes title. The axis labels say which projection was used.
     point_size : float, default=None
-        Marker area; by default it shrinks as the number of rows grows.
+        Marker area, > 0; by default it shrinks as the number of rows grows.
     random_state : int, RandomState instance or None, default=0
         Seed of the t-SNE projection.
 
@@ -116,7 +147,9 @@ def plot_embedding(
     points, axis_labels = _project(Z, labels, method, random_state)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
-    size = point_size or float(np.clip(4000 / max(Z.shape[0], 1), 2, 40))
+    size = point_size
+    if size is None:
+        size = float(np.clip(4000 / max(Z.shape[0], 1), 2, 40))
     unlabeled = labels == -1
     if unlabeled.any():
         ax.scatter(
@@ -162,8 +195,6 @@ def plot_embedding(
 
 def _project(Z, labels, method: str, random_state):
     """Two columns to draw and their axis labels."""
-    if method not in ("pca", "tsne"):
-        raise ValueError(f"method must be 'pca' or 'tsne', got {method!r}.")
     n_components = Z.shape[1]
     if n_components == 2:
         return Z, ("z 1", "z 2")
@@ -204,6 +235,10 @@ def _class_name(label, class_names) -> str:
     return str(class_names[int(label)])
 
 
+@validate_params(
+    {"history": [History, BaseEstimator], "axes": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
 def plot_history(history, *, axes=None):
     """Loss curves of a fit: total and reconstruction parts, then metric parts.
 
@@ -271,6 +306,18 @@ def _history_column(history, name: str):
     return np.asarray(values, dtype=float)
 
 
+@validate_params(
+    {
+        "embeddings": [EmbeddingRecorder, "array-like"],
+        "y": ["array-like", None],
+        "path": [str, os.PathLike],
+        "epochs": ["array-like", None],
+        "class_names": _CLASS_NAMES,
+        "fps": [Interval(Integral, 1, None, closed="left")],
+        "dpi": [Interval(Integral, 1, None, closed="left")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def animate_embedding(
     embeddings,
     y=None,
@@ -381,6 +428,16 @@ def animate_embedding(
     return path
 
 
+@validate_params(
+    {
+        "embedder": [HasMethods(["transform", "inverse_transform"])],
+        "X": ["array-like"],
+        "n_images": [Interval(Integral, 1, None, closed="left")],
+        "image_shape": _IMAGE_SHAPE,
+        "cmap": _CMAP,
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_reconstructions(
     embedder, X, *, n_images: int = 10, image_shape=None, cmap: str = "gray_r"
 ):
@@ -401,7 +458,7 @@ def plot_reconstructions(
     image_shape : tuple of int, default=None
         ``(height, width[, channels])``; defaults to the embedder's
         ``image_shape``, else to a square.
-    cmap : str, default="gray_r"
+    cmap : str or matplotlib Colormap, default="gray_r"
         Colour map of grey images (dark ink on white for digits).
 
     Returns
@@ -435,6 +492,16 @@ def plot_reconstructions(
     return fig
 
 
+@validate_params(
+    {
+        "embedder": [HasMethods(["sample"])],
+        "n_samples": [Interval(Integral, 1, None, closed="left")],
+        "image_shape": _IMAGE_SHAPE,
+        "cmap": _CMAP,
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
 def plot_samples(
     embedder,
     *,
@@ -454,7 +521,7 @@ def plot_samples(
     image_shape : tuple of int, default=None
         ``(height, width[, channels])``; defaults to the embedder's
         ``image_shape``, else to a square.
-    cmap : str, default="gray_r"
+    cmap : str or matplotlib Colormap, default="gray_r"
         Colour map of grey images.
     random_state : int, RandomState instance or None, default=None
         Seed of the prior draw.
@@ -489,8 +556,7 @@ def plot_samples(
 def _image_shape(embedder, n_features: int, image_shape) -> tuple[int, ...]:
     if image_shape is None:
         image_shape = getattr(embedder, "image_shape", None)
-    shape = image_shape
-    return resolve_image_shape(shape, n_features, square=True)
+    return resolve_image_shape(image_shape, n_features, square=True)
 
 
 def _image_grid(rows, shape, cmap):

@@ -8,7 +8,6 @@ sit in a :class:`~sklearn.pipeline.Pipeline` in front of an embedder.
 
 from __future__ import annotations
 
-import math
 from numbers import Integral
 
 import numpy as np
@@ -20,10 +19,12 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ._training.inference import apply_in_chunks
 from ._training.setup import resolve_device
+from ._validation import resolve_image_shape, validate_images
 
 POOLINGS = ("avg", "max")
 
@@ -208,37 +209,14 @@ class TorchFeatureExtractor(
 
         The type conversion and the check for NaN and inf happen per batch.
         """
-        is_stack = (
-            np.ndim(X) > 2
-            if isinstance(X, (list, tuple))
-            else getattr(X, "ndim", 2) > 2
+        return validate_images(
+            self, X, reset=reset, dtype="numeric", ensure_all_finite=False
         )
-        options = {"dtype": "numeric", "ensure_all_finite": False}
-        if not is_stack:
-            return validate_data(self, X, reset=reset, **options)
-        X = check_array(X, allow_nd=True, estimator=self, **options)
-        flat = X.reshape(len(X), -1)
-        validate_data(self, flat, reset=reset, skip_check_array=True)
-        if not reset and X.shape[1:] != self.image_shape_:
-            raise ValueError(
-                f"X holds inputs of shape {X.shape[1:]}, but this "
-                f"TorchFeatureExtractor was fitted on {self.image_shape_}; pass "
-                "inputs of that shape or fit again."
-            )
-        return X
 
     def _resolve_image_shape(self, X: np.ndarray) -> tuple[int, ...]:
         if self.image_shape is None:
             return tuple(int(s) for s in X.shape[1:])
-        shape = tuple(self.image_shape)
-        if not all(isinstance(s, Integral) and s > 0 for s in shape) or (
-            math.prod(shape) != self.n_features_in_
-        ):
-            raise ValueError(
-                f"image_shape={self.image_shape!r} does not fit inputs of "
-                f"{self.n_features_in_} values; pass positive sizes whose product "
-                f"is {self.n_features_in_}, e.g. (channels, height, width)."
-            )
+        shape = resolve_image_shape(self.image_shape, self.n_features_in_)
         if X.ndim > 2 and X.shape[1:] != shape:
             raise ValueError(
                 f"image_shape={self.image_shape!r} does not match the inputs in X "
@@ -250,28 +228,29 @@ class TorchFeatureExtractor(
         """Pooled module outputs of ``X``, ``batch_size`` rows at a time."""
         dtype = self._check_dtype()
         module = self.module.to(self.device_)
-        was_training = module.training
-        module.eval()
-        outputs = []
-        try:
-            with torch.inference_mode():
-                for start in range(0, len(X), self.batch_size):
-                    rows = X[start : start + self.batch_size]
-                    # torch wants writable memory; copies stay one batch large.
-                    batch = np.array(
-                        rows, dtype, copy=None if rows.flags.writeable else True
-                    )
-                    batch = batch.reshape(len(batch), *self.image_shape_)
-                    inputs = torch.from_numpy(batch).to(self.device_)
-                    if not torch.isfinite(inputs).all():
-                        raise ValueError(
-                            "Input X contains NaN or infinity (in rows "
-                            f"{start} to {start + len(batch) - 1}); clean X first."
-                        )
-                    outputs.append(self._forward(module, inputs).cpu().numpy())
-        finally:
-            module.train(was_training)
-        return np.concatenate(outputs).astype(dtype, copy=False)
+
+        first_row = 0  # of the batch in hand, for the error message
+
+        def pooled_features(inputs: torch.Tensor) -> torch.Tensor:
+            nonlocal first_row
+            if not torch.isfinite(inputs).all():
+                raise ValueError(
+                    "Input X contains NaN or infinity (in rows "
+                    f"{first_row} to {first_row + len(inputs) - 1}); clean X first."
+                )
+            first_row += len(inputs)
+            inputs = inputs.reshape(len(inputs), *self.image_shape_)
+            return self._forward(module, inputs)
+
+        features = apply_in_chunks(
+            pooled_features,
+            X,
+            self.device_,
+            module=module,
+            step=self.batch_size,
+            dtype=dtype,
+        )
+        return features.astype(dtype, copy=False)
 
     def _forward(self, module: nn.Module, inputs: torch.Tensor) -> torch.Tensor:
         output = module(inputs)

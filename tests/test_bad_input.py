@@ -520,11 +520,23 @@ def test_samplers_reject_bad_labels(sampler, y, error, match):
         sampler(y, 4, random_state=0)
 
 
-@pytest.mark.parametrize("sampler", [sample_pairs, sample_triplets])
-@pytest.mark.parametrize("count", [0, -1, 2.5, "3", True])
-def test_samplers_reject_bad_counts(sampler, count):
-    with pytest.raises(ValueError, match="must be an integer >= 1"):
+@pytest.mark.parametrize(
+    "sampler, name", [(sample_pairs, "n_pairs"), (sample_triplets, "n_triplets")]
+)
+@pytest.mark.parametrize("count", [0, -1, 2.5, "3", None])
+def test_samplers_reject_bad_counts(sampler, name, count):
+    with pytest.raises(
+        ValueError,
+        match=rf"'{name}' parameter of {sampler.__name__} must be an int in the "
+        rf"range \[1, inf\). Got {count!r} instead",
+    ):
         sampler(Y_LABELS, count, random_state=0)
+
+
+@pytest.mark.parametrize("sampler", [sample_pairs, sample_triplets])
+def test_samplers_reject_a_bad_random_state(sampler):
+    with pytest.raises(ValueError, match="'random_state' parameter"):
+        sampler(Y_LABELS, 4, random_state="seed")
 
 
 @pytest.mark.parametrize(
@@ -585,7 +597,8 @@ BAD_SCORE_INPUTS = [
     ("inf", np.where(Z_OK > 3.5, np.inf, Z_OK), Y_Z, ValueError, "infinity"),
     ("text", np.full((10, 2), "a"), Y_Z, ValueError, "string"),
     ("three_d", Z_OK[:, :, None], Y_Z, ValueError, "dim 3"),
-    ("sparse", sp.csr_matrix(Z_OK), Y_Z, TypeError, "Sparse data"),
+    ("sparse", sp.csr_matrix(Z_OK), Y_Z, TypeError, "'X_embedded' .* array-like"),
+    ("y_scalar", Z_OK, 3, TypeError, "'y' parameter .* must be an array-like"),
     ("y_length", Z_OK, Y_Z[:-1], ValueError, "inconsistent numbers of samples"),
     ("y_strings", Z_OK, Y_Z.astype(str), TypeError, "integer class labels"),
     ("y_bool", Z_OK, Y_Z == 0, TypeError, "integer class labels"),

@@ -171,8 +171,19 @@ def test_hide_labels_minimum_full_share_and_unlabelled_rows():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(label_fraction=1.5), "label_fraction"),
-        (dict(label_fraction=0.5, min_per_class=-1), "min_per_class"),
+        (
+            dict(label_fraction=1.5),
+            r"'label_fraction' parameter of hide_labels must be a float in the "
+            r"range \[0.0, 1.0\]. Got 1.5",
+        ),
+        (dict(label_fraction="half"), "'label_fraction' parameter"),
+        (
+            dict(label_fraction=0.5, min_per_class=-1),
+            r"'min_per_class' parameter of hide_labels must be an int in the "
+            r"range \[0, inf\)",
+        ),
+        (dict(label_fraction=0.5, random_state=-1), "'random_state' parameter"),
+        (dict(label_fraction=0.5, random_state="seed"), "'random_state' parameter"),
     ],
 )
 def test_hide_labels_rejects_bad_arguments(kwargs, match):
@@ -180,3 +191,21 @@ def test_hide_labels_rejects_bad_arguments(kwargs, match):
 
     with pytest.raises(ValueError, match=match):
         hide_labels([0, 1, 0, 1], **kwargs)
+
+
+def test_hide_labels_takes_a_generator():
+    from sk_metricembed.datasets import hide_labels
+
+    y = np.repeat([0, 1], 10)
+    from_seed = hide_labels(y, 0.3, random_state=4)
+    from_generator = hide_labels(y, 0.3, random_state=np.random.default_rng(4))
+    np.testing.assert_array_equal(from_seed, from_generator)
+
+
+def test_loaders_check_their_arguments(tmp_path):
+    with pytest.raises(ValueError, match="'kind' parameter of load_mnist must be a"):
+        load_mnist(tmp_path, kind="test")
+    with pytest.raises(TypeError, match="'directory' parameter of load_mnist"):
+        load_mnist(None)
+    with pytest.raises(TypeError, match="'path' parameter of load_idx"):
+        load_idx(3)

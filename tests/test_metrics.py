@@ -170,17 +170,29 @@ def test_integral_float_labels_are_accepted():
 
 
 X_OK, Y_OK = _random_data(0)
+# scikit-learn's InvalidParameterError (a ValueError and a TypeError) names the
+# parameter, the function, the valid range and the value received.
+MARGIN_RANGE = (
+    r"'margin' parameter of triplet_accuracy_score must be a float in the range "
+    r"\[0.0, inf\)"
+)
+N_TRIPLETS_RANGE = (
+    r"'n_triplets' parameter of triplet_accuracy_score must be an int in the "
+    r"range \[1, inf\) or None"
+)
 
 
 @pytest.mark.parametrize(
     "X, y, kwargs, error, match",
     [
-        (X_OK, Y_OK, {"margin": -0.1}, ValueError, "margin must be"),
-        (X_OK, Y_OK, {"margin": np.inf}, ValueError, "margin must be"),
-        (X_OK, Y_OK, {"margin": "1"}, ValueError, "margin must be"),
-        (X_OK, Y_OK, {"n_triplets": 0}, ValueError, "n_triplets must be"),
-        (X_OK, Y_OK, {"n_triplets": 10.0}, ValueError, "n_triplets must be"),
-        (X_OK, Y_OK, {"n_triplets": True}, ValueError, "n_triplets must be"),
+        (X_OK, Y_OK, {"margin": -0.1}, ValueError, MARGIN_RANGE),
+        (X_OK, Y_OK, {"margin": np.inf}, ValueError, MARGIN_RANGE),
+        (X_OK, Y_OK, {"margin": np.nan}, ValueError, MARGIN_RANGE),
+        (X_OK, Y_OK, {"margin": "1"}, TypeError, MARGIN_RANGE),
+        (X_OK, Y_OK, {"n_triplets": 0}, ValueError, N_TRIPLETS_RANGE),
+        (X_OK, Y_OK, {"n_triplets": 10.0}, TypeError, N_TRIPLETS_RANGE),
+        (X_OK, Y_OK, {"n_triplets": "10"}, TypeError, N_TRIPLETS_RANGE),
+        (X_OK, Y_OK, {"random_state": "seed"}, TypeError, "'random_state' param"),
         (X_OK, Y_OK[:-1], {}, ValueError, "inconsistent numbers of samples"),
         (X_OK[:, 0], Y_OK, {}, ValueError, "Expected 2D array"),
         (np.where(Y_OK[:, None] == 0, np.nan, X_OK), Y_OK, {}, ValueError, "NaN"),
@@ -201,8 +213,13 @@ def test_triplet_accuracy_errors(X, y, kwargs, error, match):
 @pytest.mark.parametrize(
     "y, kwargs, match",
     [
-        (Y_OK, {"n_neighbors": 0}, "n_neighbors must be an integer >= 1, got 0"),
-        (Y_OK, {"n_neighbors": 2.5}, "n_neighbors must be"),
+        (
+            Y_OK,
+            {"n_neighbors": 0},
+            r"'n_neighbors' parameter of knn_accuracy_score must be an int in the "
+            r"range \[1, inf\). Got 0 instead",
+        ),
+        (Y_OK, {"n_neighbors": 2.5}, "'n_neighbors' parameter .* Got 2.5 instead"),
         (np.r_[0, 1, 0, 1, 0, np.full(25, -1)], {}, "more labeled rows .* got 5"),
         (Y_OK + 0.5, {}, "non-integer value"),
     ],
@@ -221,7 +238,7 @@ def test_scorer_repr_and_factory():
     X, y = _random_data(3)
     pca = PCA(n_components=2).fit(X)
     assert scorer(pca, X, y) == knn_accuracy_score(pca.transform(X), y, n_neighbors=1)
-    with pytest.raises(TypeError, match="score_func must be a callable"):
+    with pytest.raises(TypeError, match="'score_func' parameter .* must be a callable"):
         make_embedding_scorer("knn_accuracy_score")
     with pytest.raises(ValueError, match="needs the labels y"):
         scorer(pca, X, None)

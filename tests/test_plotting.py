@@ -101,8 +101,68 @@ def test_plot_embedding_without_labels_and_on_given_axes():
 def test_plot_embedding_rejects_bad_input():
     with pytest.raises(ValueError, match="one label per row"):
         plot_embedding(np.zeros((5, 2)), [0, 1])
-    with pytest.raises(ValueError, match="method must be 'pca' or 'tsne'"):
+    with pytest.raises(
+        ValueError, match="'method' parameter of plot_embedding must be a str among"
+    ):
         plot_embedding(np.zeros((5, 3)), np.zeros(5), method="umap")
+    with pytest.raises(ValueError, match="'point_size' parameter"):
+        plot_embedding(np.zeros((5, 2)), point_size=0)
+    with pytest.raises(TypeError, match="'ax' parameter"):
+        plot_embedding(np.zeros((5, 2)), ax="left")
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: plot_samples(object()), TypeError, "'embedder' parameter"),
+        (
+            lambda: plot_samples(_Sampler(), n_samples=0),
+            ValueError,
+            r"'n_samples' parameter of plot_samples must be an int in the range",
+        ),
+        (
+            lambda: plot_reconstructions(_NonSquare(), np.zeros((2, 4)), n_images=0),
+            ValueError,
+            r"'n_images' parameter of plot_reconstructions must be an int in the "
+            r"range \[1, inf\)",
+        ),
+        (
+            lambda: plot_reconstructions(_NonSquare(), np.zeros((2, 4)), cmap=3),
+            TypeError,
+            "'cmap' parameter",
+        ),
+        (
+            lambda: plot_reconstructions(_NonSquare(), np.zeros((2, 4)), image_shape=4),
+            TypeError,
+            "'image_shape' parameter",
+        ),
+        (lambda: plot_history([{"epoch": 1}]), TypeError, "'history' parameter"),
+        (
+            lambda: animate_embedding([np.zeros((3, 2))], fps=0),
+            ValueError,
+            r"'fps' parameter of animate_embedding must be an int in the range",
+        ),
+        (
+            lambda: animate_embedding([np.zeros((3, 2))], path=3),
+            TypeError,
+            "'path' parameter",
+        ),
+    ],
+    ids=[
+        "samples_embedder",
+        "samples_count",
+        "n_images",
+        "cmap",
+        "image_shape",
+        "history",
+        "fps",
+        "path",
+    ],
+)
+def test_plot_parameters_are_checked_before_drawing(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+    assert not plt.get_fignums()
 
 
 def test_plot_reconstructions_pairs_inputs_with_decoded_rows(fitted, digits):
@@ -135,6 +195,11 @@ class _NonSquare:
         return Z
 
 
+class _Sampler(_NonSquare):
+    def sample(self, n_samples, random_state=None):
+        return np.zeros((n_samples, 4))
+
+
 def test_plot_samples_grid_and_deterministic_error(fitted, digits):
     embedder, _ = fitted
     fig = plot_samples(embedder, n_samples=7, random_state=0)
@@ -163,6 +228,27 @@ def test_plot_history_draws_the_recorded_parts(fitted):
     )
 
 
+def test_plot_history_draws_every_part_a_fit_records(digits):
+    # Every metric part of the objective has a curve once it is trained,
+    # spatial contrasting and the classifier head included.
+    X, y = digits
+    embedder = TripletVAEEmbedder(
+        latent_dim=3,
+        max_epochs=2,
+        hidden_layer_sizes=(16,),
+        image_shape=(8, 8),
+        spatial_contrasting_weight=0.5,
+        classifier_weight=0.5,
+        contrasting_weight=0.5,
+        random_state=0,
+    ).fit(X, y)
+    _, right = plot_history(embedder)
+    drawn = {line.get_label() for line in right.get_lines()}
+    recorded = {key for key in embedder.history_[-1] if key.endswith("_loss")}
+    assert drawn == recorded - {"train_loss", "reconstruction_loss", "kl_loss"}
+    assert {"spatial_contrasting_loss", "classifier_loss", "neighbor_loss"} <= drawn
+
+
 def test_recorder_keeps_one_embedding_per_epoch_without_changing_the_fit(
     fitted, digits
 ):
@@ -185,7 +271,9 @@ def test_recorder_every_and_validation(digits):
     recorder = EmbeddingRecorder(X[:10], every=2)
     TripletVAEEmbedder(max_epochs=3, callbacks=[recorder], random_state=0).fit(X, y)
     assert recorder.epochs_ == [0, 2, 3]
-    with pytest.raises(ValueError, match="every must be an integer >= 1"):
+    with pytest.raises(
+        ValueError, match=r"'every' parameter of EmbeddingRecorder must be an int"
+    ):
         EmbeddingRecorder(X[:10], every=0).initialize()
 
 

@@ -160,6 +160,25 @@ def test_memmap_is_read_batch_by_batch(tmp_path):
     assert_allclose(features[:40], reference(module, X[:40]), rtol=1e-5, atol=1e-5)
 
 
+def test_an_in_place_first_layer_leaves_X_alone():
+    # Each batch is copied before it reaches torch, so a module that writes
+    # into its input cannot change the caller's array.
+    module = nn.Sequential(nn.ReLU(inplace=True), nn.Flatten())
+    X = np.linspace(-1, 1, 40, dtype=np.float32).reshape(10, 4)
+    before = X.copy()
+    features = TorchFeatureExtractor(module, batch_size=3).fit_transform(X)
+    assert_array_equal(X, before)
+    assert_array_equal(features, np.maximum(before, 0))
+
+
+def test_non_finite_input_names_the_batch():
+    X = images(7)
+    X[4, 0, 0, 0] = np.nan
+    extractor = TorchFeatureExtractor(conv_net(), batch_size=3).fit(X[:2])
+    with pytest.raises(ValueError, match=r"NaN or infinity \(in rows 3 to 5\)"):
+        extractor.transform(X)
+
+
 def test_clone_and_get_params_keep_the_module_but_clone_copies_it():
     module = conv_net()
     extractor = TorchFeatureExtractor(module, batch_size=4)
@@ -205,8 +224,12 @@ def test_unknown_device_is_a_clear_error():
 @pytest.mark.parametrize(
     "params, X, match",
     [
-        ({"image_shape": (3, 8, 8)}, np.zeros((2, 243)), "product is 243"),
-        ({"image_shape": (3, 9, 0)}, np.zeros((2, 243)), "positive sizes"),
+        (
+            {"image_shape": (3, 8, 8)},
+            np.zeros((2, 243)),
+            r"image_shape=\(3, 8, 8\) holds 192 values .* 243 features",
+        ),
+        ({"image_shape": (3, 9, 0)}, np.zeros((2, 243)), "positive integer sizes"),
         ({"image_shape": (3, 27, 3)}, np.zeros((2, 3, 9, 9)), "does not match"),
         ({}, np.zeros((2, 4, 9, 9)), "module failed on one input of shape"),
         ({}, np.full((2, 3, 9, 9), np.nan), "NaN or infinity"),
@@ -224,7 +247,7 @@ def test_transform_rejects_other_shapes():
     extractor = TorchFeatureExtractor(conv_net()).fit(images(2))
     with pytest.raises(ValueError, match="243 features"):
         extractor.transform(np.zeros((2, 3, 8, 8)))
-    with pytest.raises(ValueError, match=r"fitted on \(3, 9, 9\)"):
+    with pytest.raises(ValueError, match=r"fitted on images of shape \(3, 9, 9\)"):
         extractor.transform(np.zeros((2, 3, 3, 27)))
 
 

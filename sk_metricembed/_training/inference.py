@@ -10,9 +10,14 @@ import torch
 INFERENCE_CHUNK = 4096
 
 
-def apply_in_chunks(function, X, device, module=None, step=INFERENCE_CHUNK):
+def apply_in_chunks(
+    function, X, device, module=None, step=INFERENCE_CHUNK, dtype=np.float32
+):
     """Run ``function`` over ``X`` in chunks; only one chunk is copied at a time.
 
+    Each chunk of ``step`` rows (of any trailing shape) is copied as
+    ``dtype`` into a tensor on ``device``; torch gets memory of its own, so
+    neither a read-only memmap nor an in-place first layer is a problem.
     Results go straight into one preallocated output, so the peak is the
     output plus a chunk (a list of chunks joined at the end would hold the
     output twice). ``module`` (default: the module ``function`` is bound to)
@@ -26,7 +31,7 @@ def apply_in_chunks(function, X, device, module=None, step=INFERENCE_CHUNK):
     try:
         with torch.inference_mode():
             for start in range(0, X.shape[0], step):
-                rows = np.array(X[start : start + step], dtype=np.float32)
+                rows = np.array(X[start : start + step], dtype=dtype)
                 result = function(torch.from_numpy(rows).to(device)).cpu().numpy()
                 if output is None:
                     output = np.empty((X.shape[0], *result.shape[1:]), result.dtype)

@@ -26,12 +26,7 @@ from torch import nn
 from .. import losses
 from .batches import BatchTargets
 from .distances import distance_matrix, euclidean
-from .loss_parts import (  # noqa: F401 (plotting reads them here, for now)
-    METRIC_PARTS,
-    PAIR_LOSSES,
-    RECONSTRUCTION_PARTS,
-    history_key,
-)
+from .loss_parts import PAIR_LOSSES
 from .mining import mine_pairs, mine_triplets
 
 
