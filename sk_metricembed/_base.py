@@ -1,16 +1,16 @@
-"""Shared base of the embedders: validation, assembling the fit, transform.
+"""Shared base of the embedders: the scikit-learn API over the training machinery.
 
 The two public estimators differ only in their metric losses; everything
-they share lives here, once, and assembles a fit from the training
-machinery (:mod:`._training`). Arrays are validated once at this boundary,
+they share lives here, once: validating the input, resolving what depends
+on it, then handing the parameters to :mod:`._training.assemble`, which
+wires the skorch net and the dataset. Arrays are validated once at this boundary,
 become tensors once inside the batch plans, and come back as arrays once in
 :meth:`transform`.
 """
 
 from __future__ import annotations
 
-import inspect
-import warnings
+import numbers
 
 import numpy as np
 from sklearn.base import (
@@ -20,7 +20,11 @@ from sklearn.base import (
     _fit_context,
 )
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    StrOptions,
+    validate_parameter_constraints,
+)
 from sklearn.utils.validation import check_is_fitted
 
 from ._defaults import (
@@ -30,31 +34,24 @@ from ._defaults import (
 )
 from ._parameters import (
     ATTRIBUTES_DOC,
+    fill_docstring,
     make_init,
     options_doc,
     parameter_constraints,
     parameters_doc,
 )
-from ._supervision import Supervision, check_supervision
-from ._training.augment import RandomAffine
-from ._training.autoencoder import AutoEncoderConfig, build_autoencoder
-from ._training.batches import PlanDataset, PlanSampler
+from ._supervision import check_supervision
+from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, history_key
 from ._training.neighbors import input_neighbors
-from ._training.objective import Objective
-from ._training.pseudo_labels import PseudoLabeler
-from ._training.setup import resolve_device, resolve_optimizer, seeded_torch
-from ._training.skorch_net import EmbeddingNet
+from ._training.setup import resolve_device, seeded_torch
 from ._validation import (
-    check_count,
     check_float32_range,
     resolve_image_shape,
     validate_rows,
+    warn,
 )
-
-#: The estimator parameters the objective reads, by name (see its signature).
-_OBJECTIVE_PARAMETERS = tuple(inspect.signature(Objective).parameters)
 
 
 class BaseMetricEmbedder(
@@ -73,28 +70,37 @@ class BaseMetricEmbedder(
     def __init_subclass__(
         cls,
         *,
-        metric_losses: tuple[str, ...],
-        network: str,
-        constraint: str,
-        metric_help: str,
+        metric_losses: tuple[str, ...] | None = None,
+        network: str = "",
+        constraint: str = "",
+        metric_help: str = "",
         **kwargs,
     ) -> None:
         super().__init_subclass__(**kwargs)
+        if metric_losses is None:
+            return  # a user's subclass inherits its parent's declaration
         cls._parameter_constraints = parameter_constraints(
             metric_loss=[StrOptions(set(metric_losses))]
         )
-        cls.__init__ = make_init(metric_loss=metric_losses[0])
-        parameters = parameters_doc(
-            {"metric_loss": metric_losses[0]},
-            network=network,
-            constraint=constraint,
-            metric_options=options_doc(metric_losses),
-            metric_help=metric_help,
-        )
-        parts = ", ".join(f"``{history_key(part)}``" for part in LOSS_PARTS)
-        cls.__doc__ = cls.__doc__.replace("    {parameters}", parameters).replace(
-            "    {attributes}", ATTRIBUTES_DOC.format(parts=parts)
-        )
+        if "__init__" not in cls.__dict__:
+            init = make_init(metric_loss=metric_losses[0])
+            init.__qualname__ = f"{cls.__qualname__}.__init__"
+            init.__module__ = cls.__module__
+            cls.__init__ = init
+        if cls.__doc__:  # None under python -OO
+            parameters = parameters_doc(
+                {"metric_loss": metric_losses[0]},
+                network=network,
+                constraint=constraint,
+                metric_options=options_doc(metric_losses),
+                metric_help=metric_help,
+            )
+            parts = ", ".join(f"``{history_key(part)}``" for part in LOSS_PARTS)
+            cls.__doc__ = fill_docstring(
+                cls.__doc__,
+                parameters=parameters,
+                attributes=ATTRIBUTES_DOC.format(parts=parts),
+            )
 
     # -- fitting ---------------------------------------------------------
     @_fit_context(prefer_skip_nested_validation=True)
@@ -139,7 +145,7 @@ class BaseMetricEmbedder(
         first_call = not (self.warm_start and hasattr(self, "net_"))
         # One row teaches an autoencoder nothing: sklearn's 1-sample message.
         X = validate_rows(self, X, reset=first_call, ensure_min_samples=2)
-        self._check_params(X)
+        settings = self._check_params(X)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         supervision = check_supervision(
             self,
@@ -156,16 +162,37 @@ class BaseMetricEmbedder(
             neighbors = input_neighbors(X, self.n_neighbors, seed)
         if self.weight > 0 and supervision.is_empty:
             self._warn_unsupervised(neighbors)
-        with seeded_torch(seed, self._device):
+        with seeded_torch(seed, settings.device):
             if first_call:
-                net = self._build_net(supervision, neighbors, seed)
+                net = build_net(
+                    self.get_params(deep=False),
+                    settings,
+                    n_features=self.n_features_in_,
+                    labels=supervision.labels,
+                    n_classes=supervision.n_classes,
+                    neighbors=neighbors,
+                    pseudo_label_fraction=resolve_pseudo_label_fraction(
+                        self.pseudo_label_fraction,
+                        supervision.labels,
+                        settings.image_shape,
+                    ),
+                    seed=seed,
+                )
             else:
                 net = self.net_
-                # Parameters set between warm fits take effect, as in sklearn;
-                # skorch updates lr in the optimiser and keeps its state.
-                net.set_params(max_epochs=self._max_epochs, lr=self.lr)
-            dataset = self._dataset(
-                X, supervision, neighbors, np.random.RandomState(seed)
+                # max_epochs and lr set between warm fits take effect (skorch
+                # updates lr in the optimiser and keeps its state); the network
+                # and the objective keep the first fit's parameters.
+                net.set_params(max_epochs=settings.max_epochs, lr=self.lr)
+            dataset = build_dataset(
+                X,
+                supervision.labels,
+                batch_size=self.batch_size,
+                seed=seed,
+                neighbors=neighbors,
+                pairs=supervision.pairs,
+                pair_similar=supervision.pair_similar,
+                triplets=supervision.triplets,
             )
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
@@ -185,15 +212,13 @@ class BaseMetricEmbedder(
             if neighbors is not None
             else "the reconstruction only"
         )
-        warnings.warn(
+        warn(
             "no supervision: y has fewer than two labelled classes and no pairs or "
-            f"triplets were given, so weight={self.weight} trains {what}.",
-            UserWarning,
-            stacklevel=4,
+            f"triplets were given, so weight={self.weight} trains {what}."
         )
 
-    def _check_params(self, X) -> None:
-        """Resolve what depends on the data ("auto", image mode, device)."""
+    def _check_params(self, X) -> FitSettings:
+        """Check the parameters against ``X`` and resolve what depends on it."""
         if self.image_shape is not None and len(tuple(self.image_shape)) not in (2, 3):
             raise ValueError(
                 "image_shape must be (height, width) or (height, width, channels) "
@@ -202,12 +227,8 @@ class BaseMetricEmbedder(
         shape = resolve_image_shape(self.image_shape, X.shape[1])
         if shape is not None and len(shape) == 2:
             shape = (*shape, 1)  # grey images: one channel, last
-        self._image_shape = shape
-        self._hidden_layer_sizes = resolve_hidden_layer_sizes(
-            self.hidden_layer_sizes, self._image_shape
-        )
-        self._max_epochs = resolve_max_epochs(self.max_epochs, self._image_shape)
-        sizes = np.asarray(self._hidden_layer_sizes)
+        hidden_layer_sizes = resolve_hidden_layer_sizes(self.hidden_layer_sizes, shape)
+        sizes = np.asarray(hidden_layer_sizes)
         if (
             sizes.ndim != 1
             or not np.issubdtype(sizes.dtype, np.integer)
@@ -222,80 +243,23 @@ class BaseMetricEmbedder(
                 "reconstruction='bce' needs inputs in [0, 1]; scale X (for example "
                 "with MinMaxScaler) or use reconstruction='mse'."
             )
-        self._device = resolve_device(self.device)
-        if self.spatial_contrasting_weight > 0 and self._image_shape is None:
+        device = resolve_device(self.device)
+        if self.spatial_contrasting_weight > 0 and shape is None:
             raise ValueError(
                 "spatial_contrasting_weight > 0 needs image_shape=(height, width"
                 "[, channels]): its patches come from the convolutional feature map."
             )
-        if self.augment and self._image_shape is None:
+        if self.augment and shape is None:
             raise ValueError(
                 "augment=True needs image_shape=(height, width[, channels]): random "
                 "affine views are only defined for images."
             )
-
-    def _build_net(
-        self, supervision: Supervision, neighbors, seed: int
-    ) -> EmbeddingNet:
-        config = AutoEncoderConfig(
-            n_features=self.n_features_in_,
-            latent_dim=self.latent_dim,
-            hidden_layer_sizes=tuple(int(s) for s in self._hidden_layer_sizes),
-            activation=self.activation,
-            dropout=self.dropout,
-            variational=self.variational,
-            image_shape=self._image_shape,
-            n_classes=supervision.n_classes
-            if self.classifier_weight > 0 and supervision.n_classes >= 2
-            else 0,
+        return FitSettings(
+            image_shape=shape,
+            hidden_layer_sizes=tuple(hidden_layer_sizes),
+            max_epochs=resolve_max_epochs(self.max_epochs, shape),
+            device=device,
         )
-        objective = {name: getattr(self, name) for name in _OBJECTIVE_PARAMETERS}
-        if neighbors is None:
-            objective["neighbor_weight"] = 0.0
-        callbacks = list(self.callbacks or [])
-        pseudo_label_fraction = resolve_pseudo_label_fraction(
-            self.pseudo_label_fraction, supervision.labels, self._image_shape
-        )
-        if pseudo_label_fraction > 0 and (supervision.labels < 0).any():
-            callbacks.append(
-                PseudoLabeler(pseudo_label_fraction, self.n_neighbors, seed)
-            )
-        if self.verbose:
-            from skorch.callbacks import ProgressBar
-
-            callbacks.append(ProgressBar())
-        return EmbeddingNet(
-            # A factory and its config, not a module instance: skorch builds
-            # module_ at initialisation and pickles only what it builds
-            # through torch.save, which a machine without the GPU can map to
-            # its CPU (an instance would be pickled a second time, as is).
-            module=build_autoencoder,
-            module__config=config,
-            criterion=Objective,
-            **{f"criterion__{name}": value for name, value in objective.items()},
-            optimizer=resolve_optimizer(self.optimizer),
-            lr=self.lr,
-            max_epochs=self._max_epochs,
-            batch_size=self.batch_size,
-            train_split=None,
-            callbacks=callbacks or None,
-            device=self._device,
-            verbose=int(self.verbose),
-            augment=RandomAffine(self._image_shape) if self.augment else None,
-        )
-
-    def _dataset(self, X, supervision: Supervision, neighbors, rng) -> PlanDataset:
-        sampler = PlanSampler(
-            n_samples=X.shape[0],
-            labels=supervision.labels,
-            batch_size=self.batch_size,
-            rng=rng,
-            neighbors=neighbors,
-            pairs=supervision.pairs,
-            pair_similar=supervision.pair_similar,
-            triplets=supervision.triplets,
-        )
-        return PlanDataset(X, supervision.labels, sampler)
 
     # -- using the embedding ---------------------------------------------
     def transform(self, X) -> np.ndarray:
@@ -360,7 +324,14 @@ class BaseMetricEmbedder(
                 "sample needs a VAE: fit with variational=True (a deterministic "
                 "autoencoder has no prior to sample from)."
             )
-        check_count(n_samples, "n_samples")
+        validate_parameter_constraints(
+            {
+                "n_samples": [Interval(numbers.Integral, 1, None, closed="left")],
+                "random_state": ["random_state"],
+            },
+            {"n_samples": n_samples, "random_state": random_state},
+            caller_name="sample",
+        )
         rng = check_random_state(random_state)
         Z = rng.standard_normal((n_samples, self.latent_dim)).astype(np.float32)
         return self.inverse_transform(Z)

@@ -54,7 +54,7 @@ TOP = "sk_metricembed"
 
 def test_the_graph_sees_the_training_imports():
     # A guard against a parser that finds nothing: known arrows exist.
-    assert "sk_metricembed._training.objective" in GRAPH["sk_metricembed._base"]
+    assert "sk_metricembed._training.assemble" in GRAPH["sk_metricembed._base"]
     assert "sk_metricembed._training.mlp" in GRAPH["sk_metricembed._training.conv"]
 
 
@@ -106,6 +106,47 @@ def test_only_the_top_and_the_command_line_import_the_estimators(name):
     # Features, scores, plots and the training machinery stay usable (and
     # testable) without the embedders; the embedders sit on top of them.
     assert not GRAPH[name] & ESTIMATOR_MODULES, name
+
+
+#: The layers of docs/architecture.md, bottom first; a module imports only
+#: from its own layer or the ones below. ``losses`` is the training layer's
+#: maths, published.
+LAYERS = [
+    {"_validation"},
+    {"_training", "losses"},
+    {
+        "constraints",
+        "metrics",
+        "plotting",
+        "callbacks",
+        "hog",
+        "_hog_batched",
+        "torch_features",
+        "datasets",
+    },
+    {"_defaults", "_parameters", "_supervision", "_base", "_estimators"},
+    {"cli", "_cli", "__main__"},
+]
+
+
+def _layer(name: str) -> int:
+    short = name.removeprefix(f"{TOP}.")
+    room = short.split(".")[0]
+    for index, layer in enumerate(LAYERS):
+        if room in layer:
+            return index
+    raise AssertionError(f"{name} is in no layer of docs/architecture.md")
+
+
+def test_every_module_sits_in_a_layer_and_imports_downwards():
+    arrows_up = [
+        (name, target)
+        for name in GRAPH
+        if name != TOP
+        for target in GRAPH[name]
+        if target != TOP and _layer(target) > _layer(name)
+    ]
+    assert not arrows_up, f"imports that point up a layer: {arrows_up}"
 
 
 def test_the_package_init_only_re_exports():

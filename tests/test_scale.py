@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder, _base
+from sk_metricembed._training import assemble
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.bench_memory import (  # noqa: E402
@@ -92,13 +93,13 @@ def test_inference_chunk_does_not_change_the_result(memmap, embedder, monkeypatc
 
 def test_fit_reads_a_float32_memmap_in_place(memmap, labels, monkeypatch):
     seen = {}
-    original = _base.PlanDataset
+    original = assemble.PlanDataset
 
     def spy(X, *args, **kwargs):
         seen["X"] = X
         return original(X, *args, **kwargs)
 
-    monkeypatch.setattr(_base, "PlanDataset", spy)
+    monkeypatch.setattr(assemble, "PlanDataset", spy)
     warm_up = TripletVAEEmbedder(**SMALL, neighbor_weight=0.0)
     warm_up.set_params(callbacks=[StopAfter(2)]).fit(memmap[:3000], labels[:3000])
     embedder = TripletVAEEmbedder(
