@@ -8,14 +8,13 @@ loss consumes (pairs for a pair loss, triplets for a triplet loss).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.utils import column_or_1d
 
 from ._training.loss_parts import PAIR_LOSSES
-from ._validation import check_labels
+from ._validation import check_labels, warn
 from .constraints import (
     _check_no_contradiction,
     check_pairs,
@@ -65,13 +64,11 @@ def check_supervision(
     known = (labels >= 0) & np.isin(labels, estimator.classes_)
     unseen = (labels >= 0) & ~known
     if unseen.any():
-        warnings.warn(
+        warn(
             f"y holds {int(unseen.sum())} rows of classes the first fit did not "
             f"see ({np.unique(labels[unseen])[:10].tolist()}); warm_start keeps "
             f"classes_={estimator.classes_.tolist()}, so these rows train as "
-            "unlabelled. Refit with warm_start=False to learn the new classes.",
-            UserWarning,
-            stacklevel=3,
+            "unlabelled. Refit with warm_start=False to learn the new classes."
         )
     encoded[known] = np.searchsorted(estimator.classes_, labels[known])
     supervision = Supervision(labels=encoded, n_classes=len(estimator.classes_))

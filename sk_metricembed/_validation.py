@@ -1,4 +1,4 @@
-"""Input checks shared across the package: rows, images, labels, counts, shapes.
+"""Input checks shared across the package: rows, images, labels, image shapes.
 
 Everything here runs before any training starts, so that a bad input costs
 nothing but a clear message naming the parameter, the value and the fix.
@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import math
 import numbers
+import os
+import sys
+import warnings
+from pathlib import Path
 
 import numpy as np
+import sklearn
 from sklearn.utils.validation import check_array, validate_data
 
 
@@ -114,16 +119,6 @@ def check_labels(y, *, name: str = "y") -> np.ndarray:
     return y
 
 
-def check_count(value, name: str, *, none_means: str = "") -> None:
-    """A count must be an integer >= 1 (``None`` too when ``none_means`` says
-    what it stands for)."""
-    if value is None and none_means:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        alternative = f" or None ({none_means})" if none_means else ""
-        raise ValueError(f"{name} must be an integer >= 1{alternative}, got {value!r}.")
-
-
 def resolve_image_shape(
     image_shape, n_features: int, *, name: str = "image_shape", square: bool = False
 ) -> tuple[int, ...] | None:
@@ -158,3 +153,24 @@ def resolve_image_shape(
             f"rows have {n_features} features."
         )
     return tuple(int(s) for s in shape)
+
+
+# Frames in these folders are the library's, not the caller's.
+_LIBRARY_FOLDERS = tuple(
+    str(Path(module.__file__).resolve().parent) + os.sep
+    for module in (sys.modules[__package__], sklearn)
+)
+
+
+def warn(message: str, category: type[Warning] = UserWarning) -> None:
+    """``warnings.warn`` pointing at the caller's line, however deep the call.
+
+    The warning names the first frame outside this package and scikit-learn
+    (whose ``_fit_context`` and ``validate_params`` wrap our functions), so
+    that the same check warns at the user's ``fit(...)`` or
+    ``check_pairs(...)`` line whichever path reached it.
+    """
+    frame, stacklevel = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_LIBRARY_FOLDERS):
+        frame, stacklevel = frame.f_back, stacklevel + 1
+    warnings.warn(message, category, stacklevel=stacklevel)

@@ -17,14 +17,13 @@ This module is independent of any estimator, as metric-learn's
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, validate_params
 
-from ._validation import check_labels
+from ._validation import check_labels, warn
 
 __all__ = [
     "sample_pairs",
@@ -429,9 +428,7 @@ def _draw_other_class(y, labeled, anchors, rng):
 def _warn_dropped(n_dropped: int, name: str) -> None:
     """Warn that constraints reaching outside ``sample_index`` were left out."""
     if n_dropped:
-        warnings.warn(
+        warn(
             f"{n_dropped} {name} reach rows outside sample_index (for example "
-            "another cross-validation fold) and were left out of this fit.",
-            UserWarning,
-            stacklevel=3,
+            "another cross-validation fold) and were left out of this fit."
         )
