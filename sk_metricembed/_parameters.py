@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from ._defaults import (
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
 )
-from ._training.batches import MAX_BALANCED_SHARE
+from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
 from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS
 from ._training.neighbors import PCA_DIMENSIONS
@@ -46,7 +47,8 @@ class Parameter:
     """One parameter of the embedders.
 
     ``kind`` is the numpydoc type (without the default, which is added from
-    ``default``); ``doc`` the description, in which ``{network}``,
+    ``default``); ``annotation`` the signature's type hint; ``doc`` the
+    description, in which ``{network}``,
     ``{constraint}``, ``{metric_options}`` and ``{metric_help}`` name the
     embedder's own metric loss.
     """
@@ -56,6 +58,7 @@ class Parameter:
     constraints: list
     kind: str
     doc: str
+    annotation: str = "object"  # the signature's type hint
 
 
 _REAL = numbers.Real
@@ -68,6 +71,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         _at_least(1, _INTEGRAL),
         "int",
         "Dimension of the embedding.",
+        annotation="int",
     ),
     Parameter(
         "hidden_layer_sizes",
@@ -78,6 +82,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         'image mode); the decoder mirrors them. ``"auto"`` is '
         f"{AUTO_HIDDEN_LAYER_SIZES['vector']} for vectors and "
         f"{AUTO_HIDDEN_LAYER_SIZES['image']} in image mode.",
+        annotation="tuple[int, ...] | str",
     ),
     Parameter(
         "activation",
@@ -85,6 +90,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         [StrOptions(set(ACTIVATIONS))],
         options_doc(ACTIVATIONS),
         "Hidden-layer activation.",
+        annotation="str",
     ),
     Parameter(
         "dropout",
@@ -92,7 +98,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         [Interval(_REAL, 0, 1, closed="left")],
         "float in [0, 1)",
         "Dropout after each hidden layer. Off by default: beside the "
-        "neighbour term it cost 5-NN accuracy (``docs/few_labels.md``).",
+        "neighbour term it cost 5-NN accuracy (see the few-labels guide).",
+        annotation="float",
     ),
     Parameter(
         "variational",
@@ -101,6 +108,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "bool",
         "``True`` trains a VAE, whose metric terms act on the posterior "
         "means as in the TVAE paper; ``False`` a deterministic autoencoder.",
+        annotation="bool",
     ),
     Parameter(
         "beta",
@@ -108,6 +116,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         _at_least(0),
         "float >= 0",
         "Weight of the KL term of a VAE (1 is the ELBO).",
+        annotation="float",
     ),
     Parameter(
         "weight",
@@ -115,10 +124,12 @@ PARAMETERS: tuple[Parameter, ...] = (
         [Interval(_REAL, 0, 1, closed="both")],
         "float in [0, 1]",
         "``loss = weight * metric + (1 - weight) * (reconstruction + beta * "
-        "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network. The metric "
-        "terms are about a hundred times the per-feature reconstruction "
-        "error, so a small weight still lets them lead while the "
+        "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network (besides the "
+        "other metric terms, when their weights are above 0). The metric terms "
+        "are distances between codes, the reconstruction a per-feature mean, "
+        "so a small weight still lets the metric lead while the "
         "reconstruction keeps local structure.",
+        annotation="float",
     ),
     Parameter(
         "margin",
@@ -126,6 +137,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         _at_least(0),
         "float >= 0",
         "Margin of the contrastive and triplet losses and of semi-hard mining.",
+        annotation="float",
     ),
     Parameter(
         "metric_loss",
@@ -134,6 +146,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "{metric_options}",
         "The loss on {constraint} mined from labels and on explicit "
         "constraints. {metric_help}",
+        annotation="str",
     ),
     Parameter(
         "miner",
@@ -143,6 +156,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Which {constraint} of a batch's labelled rows the loss sees: all "
         "valid ones (class-balanced), those still inside the margin, or each "
         "anchor's hardest positive and negative.",
+        annotation="str",
     ),
     Parameter(
         "reconstruction",
@@ -150,6 +164,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         [StrOptions({"mse", "bce"})],
         options_doc(("mse", "bce")),
         "Squared error, or Bernoulli cross-entropy for inputs in [0, 1].",
+        annotation="str",
     ),
     Parameter(
         "neighbor_weight",
@@ -160,6 +175,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "its ``n_neighbors`` input-space neighbours out of the batch (InfoNCE "
         "over the Cauchy kernel ``1 / (1 + d**2)`` of t-SNE and UMAP). It "
         "lets unlabelled rows shape the embedding; 0 turns it off.",
+        annotation="float",
     ),
     Parameter(
         "n_neighbors",
@@ -169,6 +185,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Input-space neighbours per row for that term (searched in a "
         f"PCA-{PCA_DIMENSIONS} projection above {PCA_DIMENSIONS} features), "
         "and of the graph that spreads pseudo-labels.",
+        annotation="int",
     ),
     Parameter(
         "supervised_contrastive_weight",
@@ -177,6 +194,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "float >= 0",
         "Weight of a supervised contrastive term on the class-balanced "
         "labelled rows of each batch (same Cauchy kernel).",
+        annotation="float",
     ),
     Parameter(
         "pseudo_label_fraction",
@@ -191,7 +209,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"{AUTO_PSEUDO_LABEL_FRACTION['vector']} for vectors and "
         f"{AUTO_PSEUDO_LABEL_FRACTION['image']} in image mode when fewer than "
         f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label, and 0 "
-        "otherwise (``docs/few_labels.md``). 0 turns them off.",
+        "otherwise (see the few-labels guide). 0 turns them off.",
+        annotation="float | str",
     ),
     Parameter(
         "contrasting_weight",
@@ -201,6 +220,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Weight of Hoffer & Ailon's semi-supervised contrasting: labelled "
         "rows, cross-entropy over distances to class exemplars; unlabelled "
         "rows, the entropy of that distribution.",
+        annotation="float",
     ),
     Parameter(
         "classifier_weight",
@@ -210,6 +230,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Weight of a linear classifier head on the latent code, trained with "
         "cross-entropy on labelled rows (the classification network of "
         '"Siamese networks and friends").',
+        annotation="float",
     ),
     Parameter(
         "spatial_contrasting_weight",
@@ -220,6 +241,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "unsupervised term for which two patches of one image (random "
         "half-size windows of the convolutional feature map) must be closer "
         "than patches of the other images of the batch.",
+        annotation="float",
     ),
     Parameter(
         "image_shape",
@@ -231,6 +253,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "convolutions (32 and 64 channels) before the hidden layers, and a "
         "mirrored transposed-convolution decoder. Rows stay the input and "
         "output format.",
+        annotation="tuple[int, ...] | None",
     ),
     Parameter(
         "augment",
@@ -240,6 +263,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Image mode only: train on random affine views (rotation up to 15 "
         "degrees, scale up to 15%, shift up to 2 pixels) of each row and of "
         "its neighbour, so the neighbour term learns invariance to them.",
+        annotation="bool",
     ),
     Parameter(
         "max_epochs",
@@ -250,6 +274,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"vectors and {AUTO_MAX_EPOCHS['image']} in image mode, whose steps "
         "cost more. The fit time grows with rows x epochs: lower it for "
         "large data.",
+        annotation="int | str",
     ),
     Parameter(
         "batch_size",
@@ -257,8 +282,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         _at_least(1, _INTEGRAL),
         "int >= 1",
         "Rows per step for the reconstruction, plus up to "
-        f"{MAX_BALANCED_SHARE:.0%} as many class-balanced labelled rows for the "
-        "metric terms when the step's own rows hold too few labelled pairs.",
+        f"{MAX_BALANCED_SHARE:.0%} as many (at least {MIN_BALANCED_ROWS}) "
+        "class-balanced labelled rows for the metric terms when the step's own "
+        "rows hold too few labelled pairs.",
+        annotation="int",
     ),
     Parameter(
         "lr",
@@ -266,6 +293,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         [Interval(_REAL, 0, None, closed="neither")],
         "float > 0",
         "Learning rate.",
+        annotation="float",
     ),
     Parameter(
         "optimizer",
@@ -273,13 +301,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         [StrOptions(set(OPTIMIZERS)), type],
         f"{options_doc(OPTIMIZERS)} or torch optimiser class",
         "Optimiser.",
+        annotation="str | type[torch.optim.Optimizer]",
     ),
     Parameter(
         "device",
         "cpu",
         [StrOptions(set(DEVICES)), torch.device, str],
-        f"{options_doc(DEVICES)} or torch.device",
-        'Where to train; ``"auto"`` takes CUDA when available.',
+        "str or torch.device",
+        f"Where to train: {', '.join(repr(d) for d in DEVICES)} or any name "
+        'torch knows, such as ``"cuda:1"``; ``"auto"`` takes CUDA when '
+        "available.",
+        annotation="str | torch.device",
     ),
     Parameter(
         "random_state",
@@ -288,6 +320,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "int, RandomState instance or None",
         "Seeds weights, batches and sampling: the same seed and data give the "
         "same embedding on CPU. Torch's global generator is left untouched.",
+        annotation="int | np.random.RandomState | None",
     ),
     Parameter(
         "verbose",
@@ -295,6 +328,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         ["verbose"],
         "int",
         "0 is silent; 1 prints skorch's epoch table with a progress bar.",
+        annotation="int",
     ),
     Parameter(
         "callbacks",
@@ -303,6 +337,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "list of skorch callbacks or None",
         "Extra callbacks (for example ``skorch.callbacks.EarlyStopping`` "
         'monitoring ``"train_loss"``).',
+        annotation="list | None",
     ),
     Parameter(
         "warm_start",
@@ -310,6 +345,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         ["boolean"],
         "bool",
         "When ``True``, ``fit`` continues training the fitted network.",
+        annotation="bool",
     ),
 )
 
@@ -330,7 +366,10 @@ def make_init(**defaults):
         [inspect.Parameter("self", positional)]
         + [
             inspect.Parameter(
-                p.name, positional, default=defaults.get(p.name, p.default)
+                p.name,
+                positional,
+                default=defaults.get(p.name, p.default),
+                annotation=p.annotation,
             )
             for p in PARAMETERS
         ],
@@ -370,6 +409,26 @@ ATTRIBUTES_DOC = """    net_ : skorch.NeuralNet
         Number of input features.
     feature_names_in_ : ndarray of str
         Input column names, when ``X`` was a DataFrame with string columns."""
+
+
+def fill_docstring(docstring: str, **sections: str) -> str:
+    """Put each section's text where the docstring has its placeholder line.
+
+    A placeholder is a line holding only ``{name}``; the section's lines are
+    indented as that line is (Python 3.13 strips a docstring's common
+    indentation when it compiles it, older versions keep it).
+    """
+    for name, text in sections.items():
+        placeholder = re.search(r"^([ \t]*)\{" + name + r"\}[ \t]*$", docstring, re.M)
+        if placeholder is None:
+            raise ValueError(f"the docstring has no {{{name}}} line to fill.")
+        indent = placeholder.group(1)
+        lines = textwrap.dedent(text).splitlines()
+        filled = "\n".join(indent + line if line else line for line in lines)
+        docstring = (
+            docstring[: placeholder.start()] + filled + docstring[placeholder.end() :]
+        )
+    return docstring
 
 
 def _fill(text: str, words: dict) -> str:

@@ -1,0 +1,119 @@
+"""Tests of sk_metricembed._parameters: both embedders built from one declaration."""
+
+import inspect
+import pickle
+
+import pytest
+from numpydoc.docscrape import ClassDoc
+from sklearn.base import clone
+
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed._parameters import PARAMETERS, fill_docstring, make_init
+from sk_metricembed._training.loss_parts import PAIR_LOSSES, TRIPLET_LOSSES
+
+ESTIMATORS = {
+    SiameseAutoencoderEmbedder: PAIR_LOSSES,
+    TripletVAEEmbedder: TRIPLET_LOSSES,
+}
+NAMES = [p.name for p in PARAMETERS]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_signature_is_the_declaration(Estimator):
+    signature = inspect.signature(Estimator)
+    assert list(signature.parameters) == NAMES
+    metric_losses = ESTIMATORS[Estimator]
+    for declared in PARAMETERS:
+        parameter = signature.parameters[declared.name]
+        expected = (
+            metric_losses[0] if declared.name == "metric_loss" else declared.default
+        )
+        assert parameter.default == expected, declared.name
+        assert parameter.annotation == declared.annotation
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_constraints_are_the_declaration(Estimator):
+    constraints = Estimator._parameter_constraints
+    assert list(constraints) == NAMES
+    for declared in PARAMETERS:
+        if declared.name != "metric_loss":
+            assert constraints[declared.name] is declared.constraints
+    # Each embedder accepts its own losses only, with sklearn's message.
+    other = ESTIMATORS[
+        TripletVAEEmbedder
+        if Estimator is SiameseAutoencoderEmbedder
+        else SiameseAutoencoderEmbedder
+    ]
+    with pytest.raises(ValueError, match="'metric_loss' parameter"):
+        Estimator(metric_loss=other[0]).fit([[0.0, 1.0], [1.0, 0.0]])
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_docstring_documents_each_parameter_with_its_default(Estimator):
+    documented = ClassDoc(Estimator)["Parameters"]
+    assert [entry.name for entry in documented] == NAMES
+    defaults = inspect.signature(Estimator).parameters
+    for entry in documented:
+        default = defaults[entry.name].default
+        shown = f'"{default}"' if isinstance(default, str) else repr(default)
+        assert entry.type.endswith(f"default={shown}"), entry.name
+        assert entry.desc and "{" + "network}" not in " ".join(entry.desc)
+    attributes = [entry.name for entry in ClassDoc(Estimator)["Attributes"]]
+    assert attributes[:2] == ["net_", "history_"]
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_generated_init_behaves_like_a_written_one(Estimator):
+    embedder = Estimator(7, weight=0.5)  # positional, as a written __init__
+    assert embedder.latent_dim == 7 and embedder.weight == 0.5
+    assert embedder.get_params()["weight"] == 0.5
+    assert repr(embedder) == f"{Estimator.__name__}(latent_dim=7, weight=0.5)"
+    copy = clone(embedder.set_params(lr=0.01))
+    assert copy.get_params() == embedder.get_params()
+    assert pickle.loads(pickle.dumps(copy)).get_params() == copy.get_params()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'wieght'"):
+        Estimator(wieght=0.5)
+    with pytest.raises(TypeError, match="multiple values"):
+        Estimator(7, latent_dim=8)
+
+
+def test_make_init_overrides_only_the_given_defaults():
+    init = make_init(weight=0.9)
+    parameters = inspect.signature(init).parameters
+    assert parameters["weight"].default == 0.9
+    assert (
+        parameters["lr"].default
+        == next(p for p in PARAMETERS if p.name == "lr").default
+    )
+    assert list(parameters)[0] == "self"
+
+
+def test_a_users_subclass_inherits_the_declaration():
+    class Tuned(TripletVAEEmbedder):
+        """My embedder with another default."""
+
+    assert Tuned().metric_loss == "triplet"
+    assert list(inspect.signature(Tuned).parameters) == NAMES
+    assert Tuned._parameter_constraints is TripletVAEEmbedder._parameter_constraints
+
+    class OwnInit(SiameseAutoencoderEmbedder):
+        def __init__(self, latent_dim=3, weight=0.7):
+            super().__init__(latent_dim=latent_dim, weight=weight)
+
+    embedder = OwnInit()
+    assert (embedder.latent_dim, embedder.weight) == (3, 0.7)
+    assert TripletVAEEmbedder.__init__.__qualname__ == "TripletVAEEmbedder.__init__"
+
+
+@pytest.mark.parametrize("indent", ["", "    "])
+def test_fill_docstring_keeps_the_placeholders_indentation(indent):
+    # Python 3.13 strips a docstring's common indentation when it compiles
+    # it; older versions keep it. Both must give a valid numpydoc section.
+    docstring = (
+        f"Summary.\n\n{indent}Parameters\n{indent}----------\n{indent}{{parameters}}\n"
+    )
+    filled = fill_docstring(docstring, parameters="    a : int\n        The a.")
+    assert filled.splitlines()[-2:] == [f"{indent}a : int", f"{indent}    The a."]
+    with pytest.raises(ValueError, match="no {attributes} line"):
+        fill_docstring(docstring, attributes="x")
