@@ -13,6 +13,7 @@ from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ._validation import check_labels
@@ -137,11 +138,7 @@ def _find(directory: Path, stem: str) -> Path:
         "y": ["array-like"],
         "label_fraction": [Interval(Real, 0, 1, closed="both")],
         "min_per_class": [Interval(Integral, 0, None, closed="left")],
-        "random_state": [
-            None,
-            Interval(Integral, 0, None, closed="left"),
-            np.random.Generator,
-        ],
+        "random_state": ["random_state", np.random.Generator],
     },
     prefer_skip_nested_validation=True,
 )
@@ -164,9 +161,11 @@ def hide_labels(
     min_per_class : int, default=1
         Labels each class keeps at least (``label_fraction=0`` with
         ``min_per_class=3`` keeps three a class).
-    random_state : int, numpy.random.Generator or None, default=None
-        Seed (an integer >= 0) or generator of the draw, as
-        :func:`numpy.random.default_rng` takes it.
+    random_state : int, RandomState instance, numpy Generator or None, \
+default=None
+        Seed of the draw, as scikit-learn takes it
+        (:func:`~sklearn.utils.check_random_state`), or a
+        :class:`numpy.random.Generator` to draw from.
 
     Returns
     -------
@@ -185,7 +184,11 @@ def hide_labels(
     y = check_labels(y)
     if label_fraction >= 1:
         return y.copy()
-    rng = np.random.default_rng(random_state)
+    rng = (
+        random_state
+        if isinstance(random_state, np.random.Generator)
+        else check_random_state(random_state)
+    )
     y_semi = np.full_like(y, -1)
     for label in np.unique(y[y >= 0]):
         rows = np.flatnonzero(y == label)

@@ -193,13 +193,15 @@ def test_hide_labels_rejects_bad_arguments(kwargs, match):
         hide_labels([0, 1, 0, 1], **kwargs)
 
 
-def test_hide_labels_takes_a_generator():
+def test_hide_labels_takes_seeds_as_scikit_learn_does_and_generators():
     from sk_metricembed.datasets import hide_labels
 
     y = np.repeat([0, 1], 10)
     from_seed = hide_labels(y, 0.3, random_state=4)
+    from_state = hide_labels(y, 0.3, random_state=np.random.RandomState(4))
+    np.testing.assert_array_equal(from_seed, from_state)
     from_generator = hide_labels(y, 0.3, random_state=np.random.default_rng(4))
-    np.testing.assert_array_equal(from_seed, from_generator)
+    assert np.bincount(from_generator[from_generator >= 0]).tolist() == [3, 3]
 
 
 def test_loaders_check_their_arguments(tmp_path):

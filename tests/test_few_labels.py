@@ -11,6 +11,7 @@ noise between seeds.
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
@@ -40,7 +41,9 @@ def mnist_few_labels():
         X, y, train_size=2000, test_size=1000, stratify=y, random_state=0
     )
     # 3 labels per class: 1.5% of the rows
-    y_semi = hide_labels(y_train, 0.0, min_per_class=3, random_state=0)
+    y_semi = hide_labels(
+        y_train, 0.0, min_per_class=3, random_state=np.random.default_rng(0)
+    )
     return X_train, y_train, y_semi, X_test, y_test
 
 
