@@ -3,6 +3,8 @@
 loss = weight * metric + (1 - weight) * (reconstruction + beta * KL)
 """
 
+import inspect
+
 import numpy as np
 import pytest
 import torch
@@ -184,5 +186,7 @@ def test_no_supervision_leaves_the_metric_out(outputs):
 def test_objective_has_no_defaults_of_its_own():
     # The estimator passes every parameter by name; a default here could
     # drift from the estimator's (as weight 0.5 vs 0.2 once did).
+    parameters = inspect.signature(Objective).parameters.values()
+    assert all(p.default is inspect.Parameter.empty for p in parameters)
     with pytest.raises(TypeError):
         Objective()

@@ -4,7 +4,8 @@ One module per concept, in the order data flows through a fit:
 ``neighbors`` (input-space neighbour table), ``batches`` (batch plans and
 their tensors), ``mlp``/``conv``/``autoencoder`` (the torch modules),
 ``augment`` (random affine views), ``mining`` and ``distances`` (which pairs
-and triplets a loss sees), ``objective`` (the blended loss), ``skorch_net``
+and triplets a loss sees), ``loss_parts`` (the names of the losses and of
+the loss's parts), ``objective`` (the blended loss), ``skorch_net``
 (skorch's hooks), ``pseudo_labels`` (a callback), ``setup`` (device,
 optimiser, seeding) and ``inference`` (chunked forward passes). Nothing is
 imported here, so that importing one module never drags in the others.

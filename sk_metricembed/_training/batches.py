@@ -29,8 +29,10 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-#: Class-balanced labelled rows a step may add, as a share of ``batch_size``.
+#: Class-balanced labelled rows a step may add, as a share of ``batch_size``
+#: (and at least ``MIN_BALANCED_ROWS``).
 MAX_BALANCED_SHARE = 0.25
+MIN_BALANCED_ROWS = 4
 
 
 @dataclass
@@ -103,13 +105,13 @@ class PlanSampler:
 
     def _per_class_and_visits(self) -> tuple[int, int]:
         n_classes = len(self._class_members)
-        # At most a quarter of a batch of labelled rows: with 10% of labels a
-        # full batch of them made each step cost about twice a plain one (an
-        # image fit took 156 s), half a batch 1.5 times (93-101 s); a quarter
-        # kept the accuracy (MNIST image mode: 0.993 / 0.986 against
+        # Why MAX_BALANCED_SHARE is a quarter: with 10% of labels a full
+        # batch of labelled rows made each step cost about twice a plain one
+        # (an image fit took 156 s), half a batch 1.5 times (93-101 s); a
+        # quarter kept the accuracy (MNIST image mode: 0.993 / 0.986 against
         # 0.993 / 0.984). With 1% of labels, MNIST's 6 labelled rows per
         # class fit in a quarter of a batch anyway.
-        share = max(4, int(self.batch_size * MAX_BALANCED_SHARE))
+        share = max(MIN_BALANCED_ROWS, int(self.batch_size * MAX_BALANCED_SHARE))
         per_class = max(2, share // n_classes)
         # With many classes, visit a random subset each step.
         n_visit = min(n_classes, max(2, share // per_class))

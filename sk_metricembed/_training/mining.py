@@ -86,6 +86,8 @@ def _batch_hard(z: torch.Tensor, same: torch.Tensor):
 
     Returns ``(anchors, far_positive, near_negative)`` for the rows that have
     both a positive and a negative; ``same[i, j]`` is True for one class.
+    Mining only ranks detached distances, so ``torch.cdist`` serves here;
+    the losses use :mod:`.distances`, whose gradient is finite at zero.
     """
     eye = torch.eye(same.shape[0], dtype=torch.bool, device=z.device)
     distances = torch.cdist(z, z).detach()

@@ -14,7 +14,7 @@
 Every metric term acts on the latent means, as in the TVAE paper. The
 objective is the skorch ``criterion``: it receives the network's forward pass
 and the batch's targets, and returns the total and its parts, which the net
-records in its history under the names of :data:`LOSS_PARTS`.
+records in its history under the names of ``loss_parts.LOSS_PARTS``.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ class Objective(nn.Module):
         """Return ``{"loss": total, <part>: value, ...}`` for one batch.
 
         ``outputs`` is the network's forward pass (see
-        :class:`~._training.autoencoder.AutoEncoder`) plus ``input``, the
+        :class:`~sk_metricembed._training.autoencoder.AutoEncoder`) plus ``input``, the
         rows it read, and ``neighbor_mean``, the codes of their neighbours.
         """
         parts: dict[str, torch.Tensor] = {}

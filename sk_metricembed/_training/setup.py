@@ -6,8 +6,8 @@ from contextlib import contextmanager
 
 import torch
 
-#: Device names besides torch's own ("cuda:1", ...); "auto" takes CUDA when
-#: there is a GPU.
+#: The device names the estimators document; any name torch knows
+#: ("cuda:1", ...) works too, and "auto" takes CUDA when there is a GPU.
 DEVICES = ("cpu", "cuda", "auto")
 OPTIMIZERS = {
     "adam": torch.optim.Adam,
@@ -27,8 +27,8 @@ def resolve_device(device: str | torch.device) -> torch.device:
         resolved = torch.device(device)
     except (RuntimeError, TypeError) as error:
         raise ValueError(
-            f"device={device!r} is not a torch device; use 'cpu', 'cuda', "
-            "'cuda:<index>' or 'auto'."
+            f"device={device!r} is not a torch device; use one of {DEVICES} or "
+            "'cuda:<index>'."
         ) from error
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
@@ -46,8 +46,8 @@ def resolve_optimizer(optimizer):
         isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
     ):
         raise TypeError(
-            "optimizer must be 'adam', 'adamw', 'sgd' or a torch.optim.Optimizer "
-            f"subclass, got {optimizer!r}."
+            f"optimizer must be one of {tuple(OPTIMIZERS)} or a "
+            f"torch.optim.Optimizer subclass, got {optimizer!r}."
         )
     return optimizer
 
