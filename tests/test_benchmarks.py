@@ -102,3 +102,28 @@ def test_device_check_passes_on_the_cpu(monkeypatch, tmp_path):
     assert len(report["checks"]) == 4
     assert all(row["pickle_same"] for row in report["checks"])
     assert {row["mode"] for row in report["throughput"]} == {"vector", "image"}
+
+
+def test_selection_benchmark_writes_its_table(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import selection
+
+    output = tmp_path / "S.md"
+    arguments = ["--epochs", "1", "--seeds", "0", "--fractions", "0.1"]
+    lines = selection.main([*arguments, "--output", str(output)])
+    rows = [line for line in lines if line.startswith("| 10% | 1")]
+    assert [row.split("|")[3].strip() for row in rows] == ["score", "knn"]
+    for row in rows:
+        rho, regret = (float(cell) for cell in row.split("|")[5:7])
+        assert -1 <= rho <= 1 and 0 <= regret <= 1
+    assert output.read_text().startswith("# Model selection with few labels")
+
+
+def test_selection_agreement_is_rank_correlation_and_regret(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks.selection import agreement
+
+    quality = {"a": 0.9, "b": 0.8, "c": 0.7}
+    assert agreement({"a": 3, "b": 2, "c": 1}, quality) == (1.0, 0.0)
+    rho, regret = agreement({"a": 1, "b": 2, "c": 3}, quality)
+    assert rho == -1.0 and regret == pytest.approx(0.2)
