@@ -1,6 +1,7 @@
 """The training machinery behind the embedders (private).
 
 One module per concept, in the order data flows through a fit:
+``assemble`` (the net and the dataset from the estimator's parameters),
 ``neighbors`` (input-space neighbour table), ``batches`` (batch plans and
 their tensors), ``mlp``/``conv``/``autoencoder`` (the torch modules),
 ``augment`` (random affine views), ``mining`` and ``distances`` (which pairs
