@@ -94,12 +94,14 @@ class Run:
         _log(result.line())
 
 
-def scenario_labels(run: Run) -> None:
-    split = scenarios.mnist_split(run.args.quick)
-    table = "1. MNIST, hidden labels"
-    for fraction in scenarios.MNIST_LABEL_FRACTIONS:
-        labelled = split.with_labels(fraction)
-        for name, (function, _) in run.wanted(peers.LABEL_SYSTEMS).items():
+def _measure_label_fractions(
+    run: Run, table: str, split, systems: dict, fractions, min_per_class: int = 1
+) -> None:
+    """Every wanted system at every label fraction of one split."""
+    chosen = run.wanted(systems)
+    for fraction in fractions:
+        labelled = split.with_labels(fraction, min_per_class=min_per_class)
+        for name, (function, _) in chosen.items():
             run.measure(
                 table,
                 name,
@@ -108,6 +110,17 @@ def scenario_labels(run: Run) -> None:
                 f"{fraction:.0%} labels",
                 image_shape=split.image_shape,
             )
+
+
+def scenario_labels(run: Run) -> None:
+    split = scenarios.mnist_split(run.args.quick)
+    _measure_label_fractions(
+        run,
+        "1. MNIST, hidden labels",
+        split,
+        peers.LABEL_SYSTEMS,
+        scenarios.MNIST_LABEL_FRACTIONS,
+    )
 
 
 def scenario_constraints(run: Run) -> None:
@@ -137,11 +150,14 @@ def scenario_tabular(run: Run) -> None:
     }
     for dataset in _chosen(run, scenarios.TABULAR_LOADERS):
         split = scenarios.tabular_split(dataset)
-        table = f"3. {dataset} (latent_dim={split.latent_dim})"
-        for fraction in scenarios.TABULAR_LABEL_FRACTIONS:
-            labelled = split.with_labels(fraction, min_per_class=2)
-            for name, (function, _) in run.wanted(systems).items():
-                run.measure(table, name, function, labelled, f"{fraction:.0%} labels")
+        _measure_label_fractions(
+            run,
+            f"3. {dataset} (latent_dim={split.latent_dim})",
+            split,
+            systems,
+            scenarios.TABULAR_LABEL_FRACTIONS,
+            min_per_class=2,
+        )
 
 
 def _chosen(run: Run, datasets) -> list[str]:
@@ -149,28 +165,26 @@ def _chosen(run: Run, datasets) -> list[str]:
 
 
 def scenario_general(run: Run) -> None:
+    names = peers.GENERAL_PEERS + peers.GENERAL_OURS
     for dataset in _chosen(run, scenarios.GENERAL_DATASETS):
         split = scenarios.general_split(dataset)
-        table = f"General suite: {dataset} (latent_dim={split.latent_dim})"
-        names = peers.GENERAL_PEERS + peers.GENERAL_OURS
         systems = {
             name: peers.LABEL_SYSTEMS[name]
             for name in names
             if split.image_shape is not None or name not in peers.IMAGE_ONLY
         }
-        for fraction in scenarios.GENERAL_LABEL_FRACTIONS:
-            if not scenarios.every_class_keeps_a_label(split.y_train, fraction):
-                continue
-            labelled = split.with_labels(fraction)
-            for name, (function, _) in run.wanted(systems).items():
-                run.measure(
-                    table,
-                    name,
-                    function,
-                    labelled,
-                    f"{fraction:.0%} labels",
-                    image_shape=split.image_shape,
-                )
+        fractions = [
+            fraction
+            for fraction in scenarios.GENERAL_LABEL_FRACTIONS
+            if scenarios.every_class_keeps_a_label(split.y_train, fraction)
+        ]
+        _measure_label_fractions(
+            run,
+            f"General suite: {dataset} (latent_dim={split.latent_dim})",
+            split,
+            systems,
+            fractions,
+        )
 
 
 def _transform_seconds_per_10k(transform, X) -> float:

@@ -256,7 +256,7 @@ class BaseMetricEmbedder(
             )
         return FitSettings(
             image_shape=shape,
-            hidden_layer_sizes=tuple(hidden_layer_sizes),
+            hidden_layer_sizes=tuple(int(size) for size in sizes),
             max_epochs=resolve_max_epochs(self.max_epochs, shape),
             device=device,
         )

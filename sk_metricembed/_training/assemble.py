@@ -32,7 +32,7 @@ class FitSettings:
 
     # (height, width, channels) in image mode, None for vectors.
     image_shape: tuple[int, int, int] | None
-    hidden_layer_sizes: tuple[int, ...]
+    hidden_layer_sizes: tuple[int, ...]  # python ints, checked positive
     max_epochs: int
     device: torch.device
 
@@ -60,7 +60,7 @@ def build_net(
     config = AutoEncoderConfig(
         n_features=n_features,
         latent_dim=params["latent_dim"],
-        hidden_layer_sizes=tuple(int(s) for s in settings.hidden_layer_sizes),
+        hidden_layer_sizes=settings.hidden_layer_sizes,
         activation=params["activation"],
         dropout=params["dropout"],
         variational=params["variational"],
