@@ -26,11 +26,13 @@ from .report import Result, write_report
 DESCRIPTIONS = {
     "1. MNIST, hidden labels": "6,000 train / 4,000 test rows of MNIST 10k "
     "(quick: 1,500 / 1,000), 20-dim embeddings; `_image` rows use "
-    "`image_shape=(28, 28), augment=True`.",
+    "`image_shape=(28, 28)` "
+    "(random affine views on by default).",
     "2. MNIST, constraints only": "Same split, no labels: 4,000 pairs "
     "(siamese_pairs, ITML) or 4,000 triplets (tvae_triplets, SCML) drawn "
     "from the true train labels, seed 0. ITML/SCML run on PCA-50 features; "
-    "`_image` rows use `image_shape=(28, 28), augment=True`.",
+    "`_image` rows use `image_shape=(28, 28)` "
+    "(random affine views on by default).",
 }
 EXTERNAL = {"ivis", "itml", "scml"}
 

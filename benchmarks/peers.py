@@ -68,7 +68,8 @@ def _ours(
     if max_epochs is not None:
         params["max_epochs"] = max_epochs
     if image_shape is not None:
-        params.update(image_shape=image_shape, augment=True)
+        # augment="auto": image_shape alone gives image mode's defaults.
+        params["image_shape"] = image_shape
     model = estimator_class(latent_dim=latent_dim, random_state=0, **params)
     model.fit(X_train, y, **(fit_params or {}))
     return model.transform(X_train), model.transform(X_test)

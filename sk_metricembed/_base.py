@@ -28,6 +28,7 @@ from sklearn.utils._param_validation import (
 from sklearn.utils.validation import check_is_fitted
 
 from ._defaults import (
+    resolve_augment,
     resolve_hidden_layer_sizes,
     resolve_max_epochs,
     resolve_pseudo_label_fraction,
@@ -249,7 +250,8 @@ class BaseMetricEmbedder(
                 "spatial_contrasting_weight > 0 needs image_shape=(height, width"
                 "[, channels]): its patches come from the convolutional feature map."
             )
-        if self.augment and shape is None:
+        augment = resolve_augment(self.augment, shape)
+        if augment and shape is None:
             raise ValueError(
                 "augment=True needs image_shape=(height, width[, channels]): random "
                 "affine views are only defined for images."
@@ -258,6 +260,7 @@ class BaseMetricEmbedder(
             image_shape=shape,
             hidden_layer_sizes=tuple(int(size) for size in sizes),
             max_epochs=resolve_max_epochs(self.max_epochs, shape),
+            augment=augment,
             device=device,
         )
 

@@ -257,13 +257,15 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "augment",
-        False,
-        ["boolean"],
-        "bool",
+        "auto",
+        [StrOptions({"auto"}), "boolean"],
+        'bool or "auto"',
         "Image mode only: train on random affine views (rotation up to 15 "
-        "degrees, scale up to 15%, shift up to 2 pixels) of each row and of "
-        "its neighbour, so the neighbour term learns invariance to them.",
-        annotation="bool",
+        "degrees, scale up to 15%, shift up to 1/14 of each side, 2 pixels "
+        "of 28) of each row and of its neighbour, so the neighbour term "
+        'learns invariance to them. ``"auto"`` turns them on in image mode '
+        "and off for vectors.",
+        annotation="bool | str",
     ),
     Parameter(
         "max_epochs",

@@ -290,8 +290,58 @@ def test_random_affine_keeps_shape_and_moves_pixels():
     warped = RandomAffine((28, 28, 1))(images)
     assert warped.shape == images.shape
     assert not torch.allclose(warped, images)
-    identity = RandomAffine((28, 28, 1), degrees=0, scale=0, shift_pixels=0)(images)
+    identity = RandomAffine((28, 28, 1), degrees=0, scale=0, shift=0)(images)
     torch.testing.assert_close(identity, images, atol=1e-5, rtol=0)
+
+
+def test_random_affine_shift_is_a_share_of_the_image_side():
+    import torch
+
+    from sk_metricembed._training.augment import RandomAffine
+
+    # A single lit pixel moved by a pure shift: at most 1/14 of the side
+    # (2 pixels of 28, under one pixel of 8), whatever the image size.
+    for side in (8, 28):
+        image = torch.zeros(200, side * side)
+        image[:, (side // 2) * side + side // 2] = 1.0
+        torch.manual_seed(0)
+        warped = RandomAffine((side, side, 1), degrees=0, scale=0)(image)
+        grid = torch.arange(side, dtype=torch.float32)
+        images = warped.reshape(200, side, side)
+        mass = images.sum(dim=(1, 2))
+        centre_x = (images.sum(dim=1) * grid).sum(dim=1) / mass
+        moved = (centre_x - side // 2).abs().max().item()
+        assert 0 < moved <= side / 14 + 1e-4
+
+
+@pytest.mark.parametrize(
+    "shape, strides, map_side",
+    [((28, 28, 1), (2, 2), 7), ((8, 8, 1), (2, 1), 4), ((3, 3, 1), (1, 1), 3)],
+)
+def test_conv_stem_halves_the_map_while_it_stays_large(shape, strides, map_side):
+    import torch
+
+    from sk_metricembed._training.conv import ConvDecoder, ConvStem, stem_strides
+
+    assert stem_strides(shape) == strides
+    stem = ConvStem(shape, "relu")
+    rows = torch.zeros(2, shape[0] * shape[1])
+    assert stem(rows).shape == (2, 64, map_side, map_side)
+    assert stem.output_dim == 64 * map_side**2
+    decoder = ConvDecoder(4, shape, (16,), "relu", 0.0)
+    assert decoder(torch.zeros(2, 4)).shape == rows.shape
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_augment_auto_is_on_in_image_mode_only(Estimator, digits):
+    X, y = digits[0][:60], _few_labels(digits[1][:60], 20)
+    images = Estimator(**FAST, image_shape=(8, 8)).fit(X, y)
+    vectors = Estimator(**FAST).fit(X, y)
+    assert images.augment == vectors.augment == "auto"
+    assert images.net_.augment is not None
+    assert vectors.net_.augment is None
+    off = Estimator(**FAST, image_shape=(8, 8), augment=False).fit(X, y)
+    assert off.net_.augment is None
 
 
 @pytest.mark.parametrize(

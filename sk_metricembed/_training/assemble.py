@@ -34,6 +34,7 @@ class FitSettings:
     image_shape: tuple[int, int, int] | None
     hidden_layer_sizes: tuple[int, ...]  # python ints, checked positive
     max_epochs: int
+    augment: bool  # random affine views (image mode)
     device: torch.device
 
 
@@ -96,7 +97,7 @@ def build_net(
         callbacks=callbacks or None,
         device=settings.device,
         verbose=int(params["verbose"]),
-        augment=RandomAffine(settings.image_shape) if params["augment"] else None,
+        augment=RandomAffine(settings.image_shape) if settings.augment else None,
     )
 
 

@@ -14,31 +14,32 @@ class RandomAffine:
     """Random rotation, scale and shift of flattened images, batched on device.
 
     Each image gets its own draw: rotation in ``+-degrees``, scale in
-    ``1 +- scale``, shift in ``+-shift_pixels``; empty borders are zero.
-    Uses torch's generator, which the estimator seeds.
+    ``1 +- scale``, shift in ``+-shift`` of each side (2 pixels of 28; a
+    fixed 2 pixels moved scikit-learn's 8x8 digits by a quarter of the image
+    and cost a fifth of their 5-NN accuracy); empty borders are zero. Uses
+    torch's generator, which the estimator seeds.
     """
 
-    def __init__(self, image_shape, degrees=15.0, scale=0.15, shift_pixels=2.0):
+    def __init__(self, image_shape, degrees=15.0, scale=0.15, shift=1 / 14):
         self.image_shape = image_shape
         self.degrees = degrees
         self.scale = scale
-        self.shift_pixels = shift_pixels
+        self.shift = shift
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         n = x.shape[0]
         if n == 0:
             return x
         images = as_images(x, self.image_shape)
-        height, width, _ = self.image_shape
 
         def uniform(limit):
             return (torch.rand(n, device=x.device) * 2 - 1) * limit
 
         angle = uniform(math.radians(self.degrees))
         factor = 1 + uniform(self.scale)
-        # affine_grid works in [-1, 1] coordinates: a pixel is 2 / size.
-        shift_x = uniform(2 * self.shift_pixels / width)
-        shift_y = uniform(2 * self.shift_pixels / height)
+        # affine_grid works in [-1, 1] coordinates: the whole side is 2.
+        shift_x = uniform(2 * self.shift)
+        shift_y = uniform(2 * self.shift)
         cos, sin = torch.cos(angle) / factor, torch.sin(angle) / factor
         theta = torch.stack(
             [

@@ -33,14 +33,36 @@ def as_rows(images: torch.Tensor) -> torch.Tensor:
     return images.permute(0, 2, 3, 1).reshape(images.shape[0], -1)
 
 
-def _downsampled(size: int) -> int:
-    return math.ceil(math.ceil(size / 2) / 2)
+#: A convolution halves the map only while its shorter side stays at least
+#: this long: 28x28 images are read at 14 and 7 pixels, 8x8 ones at 8 and 4
+#: (halving twice left a 2x2 map, on which scikit-learn's digits lost a
+#: fifth of their 5-NN accuracy; see docs/few_labels.md).
+MIN_MAP_SIDE = 4
+
+
+def stem_strides(image_shape: tuple[int, int, int]) -> tuple[int, int]:
+    """The strides (1 or 2) of the stem's two convolutions for this image size."""
+    side = min(image_shape[:2])
+    strides = []
+    for _ in _CHANNELS:
+        stride = 2 if math.ceil(side / 2) >= MIN_MAP_SIDE else 1
+        side = math.ceil(side / stride)
+        strides.append(stride)
+    return tuple(strides)
+
+
+def _map_size(size: int, strides: tuple[int, ...]) -> int:
+    for stride in strides:
+        size = math.ceil(size / stride)
+    return size
 
 
 class ConvStem(nn.Module):
-    """Two stride-2 3x3 convolutions: rows of images -> feature maps.
+    """Two 3x3 convolutions: rows of images -> feature maps.
 
-    The MLP encoder body reads the flattened map (``output_dim`` values).
+    Each halves the map (stride 2) unless that would leave it shorter than
+    ``MIN_MAP_SIDE`` (:func:`stem_strides`). The MLP encoder body reads the
+    flattened map (``output_dim`` values).
     """
 
     def __init__(self, image_shape: tuple[int, int, int], activation: str) -> None:
@@ -48,16 +70,20 @@ class ConvStem(nn.Module):
         self.image_shape = image_shape
         height, width, channels = image_shape
         act = ACTIVATIONS[activation]
+        first, second = stem_strides(image_shape)
         self.convolutions = nn.Sequential(
-            nn.Conv2d(channels, _CHANNELS[0], 3, stride=2, padding=1),
+            nn.Conv2d(channels, _CHANNELS[0], 3, stride=first, padding=1),
             act(),
-            nn.Conv2d(_CHANNELS[0], _CHANNELS[1], 3, stride=2, padding=1),
+            nn.Conv2d(_CHANNELS[0], _CHANNELS[1], 3, stride=second, padding=1),
             act(),
         )
-        self.output_dim = _CHANNELS[1] * _downsampled(height) * _downsampled(width)
+        strides = (first, second)
+        self.output_dim = (
+            _CHANNELS[1] * _map_size(height, strides) * _map_size(width, strides)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        # (n, h*w*c) -> (n, 64, h/4, w/4)
+        # (n, h*w*c) -> (n, 64, h / stride, w / stride)
         return self.convolutions(as_images(x, self.image_shape))
 
 
@@ -71,7 +97,12 @@ class ConvDecoder(nn.Module):
         super().__init__()
         self.image_shape = image_shape
         height, width, channels = image_shape
-        self.grid = (_DECODER_CHANNELS[1], _downsampled(height), _downsampled(width))
+        strides = stem_strides(image_shape)
+        self.grid = (
+            _DECODER_CHANNELS[1],
+            _map_size(height, strides),
+            _map_size(width, strides),
+        )
         act = ACTIVATIONS[activation]
         self.dense = nn.Sequential(
             mlp([latent_dim, *reversed(hidden_layer_sizes)], activation, dropout),
@@ -82,9 +113,9 @@ class ConvDecoder(nn.Module):
             act(),
         )
         self.deconvolutions = nn.Sequential(
-            nn.ConvTranspose2d(*reversed(_DECODER_CHANNELS), 4, stride=2, padding=1),
+            _upsampling(*reversed(_DECODER_CHANNELS), strides[1]),
             act(),
-            nn.ConvTranspose2d(_DECODER_CHANNELS[0], channels, 4, stride=2, padding=1),
+            _upsampling(_DECODER_CHANNELS[0], channels, strides[0]),
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
@@ -92,3 +123,10 @@ class ConvDecoder(nn.Module):
         height, width, _ = self.image_shape
         # The transposed convolutions may overshoot odd sizes by a pixel.
         return as_rows(images[:, :, :height, :width])
+
+
+def _upsampling(in_channels: int, out_channels: int, stride: int) -> nn.Module:
+    """The transposed convolution undoing a stem convolution of ``stride``."""
+    if stride == 2:
+        return nn.ConvTranspose2d(in_channels, out_channels, 4, stride=2, padding=1)
+    return nn.ConvTranspose2d(in_channels, out_channels, 3, stride=1, padding=1)
