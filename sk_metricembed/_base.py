@@ -228,7 +228,9 @@ class BaseMetricEmbedder(
         shape = resolve_image_shape(self.image_shape, X.shape[1])
         if shape is not None and len(shape) == 2:
             shape = (*shape, 1)  # grey images: one channel, last
-        hidden_layer_sizes = resolve_hidden_layer_sizes(self.hidden_layer_sizes, shape)
+        hidden_layer_sizes = resolve_hidden_layer_sizes(
+            self.hidden_layer_sizes, shape, X.shape[0]
+        )
         sizes = np.asarray(hidden_layer_sizes)
         if (
             sizes.ndim != 1

@@ -21,7 +21,9 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._defaults import (
+    AUTO_HIDDEN_FULL_ROWS,
     AUTO_HIDDEN_LAYER_SIZES,
+    AUTO_HIDDEN_MIN_WIDTH,
     AUTO_MAX_EPOCHS,
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
@@ -81,7 +83,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Widths of the MLP encoder's hidden layers (after the convolutions in "
         'image mode); the decoder mirrors them. ``"auto"`` is '
         f"{AUTO_HIDDEN_LAYER_SIZES['vector']} for vectors and "
-        f"{AUTO_HIDDEN_LAYER_SIZES['image']} in image mode.",
+        f"{AUTO_HIDDEN_LAYER_SIZES['image']} in image mode; below "
+        f"{AUTO_HIDDEN_FULL_ROWS:,} rows the vector MLP narrows to ``(w, w // "
+        "2)``, ``w`` the power of two nearest to half the rows, at least "
+        f"{AUTO_HIDDEN_MIN_WIDTH}.",
         annotation="tuple[int, ...] | str",
     ),
     Parameter(

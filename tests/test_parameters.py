@@ -4,6 +4,7 @@ import inspect
 import pickle
 
 import pytest
+import torch
 from numpydoc.docscrape import ClassDoc
 from sklearn.base import clone
 
@@ -117,3 +118,39 @@ def test_fill_docstring_keeps_the_placeholders_indentation(indent):
     assert filled.splitlines()[-2:] == [f"{indent}a : int", f"{indent}    The a."]
     with pytest.raises(ValueError, match="no {attributes} line"):
         fill_docstring(docstring, attributes="x")
+
+
+def test_auto_hidden_layer_sizes_narrow_with_few_rows():
+    from sk_metricembed._defaults import (
+        AUTO_HIDDEN_FULL_ROWS,
+        AUTO_HIDDEN_LAYER_SIZES,
+        AUTO_HIDDEN_MIN_WIDTH,
+        resolve_hidden_layer_sizes,
+    )
+
+    full = AUTO_HIDDEN_LAYER_SIZES["vector"]
+    widths = [
+        resolve_hidden_layer_sizes("auto", None, n)[0]
+        for n in (10, 100, 300, 1000, AUTO_HIDDEN_FULL_ROWS - 1)
+    ]
+    assert widths == sorted(widths)
+    assert widths[0] == AUTO_HIDDEN_MIN_WIDTH
+    assert resolve_hidden_layer_sizes("auto", None, 300) == (128, 64)
+    assert resolve_hidden_layer_sizes("auto", None, AUTO_HIDDEN_FULL_ROWS) == full
+    # Image mode and explicit sizes do not depend on the rows.
+    assert (
+        resolve_hidden_layer_sizes("auto", (8, 8, 1), 50)
+        == (AUTO_HIDDEN_LAYER_SIZES["image"])
+    )
+    assert resolve_hidden_layer_sizes((7,), None, 50) == (7,)
+
+
+def test_a_small_fit_builds_the_narrow_network():
+    import numpy as np
+
+    X = np.random.RandomState(0).rand(120, 5).astype(np.float32)
+    embedder = SiameseAutoencoderEmbedder(max_epochs=1, random_state=0).fit(X)
+    first = next(
+        m for m in embedder.net_.module_.modules() if isinstance(m, torch.nn.Linear)
+    )
+    assert first.out_features == 64
