@@ -140,9 +140,9 @@ GENERAL_DATASETS = {
 }
 
 
-def general_split(name: str) -> Split:
-    """60/40 stratified split (seed 0): images scaled into [0, 1], tables
-    standardised on the train rows."""
+def general_split(name: str, seed: int = 0) -> Split:
+    """60/40 stratified split (``seed`` 0 in the suite): images scaled into
+    [0, 1], tables standardised on the train rows."""
     loader, image_shape, latent_dim = GENERAL_DATASETS[name]
     if name == "mnist":
         from sk_metricembed.datasets import load_mnist
@@ -151,7 +151,7 @@ def general_split(name: str) -> Split:
     else:
         X, y = loader(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.4, stratify=y, random_state=0
+        X, y, test_size=0.4, stratify=y, random_state=seed
     )
     if image_shape is None:
         scaler = StandardScaler().fit(X_train)

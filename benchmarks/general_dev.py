@@ -1,0 +1,130 @@
+"""Development runs of the general suite: one parameter set against the best peer.
+
+Fits both estimators with the given parameters on the small sets of the
+general suite (or any of its data sets) at every label fraction, and prints
+each cell next to the best of raw features, PCA, NCA and semi-supervised
+UMAP, then one summary line: the cells that lose and the mean margin to the
+best peer on each metric. ``docs/few_labels.md`` ("How the defaults adapt
+to the data") quotes these summaries::
+
+    python -m benchmarks.general_dev '{}' --seeds 0,1
+    python -m benchmarks.general_dev '{"hidden_layer_sizes": [1024, 512]}'
+    python -m benchmarks.general_dev '{}' --datasets digits --image
+
+Arguments: the estimators' parameters as JSON (``latent_dim`` is the
+suite's and ``random_state=0``), ``--seeds`` the seeds of the 60/40 splits
+(0 is the suite's; others check that a default is not fitted to that split),
+``--image`` passes each image set's ``image_shape``. Peer scores are cached
+in ``--cache`` (a folder) between runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+
+from . import peers, scenarios
+
+ESTIMATORS = {"tvae": TripletVAEEmbedder, "siamese": SiameseAutoencoderEmbedder}
+SMALL_SETS = ("digits", "wine", "breast_cancer", "iris")
+
+
+def peer_scores(split, seed: int, cache: Path | None) -> dict:
+    """``{peer: (triplet, 5-NN)}`` for one cell, read from the cache if there."""
+    path = cache / f"{split.dataset}_{seed}.json" if cache else None
+    stored = json.loads(path.read_text()) if path and path.exists() else {}
+    key = str(split.label_fraction)
+    if key not in stored:
+        stored[key] = {}
+        for name in peers.GENERAL_PEERS:
+            function, requirement = peers.LABEL_SYSTEMS[name]
+            if peers.unavailable(requirement):
+                continue
+            try:
+                Z_train, Z_test = function(
+                    split.X_train,
+                    split.y_train_semi,
+                    split.X_test,
+                    latent_dim=split.latent_dim,
+                )
+            except ValueError:  # NCA with fewer labelled rows than classes
+                continue
+            stored[key][name] = split.score(
+                peers.as_float(Z_train), peers.as_float(Z_test)
+            )
+        if path:
+            path.write_text(json.dumps(stored))
+    return stored[key]
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.general_dev")
+    parser.add_argument("params", type=json.loads, help="estimator parameters, JSON")
+    parser.add_argument("--datasets", default=",".join(SMALL_SETS))
+    parser.add_argument("--estimators", default="tvae,siamese")
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--image", action="store_true")
+    parser.add_argument("--cache", type=Path, default=None)
+    args = parser.parse_args(argv)
+    if args.cache:
+        args.cache.mkdir(parents=True, exist_ok=True)
+    margins, lost, cells, seconds = {"triplet": [], "5-NN": []}, 0, 0, 0.0
+    for name in args.datasets.split(","):
+        for seed in map(int, args.seeds.split(",")):
+            base = scenarios.general_split(name, seed)
+            for fraction in scenarios.GENERAL_LABEL_FRACTIONS:
+                if not scenarios.every_class_keeps_a_label(base.y_train, fraction):
+                    continue
+                split = base.with_labels(fraction)
+                scores = peer_scores(split, seed, args.cache).values()
+                best = [max(score[i] for score in scores) for i in (0, 1)]
+                line = f"{name} seed {seed} {fraction:.0%}: best peer "
+                line += f"{best[0]:.3f} / {best[1]:.3f} |"
+                for estimator in args.estimators.split(","):
+                    params = dict(args.params)
+                    if args.image and split.image_shape:
+                        params.setdefault("image_shape", split.image_shape)
+                    embedder = ESTIMATORS[estimator](
+                        latent_dim=split.latent_dim, random_state=0, **params
+                    )
+                    start = time.perf_counter()
+                    embedder.fit(split.X_train, split.y_train_semi)
+                    seconds += time.perf_counter() - start
+                    ours = split.score(
+                        embedder.transform(split.X_train),
+                        embedder.transform(split.X_test),
+                    )
+                    marks = ["✗" if o < b else "" for o, b in zip(ours, best)]
+                    margins["triplet"].append(ours[0] - best[0])
+                    margins["5-NN"].append(ours[1] - best[1])
+                    lost += any(marks)
+                    cells += 1
+                    line += f" {estimator} {ours[0]:.3f}{marks[0]} / "
+                    line += f"{ours[1]:.3f}{marks[1]} |"
+                print(line, flush=True)
+    summary = {
+        "lost": lost,
+        "cells": cells,
+        **{f"mean {k}": float(np.mean(v)) for k, v in margins.items()},
+        **{f"min {k}": float(np.min(v)) for k, v in margins.items()},
+        "fit seconds": seconds,
+    }
+    print(
+        f"{json.dumps(args.params)}: {lost} of {cells} cells lose; margin to the "
+        f"best peer: triplet mean {summary['mean triplet']:+.4f} "
+        f"(min {summary['min triplet']:+.3f}), 5-NN mean "
+        f"{summary['mean 5-NN']:+.4f} (min {summary['min 5-NN']:+.3f}); "
+        f"fits {seconds:.0f} s",
+        flush=True,
+    )
+    return summary
+
+
+if __name__ == "__main__":
+    main()
