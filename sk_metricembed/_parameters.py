@@ -254,10 +254,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         [None, tuple, list],
         "tuple of int or None",
         "``(height, width[, channels])`` of the images that rows flatten "
-        "(channels last). Switches to the image mode: two stride-2 "
-        "convolutions (32 and 64 channels) before the hidden layers, and a "
-        "mirrored transposed-convolution decoder. Rows stay the input and "
-        "output format.",
+        "(channels last). Switches to the image mode: two 3x3 convolutions "
+        "(32 and 64 channels; each halves the map while its side stays at "
+        "least 4 pixels) before the hidden layers, and a mirrored "
+        "transposed-convolution decoder. Rows stay the input and output "
+        "format.",
         annotation="tuple[int, ...] | None",
     ),
     Parameter(

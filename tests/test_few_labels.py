@@ -1,6 +1,8 @@
 """With few labels, the neighbour term and the image mode must beat the plain
 TVAE recipe (triplet loss on the labelled rows + ELBO): the behaviour the
-package exists for, checked on a slice of the real MNIST digits.
+package exists for, checked on a slice of the real MNIST digits; and on
+scikit-learn's digits the default embedding stays near the raw pixels while
+separating the classes, in vector and image mode alike.
 
 Held-out rows are scored as the benchmark scores them (triplet accuracy of
 the test embedding; 5-NN accuracy with the training embedding and its true
@@ -13,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
-from sk_metricembed import TripletVAEEmbedder
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
 from sk_metricembed.datasets import hide_labels, load_mnist
 from sk_metricembed.metrics import triplet_accuracy_score
 
@@ -79,3 +82,52 @@ def test_image_mode_beats_flat_rows(mnist_few_labels):
     message = f"flat rows {flat}, image mode {image}"
     assert image[0] > flat[0] + 0.01, message
     assert image[1] > flat[1] + 0.01, message
+
+
+@pytest.fixture(scope="module")
+def digits_few_labels():
+    """scikit-learn's digits as the general suite splits them, 10% of labels."""
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        (X / 16).astype(np.float32), y, test_size=0.4, stratify=y, random_state=0
+    )
+    y_semi = hide_labels(y_train, 0.1, random_state=np.random.default_rng(0))
+    return X_train, y_train, y_semi, X_test, y_test
+
+
+def _raw_scores(data):
+    X_train, y_train, _, X_test, y_test = data
+    knn = KNeighborsClassifier(5).fit(X_train, y_train).score(X_test, y_test)
+    return triplet_accuracy_score(X_test, y_test, random_state=0), knn
+
+
+@pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_default_embedding_of_digits_stays_near_the_raw_pixels(
+    Estimator, digits_few_labels
+):
+    # Defaults only (latent_dim 8 as in the general suite). Measured (triplet,
+    # 5-NN): raw pixels (0.875, 0.985); tvae (0.984, 0.971), siamese (0.984,
+    # 0.962). The 5-NN accuracy is still below the raw pixels' on this split
+    # (docs/few_labels.md); what is asserted is that it stays within 3 points
+    # while the classes separate far better than in pixel space.
+    raw = _raw_scores(digits_few_labels)
+    ours = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
+    message = f"raw pixels {raw}, default embedding {ours}"
+    assert ours[0] > raw[0] + 0.05, message
+    assert ours[1] > raw[1] - 0.03, message
+
+
+@pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_image_mode_of_small_images_keeps_up_with_vectors(Estimator, digits_few_labels):
+    # 8x8 images: the stem halves the map once and the views shift by under
+    # a pixel. Before, a 2x2 map and 2-pixel shifts gave 5-NN 0.73-0.78 here.
+    # Measured (triplet, 5-NN): vectors (0.984, 0.971) and (0.984, 0.962),
+    # image mode (0.983, 0.974) and (0.983, 0.967) for tvae and siamese.
+    vectors = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
+    image = _scores(
+        Estimator(latent_dim=8, random_state=0, image_shape=(8, 8)),
+        digits_few_labels,
+    )
+    message = f"vectors {vectors}, image mode {image}"
+    assert image[1] > vectors[1] - 0.02, message
+    assert image[1] > 0.93, message
