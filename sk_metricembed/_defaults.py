@@ -55,11 +55,10 @@ def resolve_hidden_layer_sizes(value, image_shape, n_samples: int) -> tuple:
     """``hidden_layer_sizes`` with ``"auto"`` resolved for ``n_samples`` rows."""
     if not is_auto(value):
         return value
-    full = AUTO_HIDDEN_LAYER_SIZES[input_mode(image_shape)]
     if image_shape is not None or n_samples >= AUTO_HIDDEN_FULL_ROWS:
-        return full
-    width = 2 ** int(round(np.log2(max(n_samples, 2) / 2)))
-    width = min(full[0], max(AUTO_HIDDEN_MIN_WIDTH, width))
+        return AUTO_HIDDEN_LAYER_SIZES[input_mode(image_shape)]
+    # Below AUTO_HIDDEN_FULL_ROWS the width stays within the full MLP's.
+    width = max(AUTO_HIDDEN_MIN_WIDTH, 2 ** int(round(np.log2(n_samples / 2))))
     return (width, width // 2)
 
 

@@ -51,10 +51,12 @@ def stem_strides(image_shape: tuple[int, int, int]) -> tuple[int, int]:
     return tuple(strides)
 
 
-def _map_size(size: int, strides: tuple[int, ...]) -> int:
-    for stride in strides:
-        size = math.ceil(size / stride)
-    return size
+def stem_map_size(image_shape: tuple[int, int, int]) -> tuple[int, int]:
+    """``(height, width)`` of the stem's feature map (what the decoder undoes)."""
+    scale = math.prod(stem_strides(image_shape))
+    # Two padded 3x3 convolutions of stride s each give ceil(ceil(n / s1) / s2),
+    # which for strides of 1 or 2 equals ceil(n / (s1 * s2)).
+    return tuple(math.ceil(side / scale) for side in image_shape[:2])
 
 
 class ConvStem(nn.Module):
@@ -68,7 +70,7 @@ class ConvStem(nn.Module):
     def __init__(self, image_shape: tuple[int, int, int], activation: str) -> None:
         super().__init__()
         self.image_shape = image_shape
-        height, width, channels = image_shape
+        channels = image_shape[2]
         act = ACTIVATIONS[activation]
         first, second = stem_strides(image_shape)
         self.convolutions = nn.Sequential(
@@ -77,10 +79,7 @@ class ConvStem(nn.Module):
             nn.Conv2d(_CHANNELS[0], _CHANNELS[1], 3, stride=second, padding=1),
             act(),
         )
-        strides = (first, second)
-        self.output_dim = (
-            _CHANNELS[1] * _map_size(height, strides) * _map_size(width, strides)
-        )
+        self.output_dim = _CHANNELS[1] * math.prod(stem_map_size(image_shape))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # (n, h*w*c) -> (n, 64, h / stride, w / stride)
@@ -96,13 +95,9 @@ class ConvDecoder(nn.Module):
     ):
         super().__init__()
         self.image_shape = image_shape
-        height, width, channels = image_shape
+        channels = image_shape[2]
         strides = stem_strides(image_shape)
-        self.grid = (
-            _DECODER_CHANNELS[1],
-            _map_size(height, strides),
-            _map_size(width, strides),
-        )
+        self.grid = (_DECODER_CHANNELS[1], *stem_map_size(image_shape))
         act = ACTIVATIONS[activation]
         self.dense = nn.Sequential(
             mlp([latent_dim, *reversed(hidden_layer_sizes)], activation, dropout),
