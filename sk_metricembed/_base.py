@@ -33,14 +33,8 @@ from ._defaults import (
     resolve_max_epochs,
     resolve_pseudo_label_fraction,
 )
-from ._parameters import (
-    ATTRIBUTES_DOC,
-    fill_docstring,
-    make_init,
-    options_doc,
-    parameter_constraints,
-    parameters_doc,
-)
+from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
+from ._parameters import make_init, options_doc, parameter_constraints
 from ._supervision import check_supervision
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks

@@ -124,7 +124,14 @@ LAYERS = [
         "torch_features",
         "datasets",
     },
-    {"_defaults", "_parameters", "_supervision", "_base", "_estimators"},
+    {
+        "_defaults",
+        "_parameters",
+        "_docstrings",
+        "_supervision",
+        "_base",
+        "_estimators",
+    },
     {"cli", "_cli", "__main__"},
 ]
 

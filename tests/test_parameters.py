@@ -9,7 +9,8 @@ from numpydoc.docscrape import ClassDoc
 from sklearn.base import clone
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
-from sk_metricembed._parameters import PARAMETERS, fill_docstring, make_init
+from sk_metricembed._docstrings import fill_docstring
+from sk_metricembed._parameters import PARAMETERS, make_init
 from sk_metricembed._training.loss_parts import PAIR_LOSSES, TRIPLET_LOSSES
 
 ESTIMATORS = {
