@@ -21,6 +21,7 @@ from .metrics import (
     triplet_accuracy_score,
     triplet_accuracy_scorer,
 )
+from .model_selection import SemiSupervisedKFold
 from .plotting import (
     animate_embedding,
     plot_embedding,
@@ -42,6 +43,7 @@ __all__ = [
     "triplet_accuracy_scorer",
     "knn_accuracy_scorer",
     "make_embedding_scorer",
+    "SemiSupervisedKFold",
     "sample_pairs",
     "sample_triplets",
     "triplets_to_pairs",

@@ -34,6 +34,12 @@ ATTRIBUTES_DOC = """    net_ : skorch.NeuralNet
         recorded in the epochs that trained it.
     classes_ : ndarray
         Labels seen in ``y`` (-1 excluded).
+    embedding_labeled_ : ndarray of shape (n_labeled, latent_dim)
+        Embedding of the labelled rows of the last fit (``y >= 0``), in row
+        order, taken when the fit ends. The scorers and :meth:`score`
+        compare held-out rows with it; empty when the fit saw no label.
+    labels_labeled_ : ndarray of shape (n_labeled,)
+        Labels of those rows; empty when the fit saw no label.
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of str

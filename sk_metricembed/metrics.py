@@ -2,11 +2,14 @@
 
 Labels follow the estimators: ``y == -1`` marks an unlabeled row, left out.
 The scorers score ``estimator.transform(X)`` in ``cross_val_score`` or
-``GridSearchCV``.
+``GridSearchCV``, against the embedding of the labeled rows the estimator
+was fitted on where it keeps one (the reference), so that a validation fold
+with few labels is still scored.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from numbers import Integral, Real
 
@@ -30,6 +33,12 @@ __all__ = [
 # Distances computed at once by the exact triplet count, to bound memory.
 _CHUNK_SIZE = 2**20
 
+_FOLD_ADVICE = (
+    "A cross-validation fold may hold too few labeled rows: split with "
+    "sk_metricembed.model_selection.SemiSupervisedKFold, use fewer folds, or "
+    "label more rows."
+)
+
 
 @validate_params(
     {
@@ -38,6 +47,8 @@ _CHUNK_SIZE = 2**20
         "margin": [Interval(Real, 0, None, closed="left")],
         "n_triplets": [Interval(Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
+        "X_reference": ["array-like", None],
+        "y_reference": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -48,12 +59,22 @@ def triplet_accuracy_score(
     margin: float = 0.0,
     n_triplets: int | None = 10000,
     random_state: int | np.random.RandomState | None = None,
+    X_reference: ArrayLike | None = None,
+    y_reference: ArrayLike | None = None,
 ) -> float:
     """Share of triplets whose anchor is closer to the positive than the negative.
 
     A triplet ``(a, p, n)`` of labeled rows has ``p != a`` of the anchor's class
     and ``n`` of another class; it is satisfied when
     ``d(a, p) + margin < d(a, n)`` with Euclidean distances ``d``.
+
+    With a reference (``X_reference`` and ``y_reference``, such as the
+    embedding of the rows an embedder was fitted on), anchors are the labeled
+    rows of ``X_embedded`` and positives and negatives come from those rows
+    and the reference rows together: a cross-validation fold holding one
+    labeled row per class still forms triplets. Scored on the very rows of
+    the reference, each anchor also meets its own copy, as a training score
+    does; score rows the fit did not see for a held-out estimate.
 
     Parameters
     ----------
@@ -68,6 +89,11 @@ def triplet_accuracy_score(
         are no more valid triplets than this, or with None, all are counted.
     random_state : int, RandomState instance or None, default=None
         Seed of the draw, for a reproducible estimate.
+    X_reference : array-like of shape (n_reference, n_components), default=None
+        Embedded reference rows, positives and negatives but never anchors;
+        given with ``y_reference``.
+    y_reference : array-like of shape (n_reference,), default=None
+        Integer class labels of ``X_reference``; -1 rows are ignored.
 
     Returns
     -------
@@ -76,7 +102,8 @@ def triplet_accuracy_score(
 
     See Also
     --------
-    knn_accuracy_score : Leave-one-out k-nearest-neighbour accuracy.
+    knn_accuracy_score : k-nearest-neighbour accuracy, leave-one-out or against
+        a reference.
     triplet_accuracy_scorer : This score as a scorer for model selection.
 
     References
@@ -93,29 +120,43 @@ def triplet_accuracy_score(
     1.0
     >>> triplet_accuracy_score(X_embedded, [0, 0, 1, 1, -1], margin=2.5)
     0.75
+
+    One labeled row per class forms no triplet alone; the reference supplies
+    the positives:
+
+    >>> triplet_accuracy_score([[0.5], [4.5]], [0, 1],
+    ...                        X_reference=X_embedded, y_reference=[0, 0, 1, 1, -1])
+    1.0
     """
     X, y = _check_labeled_embedding(X_embedded, y)
+    reference = _check_reference(X_reference, y_reference, X, "triplet_accuracy_score")
+    n_anchors = len(y)
+    if reference is not None:
+        X, y = np.vstack([X, reference[0]]), np.r_[y, reference[1]]
     # Rows sorted by class: each class is one contiguous block.
     order = np.argsort(y, kind="stable")
     X, y = X[order], y[order]
+    is_anchor = order < n_anchors
     _, class_start, class_size = np.unique(y, return_index=True, return_counts=True)
     n_labeled = len(y)
-    if len(class_size) < 2 or class_size.max() < 2:
-        raise ValueError(
-            "triplet_accuracy_score needs labeled rows (y >= 0) of at least 2 "
-            "classes, one with at least 2 rows; got class sizes "
-            f"{class_size.tolist()}. A cross-validation fold may hold too few "
-            "labeled rows: use fewer folds or more labeled rows."
-        )
+    anchor_class = np.repeat(np.arange(len(class_size)), class_size)
     # Valid triplets per anchor: (positives) * (negatives).
     per_anchor = (class_size - 1) * (n_labeled - class_size)
-    total = int(np.sum(per_anchor * class_size))
+    total = int(np.sum(per_anchor[anchor_class][is_anchor]))
+    if total == 0:
+        raise ValueError(
+            _no_triplet_message(
+                class_size, anchor_class[is_anchor], reference is not None
+            )
+        )
     if n_triplets is None or total <= n_triplets:
-        return _exact_triplet_accuracy(X, class_start, class_size, margin) / total
+        n_correct = _exact_triplet_accuracy(
+            X, class_start, class_size, is_anchor, margin
+        )
+        return n_correct / total
 
     rng = check_random_state(random_state)
-    anchor_class = np.repeat(np.arange(len(class_size)), class_size)
-    weights = per_anchor[anchor_class].astype(float)
+    weights = per_anchor[anchor_class] * is_anchor.astype(float)
     anchors = rng.choice(n_labeled, size=n_triplets, p=weights / weights.sum())
     classes = anchor_class[anchors]
     start, size = class_start[classes], class_size[classes]
@@ -130,18 +171,29 @@ def triplet_accuracy_score(
     return float(np.mean(d_positive + margin < d_negative))
 
 
-def _exact_triplet_accuracy(X, class_start, class_size, margin) -> int:
+def _no_triplet_message(class_size, anchor_classes, has_reference: bool) -> str:
+    where = " (reference rows included)" if has_reference else ""
+    return (
+        "triplet_accuracy_score needs labeled rows (y >= 0) of at least 2 "
+        "classes, an anchor's class holding at least 2 rows; got "
+        f"{len(anchor_classes)} labeled rows to anchor and class sizes "
+        f"{class_size.tolist()}{where}. {_FOLD_ADVICE}"
+    )
+
+
+def _exact_triplet_accuracy(X, class_start, class_size, is_anchor, margin) -> int:
     """Count satisfied triplets of class-sorted rows, anchor by anchor."""
     n_labeled, n_correct = len(X), 0
     for start, size in zip(class_start, class_size):
-        if size < 2:
-            continue
         stop = start + size
+        class_anchors = start + np.flatnonzero(is_anchor[start:stop])
+        if size < 2 or len(class_anchors) == 0:
+            continue
         others = np.r_[0:start, stop:n_labeled]
         n_negative = len(others)
         chunk = max(1, _CHUNK_SIZE // n_labeled)
-        for first in range(start, stop, chunk):
-            anchors = np.arange(first, min(first + chunk, stop))
+        for first in range(0, len(class_anchors), chunk):
+            anchors = class_anchors[first : first + chunk]
             # Per anchor: negative distances first, then positive thresholds,
             # so a stable sort puts a tied negative before the threshold.
             d_negative = cdist(X[anchors], X[others])
@@ -160,17 +212,28 @@ def _exact_triplet_accuracy(X, class_start, class_size, margin) -> int:
         "X_embedded": ["array-like"],
         "y": ["array-like"],
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "X_reference": ["array-like", None],
+        "y_reference": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
 def knn_accuracy_score(
-    X_embedded: ArrayLike, y: ArrayLike, *, n_neighbors: int = 5
+    X_embedded: ArrayLike,
+    y: ArrayLike,
+    *,
+    n_neighbors: int = 5,
+    X_reference: ArrayLike | None = None,
+    y_reference: ArrayLike | None = None,
 ) -> float:
-    """Leave-one-out k-nearest-neighbour accuracy of the labeled rows.
+    """k-nearest-neighbour accuracy of the labeled rows.
 
     Each labeled row is predicted by a majority vote of its ``n_neighbors``
-    nearest other labeled rows (Euclidean). A tied vote goes to the tied class
-    of the nearest neighbour.
+    nearest labeled neighbours (Euclidean). A tied vote goes to the tied
+    class of the nearest neighbour. Without a reference the neighbours are
+    the other labeled rows of ``X_embedded`` (leave-one-out); with one
+    (``X_reference`` and ``y_reference``, such as the embedding of the rows
+    an embedder was fitted on) they are the labeled reference rows only, as
+    a classifier trained on the reference would predict held-out rows.
 
     Parameters
     ----------
@@ -180,7 +243,13 @@ def knn_accuracy_score(
         Integer class labels; -1 marks unlabeled rows, which are neither
         scored nor used as neighbours.
     n_neighbors : int, default=5
-        Number of neighbours voting; needs more labeled rows than this.
+        Number of neighbours voting; needs more labeled rows than this
+        (without a reference) or at least as many labeled reference rows.
+    X_reference : array-like of shape (n_reference, n_components), default=None
+        Embedded reference rows, the only neighbours when given; given with
+        ``y_reference``.
+    y_reference : array-like of shape (n_reference,), default=None
+        Integer class labels of ``X_reference``; -1 rows are ignored.
 
     Returns
     -------
@@ -198,14 +267,44 @@ def knn_accuracy_score(
     >>> X_embedded = [[0.0], [0.1], [0.2], [5.0], [5.1], [5.2], [0.3]]
     >>> knn_accuracy_score(X_embedded, [0, 0, 0, 1, 1, 1, -1], n_neighbors=2)
     1.0
+
+    Held-out rows, one per class, voted on by the reference's neighbours:
+
+    >>> knn_accuracy_score([[0.4], [4.9]], [0, 1], n_neighbors=2,
+    ...                    X_reference=X_embedded, y_reference=[0, 0, 0, 1, 1, 1, -1])
+    1.0
     """
     X, y = _check_labeled_embedding(X_embedded, y)
+    reference = _check_reference(X_reference, y_reference, X, "knn_accuracy_score")
+    if reference is None:
+        return _leave_one_out_knn_accuracy(X, y, n_neighbors)
+    X_reference, y_reference = reference
+    if len(y) == 0:
+        raise ValueError(
+            "knn_accuracy_score found no labeled row (y >= 0) to score. " + _FOLD_ADVICE
+        )
+    if len(y_reference) < n_neighbors:
+        raise ValueError(
+            f"knn_accuracy_score needs at least n_neighbors={n_neighbors} labeled "
+            f"reference rows (y_reference >= 0; for a scorer, the labeled rows "
+            f"the estimator was fitted on), got {len(y_reference)}; use a smaller "
+            "n_neighbors, or fit on more labeled rows. " + _FOLD_ADVICE
+        )
+    classes, y_index = np.unique(np.r_[y_reference, y], return_inverse=True)
+    neighbors = (
+        NearestNeighbors(n_neighbors=n_neighbors)
+        .fit(X_reference)
+        .kneighbors(X, return_distance=False)
+    )
+    return _vote_accuracy(y_index[neighbors], y_index[len(y_reference) :], classes)
+
+
+def _leave_one_out_knn_accuracy(X, y, n_neighbors: int) -> float:
     if len(y) <= n_neighbors:
         raise ValueError(
             f"knn_accuracy_score needs more labeled rows (y >= 0) than "
-            f"n_neighbors={n_neighbors}, got {len(y)}. A cross-validation fold "
-            "may hold too few labeled rows: use fewer folds or a smaller "
-            "n_neighbors."
+            f"n_neighbors={n_neighbors}, got {len(y)}; use a smaller n_neighbors, "
+            "or score with a reference (X_reference, y_reference). " + _FOLD_ADVICE
         )
     classes, y_index = np.unique(y, return_inverse=True)
     if len(classes) < 2:
@@ -220,23 +319,63 @@ def knn_accuracy_score(
         .fit(X)
         .kneighbors(return_distance=False)
     )
-    votes = y_index[neighbors]  # (n_labeled, n_neighbors), nearest first
-    rows = np.arange(len(y))
+    return _vote_accuracy(y_index[neighbors], y_index, classes)
+
+
+def _vote_accuracy(votes, truth, classes) -> float:
+    """Share of rows whose neighbours' vote (nearest first) gives ``truth``."""
+    rows = np.arange(len(truth))
     counts = np.bincount(
-        (rows[:, None] * len(classes) + votes).ravel(), minlength=len(y) * len(classes)
-    ).reshape(len(y), len(classes))
+        (rows[:, None] * len(classes) + votes).ravel(),
+        minlength=len(truth) * len(classes),
+    ).reshape(len(truth), len(classes))
     tied = counts == counts.max(axis=1, keepdims=True)
     first_tied = np.argmax(tied[rows[:, None], votes], axis=1)
-    return float(np.mean(votes[rows, first_tied] == y_index))
+    return float(np.mean(votes[rows, first_tied] == truth))
 
 
-def _check_labeled_embedding(X_embedded, y) -> tuple[np.ndarray, np.ndarray]:
+def _check_labeled_embedding(
+    X_embedded, y, names=("X_embedded", "y"), ensure_min_samples: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Validate the embedding and labels; return the labeled rows only."""
-    X = check_array(X_embedded, dtype=[np.float64, np.float32], input_name="X_embedded")
-    y = check_labels(y)
+    X = check_array(
+        X_embedded,
+        dtype=[np.float64, np.float32],
+        input_name=names[0],
+        ensure_min_samples=ensure_min_samples,
+    )
+    y = check_labels(y, name=names[1])
     check_consistent_length(X, y)
     labeled = y >= 0
     return X[labeled], y[labeled]
+
+
+def _check_reference(X_reference, y_reference, X, caller: str):
+    """The labeled reference rows, or None when no reference is given."""
+    if X_reference is None and y_reference is None:
+        return None
+    if X_reference is None or y_reference is None:
+        given, missing = (
+            ("X_reference", "y_reference")
+            if y_reference is None
+            else ("y_reference", "X_reference")
+        )
+        raise ValueError(
+            f"{caller} got {given} without {missing}; pass both (the embedded "
+            "reference rows and their labels) or neither."
+        )
+    X_reference, y_reference = _check_labeled_embedding(
+        X_reference,
+        y_reference,
+        names=("X_reference", "y_reference"),
+        ensure_min_samples=0,  # a fit without labels leaves an empty reference
+    )
+    if X_reference.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"X_reference has {X_reference.shape[1]} columns but X_embedded has "
+            f"{X.shape[1]}; pass reference rows embedded in the same space."
+        )
+    return X_reference, y_reference
 
 
 class _EmbeddingScorer:
@@ -252,11 +391,48 @@ class _EmbeddingScorer:
                 f"{self!r} needs the labels y; pass y to the cross-validation "
                 "or search function."
             )
-        return self.score_func(estimator.transform(X), y, **self.kwargs)
+        kwargs = dict(self.kwargs)
+        if _takes_reference(self.score_func) and not {
+            "X_reference",
+            "y_reference",
+        } & set(kwargs):
+            reference = _fitted_reference(estimator)
+            if reference is not None:
+                kwargs["X_reference"], kwargs["y_reference"] = reference
+        return self.score_func(estimator.transform(X), y, **kwargs)
 
     def __repr__(self) -> str:
         arguments = "".join(f", {key}={value!r}" for key, value in self.kwargs.items())
         return f"make_embedding_scorer({self.score_func.__name__}{arguments})"
+
+
+def _takes_reference(score_func) -> bool:
+    try:
+        parameters = inspect.signature(score_func).parameters
+    except (TypeError, ValueError):  # a callable without a signature
+        return False
+    return {"X_reference", "y_reference"} <= set(parameters)
+
+
+def _fitted_reference(estimator) -> tuple[np.ndarray, np.ndarray] | None:
+    """The embedding and labels of the labeled rows ``estimator`` was fitted on.
+
+    A fitted search embeds with its best estimator and a pipeline with its
+    last step; an estimator without ``embedding_labeled_`` and
+    ``labels_labeled_`` (a PCA, a pipeline ending in a scaler) has none.
+    """
+    while True:
+        if hasattr(estimator, "best_estimator_"):
+            estimator = estimator.best_estimator_
+        elif isinstance(getattr(estimator, "steps", None), list) and estimator.steps:
+            estimator = estimator.steps[-1][1]
+        else:
+            break
+    X_reference = getattr(estimator, "embedding_labeled_", None)
+    y_reference = getattr(estimator, "labels_labeled_", None)
+    if X_reference is None or y_reference is None:
+        return None
+    return X_reference, y_reference
 
 
 @validate_params({"score_func": [callable]}, prefer_skip_nested_validation=True)
@@ -279,7 +455,12 @@ def make_embedding_scorer(
         ``scorer(estimator, X, y)`` returns
         ``score_func(estimator.transform(X), y, **kwargs)``; usable as
         ``scoring`` in ``cross_val_score`` and ``GridSearchCV``, alone or in a
-        dict of scorers.
+        dict of scorers. When ``score_func`` takes ``X_reference`` and
+        ``y_reference`` (and ``kwargs`` sets neither) and the estimator keeps
+        the embedding of its labeled training rows (the embedders'
+        ``embedding_labeled_`` and ``labels_labeled_``; a pipeline's last
+        step, a fitted search's best estimator), the scorer passes them as
+        the reference; other estimators are scored without one.
 
     See Also
     --------
@@ -304,7 +485,11 @@ triplet_accuracy_scorer = make_embedding_scorer(triplet_accuracy_score, random_s
 triplet_accuracy_scorer.__doc__ = """Scorer of :func:`triplet_accuracy_score`.
 
 Draws with ``random_state=0``, so every candidate of a search is scored on
-the same triplets of a fold. See :func:`make_embedding_scorer`.
+the same triplets of a fold. Anchors are the fold's labeled rows; positives
+and negatives come from them and from the labeled rows the embedder was
+fitted on (``embedding_labeled_``, ``labels_labeled_``), so a fold with one
+labeled row per class is scored. An estimator without them (a PCA) is
+scored on the fold's own rows. See :func:`make_embedding_scorer`.
 
 Examples
 --------
@@ -319,7 +504,12 @@ knn_accuracy_scorer = make_embedding_scorer(knn_accuracy_score)
 knn_accuracy_scorer.__doc__ = """Scorer of :func:`knn_accuracy_score`.
 
 Votes with the default ``n_neighbors=5``; see :func:`make_embedding_scorer`
-for another value.
+for another value. Each labeled row of the fold is voted on by its nearest
+labeled rows among those the embedder was fitted on (``embedding_labeled_``
+with ``labels_labeled_``), as a k-nearest-neighbour classifier trained on
+the fit's labels would predict it; a fold with one labeled row per class is
+scored. An estimator without them (a PCA) is scored leave-one-out among the
+fold's own labeled rows.
 
 Examples
 --------
@@ -329,6 +519,24 @@ Examples
 >>> y = [0, 0, 0, 1, 1, 1, 0] * 2
 >>> knn_accuracy_scorer(PCA(n_components=1).fit(X), X, y)
 1.0
+
+An embedder is scored against the labeled rows it was fitted on, here on
+held-out rows holding one label per class:
+
+>>> import numpy as np
+>>> from sklearn.datasets import load_digits
+>>> from sk_metricembed import TripletVAEEmbedder
+>>> X, y = load_digits(return_X_y=True)
+>>> X = X / 16.0
+>>> embedder = TripletVAEEmbedder(latent_dim=4, hidden_layer_sizes=(32,),
+...                               max_epochs=2, random_state=0)
+>>> embedder = embedder.fit(X[:300], y[:300])
+>>> embedder.embedding_labeled_.shape
+(300, 4)
+>>> first_of_each_class = np.unique(y[300:], return_index=True)[1] + 300
+>>> 0.0 < knn_accuracy_scorer(embedder, X[first_of_each_class],
+...                           y[first_of_each_class]) <= 1.0
+True
 """
 
 # Doctest collection skips instances: run the scorers' examples too.

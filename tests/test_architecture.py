@@ -117,6 +117,7 @@ LAYERS = [
     {
         "constraints",
         "metrics",
+        "model_selection",
         "plotting",
         "callbacks",
         "hog",

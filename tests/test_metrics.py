@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GridSearchCV, KFold, cross_val_score
@@ -288,3 +289,194 @@ def test_scorers_in_multi_metric_grid_search(digits):
     assert np.all(np.diff(results["mean_test_knn"]) > 0)
     assert search.best_params_ == {"n_components": 10}
     assert search.best_estimator_.n_components_ == 10
+
+
+# -- scores against a reference: the labelled rows an embedder was fitted on --
+
+
+def _brute_reference_triplet_accuracy(X, y, X_ref, y_ref):
+    """Anchors: labelled rows of X; positives, negatives: X and X_ref's."""
+    pool_X, pool_y = np.vstack([X, X_ref]), np.r_[y, y_ref]
+    satisfied = total = 0
+    for a in np.flatnonzero(y >= 0):
+        for p in np.flatnonzero(pool_y == y[a]):
+            if p == a:
+                continue
+            for n in np.flatnonzero((pool_y >= 0) & (pool_y != y[a])):
+                total += 1
+                d_ap = np.linalg.norm(pool_X[a] - pool_X[p])
+                satisfied += d_ap < np.linalg.norm(pool_X[a] - pool_X[n])
+    return satisfied / total
+
+
+def _brute_reference_knn_accuracy(X, y, X_ref, y_ref, n_neighbors):
+    X_ref, y_ref = X_ref[y_ref >= 0], y_ref[y_ref >= 0]
+    correct = labeled = 0
+    for i in np.flatnonzero(y >= 0):
+        nearest = np.argsort(np.linalg.norm(X_ref - X[i], axis=1), kind="stable")
+        votes = y_ref[nearest[:n_neighbors]]
+        counts = {label: np.sum(votes == label) for label in votes}
+        best = max(counts.values())
+        predicted = next(label for label in votes if counts[label] == best)
+        correct += predicted == y[i]
+        labeled += 1
+    return correct / labeled
+
+
+def _one_labeled_row_per_class(seed, n_classes=3):
+    """A held-out fold with one labelled row per class, and a reference."""
+    rng = np.random.RandomState(seed)
+    X_ref = rng.normal(size=(24, 2)) + np.repeat(np.eye(3, 2) * 3, 8, axis=0)
+    y_ref = np.repeat(np.arange(n_classes), 8)
+    y_ref[rng.rand(24) < 0.2] = -1
+    X = rng.normal(size=(6, 2)) + np.r_[np.eye(3, 2) * 3, np.zeros((3, 2))]
+    y = np.r_[np.arange(n_classes), -1, -1, -1]
+    return X, y, X_ref, y_ref
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_triplet_accuracy_with_reference_matches_brute_force(seed):
+    X, y, X_ref, y_ref = _one_labeled_row_per_class(seed)
+    with pytest.raises(ValueError, match="class sizes"):
+        triplet_accuracy_score(X, y)  # no triplet among one row per class
+    expected = _brute_reference_triplet_accuracy(X, y, X_ref, y_ref)
+    assert 0.0 < expected < 1.0
+    exact = triplet_accuracy_score(
+        X, y, n_triplets=None, X_reference=X_ref, y_reference=y_ref
+    )
+    assert exact == pytest.approx(expected, abs=1e-12)
+    sampled = triplet_accuracy_score(
+        X, y, n_triplets=3000, random_state=0, X_reference=X_ref, y_reference=y_ref
+    )
+    assert sampled == pytest.approx(expected, abs=0.03)
+
+
+def test_reference_rows_are_never_anchors():
+    # Pooling the fold with the reference would also anchor the reference's
+    # rows: a different score than the brute force over the fold's anchors.
+    X, y, X_ref, y_ref = _one_labeled_row_per_class(1)
+    score = triplet_accuracy_score(
+        X, y, n_triplets=None, X_reference=X_ref, y_reference=y_ref
+    )
+    pooled = triplet_accuracy_score(
+        np.vstack([X, X_ref]), np.r_[y, y_ref], n_triplets=None
+    )
+    assert score == pytest.approx(_brute_reference_triplet_accuracy(X, y, X_ref, y_ref))
+    assert abs(score - pooled) > 0.01
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("n_neighbors", [1, 3, 5])
+def test_knn_accuracy_with_reference_matches_brute_force(seed, n_neighbors):
+    X, y, X_ref, y_ref = _one_labeled_row_per_class(seed)
+    # Leave-one-out among one row per class is always wrong: 0 by accident.
+    assert knn_accuracy_score(X[:3], y[:3], n_neighbors=1) == 0.0
+    expected = _brute_reference_knn_accuracy(X, y, X_ref, y_ref, n_neighbors)
+    got = knn_accuracy_score(
+        X, y, n_neighbors=n_neighbors, X_reference=X_ref, y_reference=y_ref
+    )
+    assert got == pytest.approx(expected)
+    assert got > 0.5
+
+
+def test_knn_reference_classes_unseen_in_the_fold_and_the_other_way_round():
+    # The fold's class 2 has no reference row: always wrong; a reference
+    # class absent from the fold still votes.
+    X_ref, y_ref = np.array([[0.0], [0.1], [5.0], [5.1]]), np.array([0, 0, 1, 1])
+    X, y = np.array([[0.05], [9.0], [5.05]]), np.array([0, 2, -1])
+    got = knn_accuracy_score(X, y, n_neighbors=1, X_reference=X_ref, y_reference=y_ref)
+    assert got == 0.5
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"X_reference": X_OK}, "got X_reference without y_reference"),
+        ({"y_reference": Y_OK}, "got y_reference without X_reference"),
+        (
+            {"X_reference": X_OK[:, :1], "y_reference": Y_OK},
+            "X_reference has 1 columns but X_embedded has 2",
+        ),
+        (
+            {"X_reference": X_OK, "y_reference": Y_OK[:-1]},
+            "inconsistent numbers of samples",
+        ),
+        (
+            {"X_reference": X_OK, "y_reference": Y_OK - 2},
+            "y_reference holds labels below -1",
+        ),
+    ],
+)
+@pytest.mark.parametrize("score", [triplet_accuracy_score, knn_accuracy_score])
+def test_reference_errors(score, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        score(X_OK, Y_OK, **kwargs)
+
+
+def test_reference_errors_name_what_is_missing_and_the_fix():
+    X_ref, y_ref = X_OK, Y_OK
+    unlabeled = np.full(len(Y_OK), -1)
+    with pytest.raises(ValueError, match="no labeled row .*SemiSupervisedKFold"):
+        knn_accuracy_score(X_OK, unlabeled, X_reference=X_ref, y_reference=y_ref)
+    with pytest.raises(ValueError, match="at least n_neighbors=5 labeled reference"):
+        knn_accuracy_score(
+            X_OK, Y_OK, X_reference=X_ref[:4], y_reference=np.r_[0, 1, 0, 1]
+        )
+    # An empty reference (a fit without labels) scores nothing by accident.
+    empty = np.empty((0, 2)), np.empty(0, dtype=int)
+    with pytest.raises(ValueError, match="got 0; .*SemiSupervisedKFold"):
+        knn_accuracy_score(X_OK, Y_OK, X_reference=empty[0], y_reference=empty[1])
+    assert triplet_accuracy_score(
+        X_OK, Y_OK, X_reference=empty[0], y_reference=empty[1]
+    ) == triplet_accuracy_score(X_OK, Y_OK)
+    with pytest.raises(ValueError, match="0 labeled rows to anchor .* fewer folds"):
+        triplet_accuracy_score(X_OK, unlabeled, X_reference=X_ref, y_reference=y_ref)
+    with pytest.raises(ValueError, match=r"class sizes \[2\] \(reference rows"):
+        triplet_accuracy_score(X_OK[:1], [0], X_reference=X_OK[:1], y_reference=[0])
+
+
+class _FittedReference(TransformerMixin, BaseEstimator):
+    """An identity 'embedder' that keeps a reference, as the embedders do."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return np.asarray(X, dtype=float)
+
+
+def _with_reference(X_ref, y_ref):
+    estimator = _FittedReference()
+    estimator.embedding_labeled_, estimator.labels_labeled_ = X_ref, y_ref
+    return estimator
+
+
+def test_scorers_use_the_estimators_reference():
+    X, y, X_ref, y_ref = _one_labeled_row_per_class(0)
+    estimator = _with_reference(X_ref, y_ref)
+    expected_knn = knn_accuracy_score(X, y, X_reference=X_ref, y_reference=y_ref)
+    expected_triplet = triplet_accuracy_score(
+        X, y, random_state=0, X_reference=X_ref, y_reference=y_ref
+    )
+    assert knn_accuracy_scorer(estimator, X, y) == expected_knn
+    assert triplet_accuracy_scorer(estimator, X, y) == expected_triplet
+    # A pipeline's last step and a search's best estimator hold it.
+    pipeline = Pipeline([("scale", "passthrough"), ("embed", estimator)])
+    assert knn_accuracy_scorer(pipeline, X, y) == expected_knn
+    search = GridSearchCV(pipeline, {"scale": ["passthrough"]})
+    search.best_estimator_ = pipeline
+    assert knn_accuracy_scorer(search, X, y) == expected_knn
+    # A reference given to the factory wins over the estimator's.
+    scorer = make_embedding_scorer(
+        knn_accuracy_score, n_neighbors=1, X_reference=X[:3], y_reference=y[:3]
+    )
+    assert scorer(estimator, X, y) == 1.0
+
+
+def test_scorers_without_a_reference_score_the_fold_alone():
+    X, y = _random_data(4, n_samples=40)
+    pca = PCA(n_components=2).fit(X)
+    assert knn_accuracy_scorer(pca, X, y) == knn_accuracy_score(pca.transform(X), y)
+    # A score function without reference arguments gets none.
+    scorer = make_embedding_scorer(lambda X_embedded, y: float(len(y)))
+    assert scorer(_with_reference(X[:3], y[:3]), X, y) == len(y)
