@@ -122,6 +122,36 @@ PARAMETERS: tuple[Parameter, ...] = (
         annotation="float",
     ),
     Parameter(
+        "observation_variance",
+        "auto",
+        [StrOptions({"auto"}), Interval(_REAL, 0, None, closed="neither")],
+        'float > 0 or "auto"',
+        'Variance of the VAE\'s Gaussian likelihood (``reconstruction="mse"``): '
+        "the reconstruction term is ``mse / (2 * var)``, its negative "
+        "log-likelihood per feature, beside ``beta * KL / n_features``. "
+        '``"auto"`` sets ``var`` to each batch\'s mean squared error, the '
+        "variance that maximises the likelihood of the current decoder "
+        "(Rybkin, Daniilidis & Levine's calibrated decoders), so that the KL "
+        "weighs against what the decoder can reconstruct whatever the data's "
+        "scale; a fixed 0.5 weighs it against the plain mean squared error, "
+        "under which a VAE of data in [0, 1] switches its latent dimensions "
+        'off. A Bernoulli likelihood (``reconstruction="bce"``) and a '
+        "deterministic autoencoder have no variance and ignore it.",
+        annotation="float | str",
+    ),
+    Parameter(
+        "kl_warmup",
+        1.0,
+        [Interval(_REAL, 0, 1, closed="both")],
+        "float in [0, 1]",
+        "Share of the epochs over which the KL term's weight rises linearly "
+        "from 0 to its full value (KL annealing, Bowman et al. 2016), so that "
+        "the decoder learns to reconstruct before the KL can switch latent "
+        "dimensions off. 0 trains the full ELBO from the first epoch; a warm "
+        "start continues at the full value.",
+        annotation="float",
+    ),
+    Parameter(
         "weight",
         0.2,
         [Interval(_REAL, 0, 1, closed="both")],
@@ -129,7 +159,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         "``loss = weight * metric + (1 - weight) * (reconstruction + beta * "
         "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network (besides the "
         "other metric terms, when their weights are above 0). The metric terms "
-        "are distances between codes, the reconstruction a per-feature mean, "
+        "are distances between codes, the reconstruction a per-feature "
+        "negative log-likelihood (see ``observation_variance``), "
         "so a small weight still lets the metric lead while the "
         "reconstruction keeps local structure.",
         annotation="float",

@@ -16,13 +16,15 @@ from sk_metricembed._training.loss_parts import (
     METRIC_PARTS,
     RECONSTRUCTION_PARTS,
 )
-from sk_metricembed._training.objective import Objective
+from sk_metricembed._training.objective import KLWarmup, Objective
 
 N_FEATURES, LATENT_DIM = 5, 3
 OFF = dict(
     miner="all",
     margin=1.0,
     reconstruction="mse",
+    # Var 0.5: the Gaussian NLL per feature is the mean squared error itself.
+    observation_variance=0.5,
     neighbor_weight=0.0,
     supervised_contrastive_weight=0.0,
     contrasting_weight=0.0,
@@ -190,3 +192,71 @@ def test_objective_has_no_defaults_of_its_own():
     assert all(p.default is inspect.Parameter.empty for p in parameters)
     with pytest.raises(TypeError):
         Objective()
+
+
+def test_auto_observation_variance_is_the_likelihoods_maximiser(outputs):
+    outputs["reconstruction"].requires_grad_(True)
+    objective = _objective(weight=0.0, observation_variance="auto")
+    parts = objective(outputs, _targets())
+    reconstruction, kl = _reconstruction_and_kl(outputs)
+    # mse / (2 * mse) + KL: the NLL at its maximum-likelihood variance.
+    assert float(parts["loss"]) == pytest.approx(0.5 + kl, rel=1e-5)
+    assert float(parts["reconstruction"]) == pytest.approx(reconstruction, rel=1e-5)
+    parts["loss"].backward()
+    # The gradient is the Gaussian NLL's with var = mse held fixed.
+    residual = (outputs["reconstruction"] - outputs["input"]).detach()
+    expected = residual * 2 / residual.numel() / (2 * reconstruction)
+    torch.testing.assert_close(outputs["reconstruction"].grad, expected)
+
+
+@pytest.mark.parametrize("variance", [0.1, 2.0])
+def test_fixed_observation_variance_scales_the_reconstruction(outputs, variance):
+    parts = _objective(weight=0.0, observation_variance=variance)(outputs, _targets())
+    reconstruction, kl = _reconstruction_and_kl(outputs)
+    expected = reconstruction / (2 * variance) + kl
+    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+
+
+def test_bernoulli_and_deterministic_reconstructions_have_no_variance(outputs):
+    bce = _objective(weight=0.0, reconstruction="bce", observation_variance=0.01)
+    parts = bce(outputs, _targets())
+    expected = (
+        float(
+            F.binary_cross_entropy_with_logits(
+                outputs["reconstruction"], outputs["input"]
+            )
+        )
+        + _reconstruction_and_kl(outputs)[1]
+    )
+    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    reconstruction, _ = _reconstruction_and_kl(outputs)
+    del outputs["log_var"]  # a deterministic autoencoder
+    parts = _objective(weight=0.0, observation_variance=0.01)(outputs, _targets())
+    assert float(parts["loss"]) == pytest.approx(reconstruction, rel=1e-5)
+
+
+def test_kl_ramp_scales_the_kl_only(outputs):
+    objective = _objective(weight=0.0, beta=2.0)
+    objective.kl_ramp = 0.25
+    parts = objective(outputs, _targets())
+    reconstruction, kl = _reconstruction_and_kl(outputs)
+    assert float(parts["loss"]) == pytest.approx(reconstruction + 0.5 * kl, rel=1e-5)
+    assert float(parts["kl"]) == pytest.approx(kl, rel=1e-5)
+
+
+@pytest.mark.parametrize(
+    "share, ramps", [(0.5, [0.2, 0.4, 0.6, 0.8, 1.0, 1.0]), (1.0, [0.1, 0.2, 0.3])]
+)
+def test_kl_warmup_rises_linearly_over_its_share_of_the_epochs(share, ramps):
+    class Net:  # what the callback reads of a skorch net
+        max_epochs = 10
+        history: list = []
+        criterion_ = _objective()
+
+    warmup, net = KLWarmup(share), Net()
+    seen = []
+    for epoch in range(1, len(ramps) + 1):
+        net.history = [None] * epoch  # skorch adds the epoch's row first
+        warmup.on_epoch_begin(net)
+        seen.append(net.criterion_.kl_ramp)
+    assert seen == pytest.approx(ramps)

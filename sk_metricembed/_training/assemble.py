@@ -17,7 +17,7 @@ import torch
 from .augment import RandomAffine
 from .autoencoder import AutoEncoderConfig, build_autoencoder
 from .batches import PlanDataset, PlanSampler
-from .objective import Objective
+from .objective import KLWarmup, Objective
 from .pseudo_labels import PseudoLabeler
 from .setup import resolve_optimizer
 from .skorch_net import EmbeddingNet
@@ -72,6 +72,8 @@ def build_net(
     if neighbors is None:
         objective["neighbor_weight"] = 0.0
     callbacks = list(params["callbacks"] or [])
+    if params["variational"] and params["weight"] < 1 and params["kl_warmup"] > 0:
+        callbacks.append(KLWarmup(params["kl_warmup"]))
     if pseudo_label_fraction > 0 and (labels < 0).any():
         callbacks.append(
             PseudoLabeler(pseudo_label_fraction, params["n_neighbors"], seed)

@@ -2,6 +2,16 @@
 
     loss = weight * metric + (1 - weight) * (reconstruction + beta * KL)
 
+For a VAE, ``reconstruction + beta * KL`` is its negative ELBO per feature:
+the reconstruction's negative log-likelihood (a Bernoulli for ``"bce"``; for
+``"mse"`` a Gaussian, ``mse / (2 * var)``, whose variance ``var`` is
+``observation_variance``, by default each batch's mean squared error, the
+variance that maximises the likelihood, as in Rybkin, Daniilidis & Levine's
+calibrated decoders), plus the KL divided by the number of features, raised
+from 0 over the first epochs (``kl_warmup``, :class:`KLWarmup`). A
+deterministic autoencoder's reconstruction is the mean squared error (or
+Bernoulli cross-entropy).
+
 ``metric`` sums the terms whose supervision the batch carries:
 
 - the estimator's pair or triplet loss, on pairs/triplets mined from the
@@ -21,6 +31,7 @@ from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
+from skorch.callbacks import Callback
 from torch import nn
 
 from .. import losses
@@ -28,6 +39,10 @@ from .batches import BatchTargets
 from .distances import distance_matrix, euclidean
 from .loss_parts import PAIR_LOSSES
 from .mining import mine_pairs, mine_triplets
+
+#: Floor of the ``"auto"`` observation variance: a batch reconstructed
+#: exactly would otherwise divide by zero.
+MIN_OBSERVATION_VARIANCE = 1e-6
 
 
 class Objective(nn.Module):
@@ -48,6 +63,7 @@ class Objective(nn.Module):
         margin: float,
         reconstruction: str,
         beta: float,
+        observation_variance: float | str,
         neighbor_weight: float,
         supervised_contrastive_weight: float,
         contrasting_weight: float,
@@ -62,6 +78,9 @@ class Objective(nn.Module):
         self.margin = margin
         self.reconstruction = reconstruction
         self.beta = beta
+        self.observation_variance = observation_variance
+        # The share of the KL's weight reached so far (see KLWarmup).
+        self.kl_ramp = 1.0
         self.neighbor_weight = neighbor_weight
         self.supervised_contrastive_weight = supervised_contrastive_weight
         self.contrasting_weight = contrasting_weight
@@ -90,19 +109,38 @@ class Objective(nn.Module):
             )
             if "log_var" in outputs:
                 # Summed over latent dimensions and divided by the number of
-                # features, as the reconstruction is a per-feature mean: with
-                # beta=1 this is the ELBO up to a constant factor.
+                # features, as the reconstruction is a per-feature mean.
                 kl = losses.gaussian_kl_divergence(outputs["mean"], outputs["log_var"])
                 parts["kl"] = kl / outputs["input"].shape[1]
         metric = self._metric_terms(outputs, targets) if self.weight > 0 else {}
         parts.update(metric)
-        unsupervised = parts.get("reconstruction", 0.0) + self.beta * parts.get(
-            "kl", 0.0
-        )
+        unsupervised = parts.get("reconstruction", 0.0)
+        if "kl" in parts:
+            # The VAE's negative ELBO per feature: the reconstruction under
+            # its likelihood, plus the (warming-up) KL.
+            unsupervised = (
+                unsupervised / self._likelihood_scale(parts["reconstruction"])
+                + self.kl_ramp * self.beta * parts["kl"]
+            )
         total = (1 - self.weight) * unsupervised
         if metric:
             total = total + self.weight * sum(metric.values())
         return {"loss": total, **{k: v.detach() for k, v in parts.items()}}
+
+    def _likelihood_scale(self, reconstruction: torch.Tensor) -> torch.Tensor | float:
+        """``2 * var``: the mean squared error over it is the Gaussian NLL.
+
+        A Gaussian of variance ``var`` gives each feature a negative
+        log-likelihood of ``(x - x_hat)**2 / (2 * var)`` plus a constant; a
+        Bernoulli (``"bce"``) needs no scale.
+        """
+        if self.reconstruction == "bce":
+            return 1.0
+        if self.observation_variance == "auto":
+            # The likelihood's maximiser, held fixed for the step's gradient.
+            variance = reconstruction.detach().clamp_min(MIN_OBSERVATION_VARIANCE)
+            return 2 * variance
+        return 2 * self.observation_variance
 
     def _metric_terms(self, outputs, targets: BatchTargets) -> dict[str, torch.Tensor]:
         mean = outputs["mean"]
@@ -187,6 +225,22 @@ class Objective(nn.Module):
         return losses.triplet_loss_from_distances(
             d_positive, d_negative, self.metric_loss, self.margin
         )
+
+
+class KLWarmup(Callback):
+    """Raise the KL term's weight linearly over the first ``share`` of the epochs.
+
+    KL annealing (Bowman et al., 2016): epoch ``e`` of ``max_epochs`` trains
+    with ``min(1, e / (share * max_epochs))`` of the KL's weight. Epochs are
+    counted in the net's history, so a warm start continues at full weight.
+    """
+
+    def __init__(self, share: float) -> None:
+        self.share = share
+
+    def on_epoch_begin(self, net, **kwargs) -> None:
+        epoch = len(net.history)  # this epoch's number, from 1
+        net.criterion_.kl_ramp = min(1.0, epoch / (self.share * net.max_epochs))
 
 
 def random_patch_features(feature_map: torch.Tensor) -> torch.Tensor:
