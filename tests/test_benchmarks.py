@@ -105,19 +105,66 @@ def test_device_check_passes_on_the_cpu(monkeypatch, tmp_path):
     assert {row["mode"] for row in report["throughput"]} == {"vector", "image"}
 
 
-def test_selection_benchmark_writes_its_table(monkeypatch, tmp_path):
+def test_selection_benchmark_writes_its_tables(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(REPO_ROOT))
     from benchmarks import selection
 
     output = tmp_path / "S.md"
-    arguments = ["--epochs", "1", "--seeds", "0", "--fractions", "0.1"]
+    arguments = ["--epochs", "1", "--seeds", "0", "1", "--fractions", "0.1"]
+    arguments += ["--weights", "0.05", "0.2", "0.9", "--latent-dims", "2"]
     lines = selection.main([*arguments, "--output", str(output)])
-    rows = [line for line in lines if line.startswith("| 10% | 1")]
-    assert [row.split("|")[3].strip() for row in rows] == ["score", "knn"]
+    text = output.read_text()
+    assert text.startswith("# Model selection with few labels")
+    assert "SemiSupervisedKFold(3, random_state=CV seed)" in text
+    rows = [line for line in lines if line.startswith("| 10% | 109 |")]
+    assert [row.split("|")[3].strip() for row in rows] == ["score", "knn"] * 2
     for row in rows:
         rho, regret = (float(cell) for cell in row.split("|")[5:7])
         assert -1 <= rho <= 1 and 0 <= regret <= 1
-    assert output.read_text().startswith("# Model selection with few labels")
+        low, high = map(float, row.split("|")[7].split("-"))
+        # Scored against the fit's labelled rows: no fold scores 0 or NaN.
+        assert 0 < low <= high <= 1
+    # Digits at 10%: 10 or 11 labels a class, 3 or 4 in a validation fold.
+    summary = [line for line in lines if line.startswith("| 10% | 10-11 | 3-4 |")]
+    assert [row.split("|")[4].strip() for row in summary] == ["score", "knn"]
+    for row in summary:
+        spread = float(row.split("|")[5])
+        assert 0 < spread < 0.2  # two CV seeds split differently
+
+
+def test_selection_on_mnist_uses_its_grid_and_fractions(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from dataclasses import replace
+
+    from benchmarks import selection
+
+    # The MNIST protocol's wiring, on digits rows for speed.
+    mnist = replace(selection.PROTOCOLS["mnist"], load=selection._digits)
+    monkeypatch.setitem(selection.PROTOCOLS, "mnist", mnist)
+    arguments = ["--dataset", "mnist", "--epochs", "1", "--seeds", "0"]
+    arguments += ["--weights", "0.2", "--output", str(tmp_path / "M.md")]
+    lines = selection.main(arguments)
+    assert "latent_dim {2, 20}" in lines[8] and lines[8].startswith("MNIST 10k")
+    assert "--dataset mnist" in lines[2]
+    first_cells = {line.split("|")[1].strip() for line in lines if line[:2] == "| "}
+    assert {cell for cell in first_cells if cell.endswith("%")} == {"10%", "2%"}
+
+
+def test_selection_spread_and_labels_per_class(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    import numpy as np
+
+    from benchmarks.selection import labels_per_class, spread_across_seeds
+
+    seeds = [{"a": 0.5, "b": 0.9}, {"a": 0.7, "b": 0.9}]
+    # std of a's scores (ddof=1) is 0.1414, of b's 0: mean 0.0707.
+    assert spread_across_seeds(seeds) == pytest.approx(0.1 / 2**0.5)
+    assert np.isnan(spread_across_seeds(seeds[:1]))
+    nan_a = [{"a": np.nan, "b": 0.8}, {"a": 0.7, "b": 1.0}]
+    assert spread_across_seeds(nan_a) == pytest.approx(0.2 / 2**0.5)
+    # Class 0: 6 labels (2 a fold); class 1: 2 labels, missing from a fold.
+    y = np.array([0] * 6 + [1] * 2 + [-1] * 10)
+    assert labels_per_class(y, seeds=[0, 1]) == ((2, 6), (0, 2))
 
 
 def test_selection_agreement_is_rank_correlation_and_regret(monkeypatch):
@@ -128,3 +175,16 @@ def test_selection_agreement_is_rank_correlation_and_regret(monkeypatch):
     assert agreement({"a": 3, "b": 2, "c": 1}, quality) == (1.0, 0.0)
     rho, regret = agreement({"a": 1, "b": 2, "c": 3}, quality)
     assert rho == -1.0 and regret == pytest.approx(0.2)
+
+
+def test_weight_zero_benchmark_prints_one_row_per_data_set(capsys):
+    from benchmarks import weight_zero
+
+    weight_zero.main(["--datasets", "iris", "--seeds", "0"])
+    rows = capsys.readouterr().out.strip().splitlines()
+    assert rows[0].split("|")[2:-1] == [
+        f" {name} " for name in ["raw", "pca", *weight_zero.VARIANTS]
+    ]
+    cells = rows[2].split("|")[2:-1]
+    assert len(cells) == 2 + len(weight_zero.VARIANTS)
+    assert all(0.0 <= float(cell) <= 1.0 for cell in cells)
