@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._defaults import (
     resolve_augment,
+    resolve_extra_term_weight,
     resolve_hidden_layer_sizes,
     resolve_max_epochs,
     resolve_pseudo_label_fraction,
@@ -38,7 +39,7 @@ from ._parameters import make_init, options_doc, parameter_constraints
 from ._supervision import check_supervision
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
-from ._training.loss_parts import LOSS_PARTS, history_key
+from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
 from ._training.neighbors import input_neighbors
 from ._training.setup import resolve_device, seeded_torch
 from ._validation import (
@@ -153,7 +154,7 @@ class BaseMetricEmbedder(
             reset=first_call,
         )
         neighbors = None
-        if self.weight > 0 and self.neighbor_weight > 0:
+        if self.weight > 0 and settings.neighbor_weight > 0:
             neighbors = input_neighbors(X, self.n_neighbors, seed)
         if self.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
@@ -173,6 +174,7 @@ class BaseMetricEmbedder(
                         self.pseudo_label_fraction,
                         supervision.labels,
                         settings.image_shape,
+                        self.weight,
                     ),
                     seed=seed,
                 )
@@ -276,12 +278,32 @@ class BaseMetricEmbedder(
                 "augment=True needs image_shape=(height, width[, channels]): random "
                 "affine views are only defined for images."
             )
+        neighbor_weight = resolve_extra_term_weight(self.neighbor_weight, self.weight)
+        supervised_contrastive_weight = resolve_extra_term_weight(
+            self.supervised_contrastive_weight, self.weight
+        )
+        other_terms = (
+            neighbor_weight,
+            supervised_contrastive_weight,
+            self.contrasting_weight,
+            self.classifier_weight,
+            self.spatial_contrasting_weight,
+        )
+        if self.weight == 1 and self.metric_loss == NO_METRIC_LOSS:
+            if not any(term > 0 for term in other_terms):
+                raise ValueError(
+                    f"weight=1 with metric_loss={NO_METRIC_LOSS!r} leaves no term "
+                    "to train; set classifier_weight (or another term's weight) "
+                    "above 0, lower weight, or choose a metric loss."
+                )
         return FitSettings(
             image_shape=shape,
             hidden_layer_sizes=tuple(int(size) for size in sizes),
             max_epochs=resolve_max_epochs(self.max_epochs, shape),
             augment=augment,
             device=device,
+            neighbor_weight=neighbor_weight,
+            supervised_contrastive_weight=supervised_contrastive_weight,
         )
 
     # -- using the embedding ---------------------------------------------

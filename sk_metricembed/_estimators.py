@@ -8,17 +8,25 @@ losses (the first is its default) and the words its documentation needs.
 from __future__ import annotations
 
 from ._base import BaseMetricEmbedder
-from ._training.loss_parts import PAIR_LOSSES, TRIPLET_LOSSES
+from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES, TRIPLET_LOSSES
+
+_NO_METRIC_HELP = (
+    ' "none" trains no {constraint} loss: with ``weight=1`` and '
+    "``classifier_weight > 0``, a classification network whose code is the "
+    'embedding (the first of the four networks of "Siamese networks and '
+    'friends").'
+)
 
 
 class SiameseAutoencoderEmbedder(
     BaseMetricEmbedder,
-    metric_losses=PAIR_LOSSES,
+    metric_losses=(*PAIR_LOSSES, NO_METRIC_LOSS),
     network="siamese",
     constraint="pairs",
     metric_help=(
         '"contrastive" is Hadsell et al. (2006); "bce" is Koch (2015): a '
         "learned logistic head on ``|z1 - z2|``."
+        + _NO_METRIC_HELP.format(constraint="pair")
     ),
 ):
     """Siamese autoencoder: reconstruction plus a pairwise metric loss.
@@ -65,12 +73,13 @@ class SiameseAutoencoderEmbedder(
 
 class TripletVAEEmbedder(
     BaseMetricEmbedder,
-    metric_losses=TRIPLET_LOSSES,
+    metric_losses=(*TRIPLET_LOSSES, NO_METRIC_LOSS),
     network="triplet",
     constraint="triplets",
     metric_help=(
         '"triplet" is ``max(0, d(a, p) - d(a, n) + margin)``; '
         '"softmax_ratio" is Hoffer & Ailon (2015).'
+        + _NO_METRIC_HELP.format(constraint="triplet")
     ),
 ):
     """Triplet VAE (TVAE): the ELBO plus a triplet loss on the latent means.

@@ -19,6 +19,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._defaults import (
+    AUTO_EXTRA_TERM_WEIGHT,
     AUTO_HIDDEN_FULL_ROWS,
     AUTO_HIDDEN_LAYER_SIZES,
     AUTO_HIDDEN_MIN_WIDTH,
@@ -157,8 +158,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         [Interval(_REAL, 0, 1, closed="both")],
         "float in [0, 1]",
         "``loss = weight * metric + (1 - weight) * (reconstruction + beta * "
-        "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network (besides the "
-        "other metric terms, when their weights are above 0). The metric terms "
+        "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network (the "
+        '``"auto"`` extra terms and pseudo-labels are off there; terms given '
+        "a number stay). The metric terms "
         "are distances between codes, the reconstruction a per-feature "
         "negative log-likelihood (see ``observation_variance``), "
         "so a small weight still lets the metric lead while the "
@@ -202,14 +204,17 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "neighbor_weight",
-        1.0,
-        _at_least(0),
-        "float >= 0",
+        "auto",
+        [StrOptions({"auto"}), *_at_least(0)],
+        'float >= 0 or "auto"',
         "Weight of the unsupervised neighbour term: each row must pick one of "
         "its ``n_neighbors`` input-space neighbours out of the batch (InfoNCE "
         "over the Cauchy kernel ``1 / (1 + d**2)`` of t-SNE and UMAP). It "
-        "lets unlabelled rows shape the embedding; 0 turns it off.",
-        annotation="float",
+        "lets unlabelled rows shape the embedding; 0 turns it off. "
+        f'``"auto"`` is {AUTO_EXTRA_TERM_WEIGHT} below ``weight=1`` and 0 at '
+        "``weight=1``, the pure {network} network; a number adds the term "
+        "at any weight.",
+        annotation="float | str",
     ),
     Parameter(
         "n_neighbors",
@@ -223,12 +228,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "supervised_contrastive_weight",
-        1.0,
-        _at_least(0),
-        "float >= 0",
+        "auto",
+        [StrOptions({"auto"}), *_at_least(0)],
+        'float >= 0 or "auto"',
         "Weight of a supervised contrastive term on the class-balanced "
-        "labelled rows of each batch (same Cauchy kernel).",
-        annotation="float",
+        "labelled rows of each batch (same Cauchy kernel). "
+        f'``"auto"`` is {AUTO_EXTRA_TERM_WEIGHT} below ``weight=1`` and 0 at '
+        "``weight=1``.",
+        annotation="float | str",
     ),
     Parameter(
         "pseudo_label_fraction",
@@ -242,8 +249,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         'most confident rows take the label they reached. ``"auto"`` is '
         f"{AUTO_PSEUDO_LABEL_FRACTION['vector']} for vectors and "
         f"{AUTO_PSEUDO_LABEL_FRACTION['image']} in image mode when fewer than "
-        f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label, and 0 "
-        "otherwise (see the few-labels guide). 0 turns them off.",
+        f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label and "
+        "``weight`` is below 1, and 0 otherwise (see the few-labels guide). "
+        "0 turns them off.",
         annotation="float | str",
     ),
     Parameter(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import column_or_1d
 
-from ._training.loss_parts import PAIR_LOSSES
+from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
 from ._validation import check_labels, warn
 from .constraints import (
     _check_no_contradiction,
@@ -89,6 +89,14 @@ def check_supervision(
         )
     if triplets is not None:
         supervision.triplets = check_triplets(triplets, n_samples, sample_index)
+    if estimator.metric_loss == NO_METRIC_LOSS and (
+        supervision.pairs is not None or supervision.triplets is not None
+    ):
+        raise ValueError(
+            f"metric_loss={NO_METRIC_LOSS!r} trains no pair or triplet loss, so "
+            "the pairs/triplets passed to fit would be ignored; choose a metric "
+            "loss that uses them, or do not pass them."
+        )
     _convert_constraints(supervision, uses_pairs=estimator.metric_loss in PAIR_LOSSES)
     return supervision
 

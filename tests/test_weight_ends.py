@@ -1,11 +1,18 @@
-"""weight=0 is a plain VAE that keeps the data's neighbourhoods.
+"""Both ends of ``weight`` mean what they say.
 
-With a Gaussian likelihood of fixed variance 1/2 (the plain mean squared
+weight=1 is the pure siamese/triplet network: the ``"auto"`` extra terms
+and pseudo-labels are off there, terms given a number stay, and
+``metric_loss="none"`` with a classifier head is the classification network
+of "Siamese networks and friends".
+
+weight=0 is a plain VAE that keeps the data's neighbourhoods. With a
+Gaussian likelihood of fixed variance 1/2 (the plain mean squared
 error beside KL / n_features) a VAE of pixels in [0, 1] switched its latent
 dimensions off and embedded digits worse than PCA; the calibrated likelihood
 and the KL warm-up keep it at least as good as PCA at the same dimension.
 """
 
+import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 from sklearn.decomposition import PCA
@@ -58,3 +65,84 @@ def test_the_fixed_half_variance_collapses_the_vae(digits_split):
     assert _embedding_5nn(collapsed, digits_split) < (
         _embedding_5nn(calibrated, digits_split) - 0.1
     )
+
+
+FAST = dict(max_epochs=3, hidden_layer_sizes=(32,), latent_dim=4, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def few_labels():
+    X, y = load_digits(return_X_y=True)
+    X, y = (X[:400] / 16.0).astype(np.float32), y[:400].copy()
+    y[np.random.RandomState(0).permutation(400)[:390]] = -1  # 2.5% labelled
+    return X, y
+
+
+def _criterion_and_callbacks(embedder):
+    names = {type(callback).__name__ for _, callback in embedder.net_.callbacks_}
+    return embedder.net_.criterion_, names
+
+
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_weight_one_is_the_pure_metric_network(Embedder, few_labels):
+    X, y = few_labels
+    pure = Embedder(**FAST, weight=1.0).fit(X, y)
+    criterion, callbacks = _criterion_and_callbacks(pure)
+    assert criterion.neighbor_weight == 0
+    assert criterion.supervised_contrastive_weight == 0
+    assert "PseudoLabeler" not in callbacks
+    assert pure.history_[-1]["constraint_loss"] > 0
+    # Below 1 the "auto" terms and, with few labels, the pseudo-labels are on.
+    blended = Embedder(**FAST, weight=0.99).fit(X, y)
+    criterion, callbacks = _criterion_and_callbacks(blended)
+    assert criterion.neighbor_weight == 1
+    assert criterion.supervised_contrastive_weight == 1
+    assert "PseudoLabeler" in callbacks
+
+
+def test_terms_given_a_number_stay_at_weight_one(few_labels):
+    X, y = few_labels
+    embedder = TripletVAEEmbedder(
+        **FAST, weight=1.0, neighbor_weight=0.5, supervised_contrastive_weight=2.0
+    ).fit(X, y)
+    criterion, _ = _criterion_and_callbacks(embedder)
+    assert (criterion.neighbor_weight, criterion.supervised_contrastive_weight) == (
+        0.5,
+        2.0,
+    )
+    assert embedder.history_[-1]["neighbor_loss"] > 0
+
+
+def test_the_classification_network(digits_split):
+    X_train, X_test, y_train, y_test = digits_split
+    classification = TripletVAEEmbedder(
+        weight=1.0,
+        metric_loss="none",
+        classifier_weight=1.0,
+        latent_dim=LATENT_DIM,
+        max_epochs=20,
+        random_state=0,
+    ).fit(X_train, y_train)
+    last = classification.history_[-1]
+    assert last["classifier_loss"] > 0
+    assert last.get("constraint_loss") is None
+    # The code of a classifier trained on every label separates the classes.
+    Z_train, Z_test = (
+        classification.transform(X_train),
+        classification.transform(X_test),
+    )
+    assert _test_5nn(Z_train, Z_test, y_train, y_test) > 0.9
+
+
+def test_no_term_to_train_is_refused_before_training(few_labels):
+    X, y = few_labels
+    with pytest.raises(ValueError, match="leaves no term to train"):
+        TripletVAEEmbedder(**FAST, weight=1.0, metric_loss="none").fit(X, y)
+
+
+def test_constraints_without_a_metric_loss_are_refused(few_labels):
+    X, _ = few_labels
+    with pytest.raises(ValueError, match="would be ignored"):
+        SiameseAutoencoderEmbedder(**FAST, metric_loss="none").fit(
+            X, pairs=[[0, 1], [2, 3]], pair_labels=[1, 0]
+        )

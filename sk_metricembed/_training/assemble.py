@@ -36,6 +36,9 @@ class FitSettings:
     max_epochs: int
     augment: bool  # random affine views (image mode)
     device: torch.device
+    # The extra metric terms' weights, "auto" resolved at the fit's weight.
+    neighbor_weight: float
+    supervised_contrastive_weight: float
 
 
 def build_net(
@@ -69,8 +72,10 @@ def build_net(
         n_classes=n_classes if with_classifier else 0,
     )
     objective = {name: params[name] for name in OBJECTIVE_PARAMETERS}
-    if neighbors is None:
-        objective["neighbor_weight"] = 0.0
+    objective["neighbor_weight"] = (
+        settings.neighbor_weight if neighbors is not None else 0.0
+    )
+    objective["supervised_contrastive_weight"] = settings.supervised_contrastive_weight
     callbacks = list(params["callbacks"] or [])
     if params["variational"] and params["weight"] < 1 and params["kl_warmup"] > 0:
         callbacks.append(KLWarmup(params["kl_warmup"]))

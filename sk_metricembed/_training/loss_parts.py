@@ -9,6 +9,10 @@ from __future__ import annotations
 
 PAIR_LOSSES = ("contrastive", "bce")
 TRIPLET_LOSSES = ("triplet", "softmax_ratio")
+#: ``metric_loss`` of no pair or triplet term: the other metric terms alone
+#: (with ``classifier_weight``, the classification network of "Siamese
+#: networks and friends").
+NO_METRIC_LOSS = "none"
 
 #: The parts of the loss, each recorded per epoch in the net's history as
 #: ``<part>_loss``. The reconstruction parts are blended with ``1 - weight``.

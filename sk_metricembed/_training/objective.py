@@ -37,7 +37,7 @@ from torch import nn
 from .. import losses
 from .batches import BatchTargets
 from .distances import distance_matrix, euclidean
-from .loss_parts import PAIR_LOSSES
+from .loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
 from .mining import mine_pairs, mine_triplets
 
 #: Floor of the ``"auto"`` observation variance: a batch reconstructed
@@ -187,6 +187,8 @@ class Objective(nn.Module):
 
     def _constraint_term(self, z_labeled, labels, mean, targets: BatchTargets):
         """Pair or triplet loss on label-mined and explicit constraints."""
+        if self.metric_loss == NO_METRIC_LOSS:
+            return None
         if self.metric_loss in PAIR_LOSSES:
             first, second, similar = mine_pairs(
                 z_labeled, labels, self.miner, self.margin
