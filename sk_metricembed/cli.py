@@ -5,32 +5,91 @@ keeps a fraction of the training labels (the rest become -1), fits one
 embedder per (weight, latent_dim) of the grid, and for each prints the
 triplet and 5-NN accuracy of the held-out embedding and the fit time: a
 sweep over the metric-loss weight and the latent dimension. It writes
-``results.csv`` and latent-space plots to the output folder. Bad arguments
-and unreadable files end with a message and exit status 2, as argparse does.
+``results.csv`` and latent-space plots to the output folder and, on request,
+each fit's model, held-out embedding and training animation. Options that
+are the embedder's parameters (``--loss``, ``--lr``, ...) are handed to it
+as they are: their defaults, ranges and choices are the embedder's, read
+from it. Bad arguments and unreadable files end with a message and exit
+status 2, as argparse does, before any training.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
+from sklearn.utils._param_validation import (
+    InvalidParameterError,
+    StrOptions,
+    validate_parameter_constraints,
+)
+from skorch.callbacks import Callback
 
+from ._cli import features
 from ._cli.data import (
     LabelledData,
+    Split,
     digits_data,
-    hog_features,
+    merge_labelled_classes,
     read_data,
     split_and_hide_labels,
 )
-from ._cli.output import format_table, matplotlib_available, write_csv, write_plots
+from ._cli.output import (
+    ANIMATION_SUFFIXES,
+    EMBEDDING_SUFFIXES,
+    fit_path,
+    format_table,
+    matplotlib_available,
+    write_animation,
+    write_csv,
+    write_embedding,
+    write_plots,
+)
+from ._estimators import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from ._training.loss_parts import NO_METRIC_LOSS
+from .callbacks import EmbeddingRecorder
 
 __all__ = ["main"]
 
 _READ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
+
+#: The embedder of each ``--constraint``.
+_EMBEDDERS = {"pairwise": SiameseAutoencoderEmbedder, "triplet": TripletVAEEmbedder}
+#: Options handed to the embedder as they are: flag, parameter, type,
+#: metavar, help. Their defaults, ranges and choices are the embedder's
+#: (shown in --help, checked by its ``_parameter_constraints``); an option
+#: not given is not passed.
+_EMBEDDER_OPTIONS = (
+    ("--loss", "metric_loss", str, "LOSS", "the pair or triplet loss"),
+    ("--margin", "margin", float, "M", "margin of the pair or triplet loss"),
+    (
+        "--classifier-weight",
+        "classifier_weight",
+        float,
+        "W",
+        "weight of a linear classifier head on the code, trained on the kept "
+        "labels; with --weights 1 --loss none, a classification network",
+    ),
+    ("--lr", "lr", float, "RATE", "learning rate"),
+    ("--dropout", "dropout", float, "P", "dropout after each hidden layer"),
+    ("--batch-size", "batch_size", int, "N", "rows per step"),
+)
+#: The flag that sets each embedder parameter, for error messages.
+_FLAGS = {
+    "weight": "--weights",
+    "latent_dim": "--latent-dims",
+    "max_epochs": "--epochs",
+    "device": "--device",
+    "random_state": "--seed",
+    **{parameter: flag for flag, parameter, *_ in _EMBEDDER_OPTIONS},
+}
+#: Training rows recorded by --animation (a random sample above it).
+_ANIMATION_ROWS = 500
 
 
 class _UsageError(Exception):
@@ -96,8 +155,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         type=Path,
         metavar="PATH",
         help=(
-            "a .npz (arrays X and y), a .csv (label column --target) or a folder "
-            "of MNIST-style IDX files (default: scikit-learn's digits)"
+            "a .npz (arrays X and y), a .csv (label column --target), a folder "
+            "of MNIST-style IDX files, or CIFAR-10's python batches (a folder, "
+            "or one batch file such as test_batch) (default: scikit-learn's "
+            "digits)"
         ),
     )
     add(
@@ -108,9 +169,32 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     )
     add(
         "--features",
-        choices=("raw", "hog"),
+        choices=("raw", "hog", "resnet50"),
         default="raw",
-        help="raw values, or HOG features of the images (default: %(default)s)",
+        help=(
+            "raw values, HOG features of the images, or the pooled features of "
+            "a pretrained ResNet-50 (needs torchvision and --backbone-weights) "
+            "(default: %(default)s)"
+        ),
+    )
+    add(
+        "--backbone-weights",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "the ResNet-50's ImageNet weights, a state dict saved with "
+            "torch.save (nothing is downloaded)"
+        ),
+    )
+    add(
+        "--merge-classes",
+        type=_class_groups,
+        metavar="GROUPS",
+        help=(
+            "join classes into composite ones: groups separated by ';', the "
+            "classes of a group by ',', named as the data names them or by "
+            "number, e.g. '3,5,8;4,9'"
+        ),
     )
     add(
         "--label-fraction",
@@ -133,7 +217,7 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     add = model.add_argument
     add(
         "--constraint",
-        choices=("pairwise", "triplet"),
+        choices=tuple(_EMBEDDERS),
         default="triplet",
         help=(
             "SiameseAutoencoderEmbedder or TripletVAEEmbedder (default: %(default)s)"
@@ -170,25 +254,11 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         help="latent dimensions (default: 2 10)",
     )
     add(
-        "--margin",
-        type=float,
-        default=1.0,
-        metavar="M",
-        help="margin of the pair or triplet loss (default: %(default)s)",
-    )
-    add(
         "--epochs",
         type=int,
         default=40,
         metavar="N",
         help="passes over the training rows (default: %(default)s)",
-    )
-    add(
-        "--batch-size",
-        type=int,
-        default=256,
-        metavar="N",
-        help="rows per step (default: %(default)s)",
     )
     add(
         "--seed",
@@ -201,6 +271,18 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         ),
     )
     add("--device", default="cpu", help="cpu, cuda or auto (default: %(default)s)")
+    passed = run.add_argument_group(
+        "embedder parameters",
+        "Handed to the embedder as they are; left out, the embedder's default.",
+    )
+    for flag, parameter, kind, metavar, text in _EMBEDDER_OPTIONS:
+        passed.add_argument(
+            flag,
+            dest=parameter,
+            type=kind,
+            metavar=metavar,
+            help=f"{text} ({_choices_and_default(parameter)})",
+        )
     output = run.add_argument_group("output")
     add = output.add_argument
     add(
@@ -210,40 +292,116 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         metavar="DIR",
         help="folder for results.csv and the PNGs (default: ./%(default)s)",
     )
+    add(
+        "--save-model",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "save each fitted embedder with joblib (for a grid, one file per "
+            "fit: FILE's name gets _weight-W_latent-D)"
+        ),
+    )
+    add(
+        "--save-embeddings",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "save each fit's held-out embedding, labels and row numbers, as "
+            ".npz or .csv by FILE's extension (named per fit as --save-model)"
+        ),
+    )
+    add(
+        "--animation",
+        type=Path,
+        metavar="FILE",
+        help=(
+            f"a .gif or .mp4 of the latent space of {_ANIMATION_ROWS} training "
+            "rows after each epoch (named per fit as --save-model)"
+        ),
+    )
     add("--no-plots", action="store_true", help="write no PNG")
     add("--quiet", action="store_true", help="no progress on standard error")
     return parser, run
 
 
+def _class_groups(text: str) -> list[list[str]]:
+    """``"3,5,8;4,9"`` -> ``[["3", "5", "8"], ["4", "9"]]`` (--merge-classes)."""
+    groups = [
+        [label.strip() for label in group.split(",")] for group in text.split(";")
+    ]
+    if not all(all(group) for group in groups):
+        raise argparse.ArgumentTypeError(
+            f"expected groups of classes such as '3,5,8;4,9', got {text!r}"
+        )
+    return groups
+
+
+def _choices_and_default(parameter: str) -> str:
+    """What --help says of an embedder parameter, per embedder where they differ."""
+    texts = {
+        constraint: _choices_and_default_of(embedder, parameter)
+        for constraint, embedder in _EMBEDDERS.items()
+    }
+    if len(set(texts.values())) == 1:
+        return next(iter(texts.values()))
+    return "; ".join(f"{constraint}: {text}" for constraint, text in texts.items())
+
+
+def _choices_and_default_of(embedder: type, parameter: str) -> str:
+    default = inspect.signature(embedder).parameters[parameter].default
+    constraints = embedder._parameter_constraints[parameter]
+    if not all(isinstance(c, StrOptions) for c in constraints):
+        return f"default: {default}"
+    # The default first, the loss-free option last.
+    options = sorted(
+        {option for c in constraints for option in c.options},
+        key=lambda option: (option != default, option == NO_METRIC_LOSS, option),
+    )
+    return ", ".join(f"{o} (default)" if o == default else o for o in options)
+
+
 def _run(args) -> int:
     _check_args(args)
     data = _load(args)
-    X_train, X_test, y_train, y_test = _split(data, args)
-    _make_output_folder(args.output)
+    split = _split(data, args)
+    grid = [(w, d) for d in args.latent_dims for w in args.weights]
+    _check_fits(args, grid, split)
+    _make_output_folders(args)
     plots = not args.no_plots and matplotlib_available()
     rows = []
-    grid = [(w, d) for d in args.latent_dims for w in args.weights]
     progress = _Progress(len(grid) * args.epochs, enabled=not args.quiet)
+    animation_rows = _animation_rows(split, args.seed) if args.animation else None
     embeddings = {}
     for index, (weight, latent_dim) in enumerate(grid, start=1):
         progress.start(
             f"[{index}/{len(grid)}] weight={weight:g} latent_dim={latent_dim}"
         )
-        embedder = _embedder(args, weight, latent_dim, callbacks=[progress.callback()])
+        callbacks = [progress.callback()]
+        if animation_rows is not None:
+            callbacks.append(EmbeddingRecorder(split.X_train[animation_rows]))
+        embedder = _embedder(args, weight, latent_dim, callbacks=callbacks)
         start = time.perf_counter()
-        embedder.fit(X_train, y_train)
+        embedder.fit(split.X_train, split.y_train)
         seconds = time.perf_counter() - start
-        Z = embedder.transform(X_test)
-        rows.append(_scores(Z, y_test, weight, latent_dim, seconds, args.seed))
+        Z = embedder.transform(split.X_test)
+        rows.append(_scores(Z, split.y_test, weight, latent_dim, seconds, args.seed))
         progress.done(f"{seconds:.1f} s")
         embeddings[weight, latent_dim] = Z
+        _save_fit(args, (weight, latent_dim, len(grid)), embedder, Z, split, data)
+        if animation_rows is not None:
+            write_animation(
+                callbacks[-1],
+                split.y_train_true[animation_rows],
+                data.class_names,
+                fit_path(args.animation, weight, latent_dim, len(grid)),
+            )
     progress.bar.close()
     print(format_table(rows))
     write_csv(rows, args.output / "results.csv")
     if plots:
         write_plots(
             embeddings,
-            y_test,
+            split.y_test,
             data,
             args.output,
             f"{data.name}: held-out embeddings, {args.label_fraction:.0%} of the "
@@ -259,29 +417,88 @@ def _check_args(args) -> None:
         )
     if not 0 < args.test_size < 1:
         raise _UsageError(f"--test-size must be in (0, 1), got {args.test_size}.")
-    bad_weights = [w for w in args.weights if not 0 <= w <= 1]
-    if bad_weights:
-        raise _UsageError(f"--weights must lie in [0, 1], got {bad_weights}.")
-    for name in ("latent_dims", "epochs", "batch_size"):
-        values = np.atleast_1d(getattr(args, name))
-        if (values < 1).any():
-            flag = "--" + name.replace("_", "-")
-            raise _UsageError(f"{flag} must be >= 1, got {values.tolist()}.")
     # A repeated value would fit twice and overwrite its own plot.
     args.weights = list(dict.fromkeys(args.weights))
     args.latent_dims = list(dict.fromkeys(args.latent_dims))
-    if args.margin < 0:
-        raise _UsageError(f"--margin must be >= 0, got {args.margin}.")
+    for weight in args.weights:
+        for latent_dim in args.latent_dims:
+            _check_embedder_params(args, weight, latent_dim)
     from ._training.setup import resolve_device
 
     try:
         resolve_device(args.device)
     except ValueError as error:
         raise _UsageError(f"--device: {error}") from None
+    if (args.features == "resnet50") != (args.backbone_weights is not None):
+        raise _UsageError(
+            "--features resnet50 and --backbone-weights FILE go together: the "
+            "ResNet-50's weights are read from a local file."
+        )
+    _check_output_files(args)
+
+
+def _check_embedder_params(args, weight: float, latent_dim: int) -> None:
+    """Each parameter the options set, against the embedder's own constraints."""
+    embedder_class = _EMBEDDERS[args.constraint]
+    for parameter, value in _embedder_params(args, weight, latent_dim).items():
+        try:
+            validate_parameter_constraints(
+                {parameter: embedder_class._parameter_constraints[parameter]},
+                {parameter: value},
+                caller_name=embedder_class.__name__,
+            )
+        except InvalidParameterError as error:
+            flag = _FLAGS.get(parameter, parameter)
+            raise _UsageError(f"{flag} {value}: {error}") from None
+
+
+def _check_output_files(args) -> None:
+    if args.save_embeddings is not None:
+        suffix = args.save_embeddings.suffix.lower()
+        if suffix not in EMBEDDING_SUFFIXES:
+            raise _UsageError(
+                f"--save-embeddings {args.save_embeddings}: the file must end in "
+                f"{' or '.join(EMBEDDING_SUFFIXES)} (the format), got "
+                f"{suffix or 'no extension'}."
+            )
+    if args.animation is not None:
+        suffix = args.animation.suffix.lower()
+        if suffix not in ANIMATION_SUFFIXES:
+            raise _UsageError(
+                f"--animation {args.animation}: the file must end in "
+                f"{' or '.join(ANIMATION_SUFFIXES)}, got {suffix or 'no extension'}."
+            )
+        try:
+            from matplotlib import animation
+        except ImportError:
+            raise _UsageError(
+                "--animation needs matplotlib: pip install 'sk-metricembed[plot]'."
+            ) from None
+        if suffix == ".mp4" and not animation.FFMpegWriter.isAvailable():
+            raise _UsageError(
+                f"--animation {args.animation}: writing .mp4 needs ffmpeg on the "
+                "PATH; install it or write a .gif."
+            )
+
+
+def _check_fits(args, grid, split: Split) -> None:
+    """The embedder's own checks of its settings against the data, before
+    the first fit, so that a bad combination (``--weights 1 --loss none``
+    without another term) stops the run before any training."""
+    for weight, latent_dim in grid:
+        embedder = _embedder(args, weight, latent_dim, callbacks=None)
+        try:
+            embedder._check_params(split.X_train)
+        except ValueError as error:
+            raise _UsageError(
+                f"cannot fit weight={weight:g}, latent_dim={latent_dim}: {error}"
+            ) from None
 
 
 # -- data --------------------------------------------------------------------
 def _load(args) -> LabelledData:
+    # Before the data: a missing torchvision or a bad file fails fast.
+    backbone = _backbone(args.backbone_weights) if args.features == "resnet50" else None
     if args.data is None:
         data = digits_data()
     else:
@@ -289,15 +506,31 @@ def _load(args) -> LabelledData:
             data = read_data(args.data, args.target)
         except _READ_ERRORS as error:
             raise _UsageError(f"cannot read --data {args.data}: {error}") from None
-    if args.features == "hog":
+    if args.merge_classes is not None:
         try:
-            data.X = hog_features(data)
-        except ValueError as error:
-            raise _UsageError(f"--features hog: {error}") from None
+            merge_labelled_classes(data, args.merge_classes)
+        except (TypeError, ValueError) as error:
+            raise _UsageError(f"--merge-classes: {error}") from None
+    try:
+        if args.features == "hog":
+            data.X = features.hog_features(data)
+        elif args.features == "resnet50":
+            data.X = features.pretrained_features(data, backbone, args.device)
+    except ValueError as error:  # its message names --features
+        raise _UsageError(str(error)) from None
     return data
 
 
-def _split(data: LabelledData, args):
+def _backbone(path: Path):
+    try:
+        return features.resnet50_backbone(path)
+    except OSError as error:
+        raise _UsageError(f"cannot read --backbone-weights {path}: {error}") from None
+    except ValueError as error:
+        raise _UsageError(str(error)) from None
+
+
+def _split(data: LabelledData, args) -> Split:
     try:
         return split_and_hide_labels(
             data, args.test_size, args.label_fraction, args.seed
@@ -306,28 +539,36 @@ def _split(data: LabelledData, args):
         raise _UsageError(f"cannot split the data: {error}") from None
 
 
-# -- fitting and scoring -----------------------------------------------------
-def _embedder(args, weight: float, latent_dim: int, callbacks):
-    from . import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+def _animation_rows(split: Split, seed: int) -> np.ndarray:
+    """Which training rows --animation records: all, or a random sample."""
+    n_rows = len(split.X_train)
+    if n_rows <= _ANIMATION_ROWS:
+        return np.arange(n_rows)
+    rng = np.random.default_rng(seed)
+    return np.sort(rng.choice(n_rows, size=_ANIMATION_ROWS, replace=False))
 
-    cls = (
-        SiameseAutoencoderEmbedder
-        if args.constraint == "pairwise"
-        else TripletVAEEmbedder
-    )
+
+# -- fitting and scoring -----------------------------------------------------
+def _embedder_params(args, weight: float, latent_dim: int) -> dict:
+    """The parameters the options set; the others keep the embedder's default."""
     params = dict(
         latent_dim=latent_dim,
         weight=weight,
-        margin=args.margin,
         max_epochs=args.epochs,
-        batch_size=args.batch_size,
         device=args.device,
         random_state=args.seed,
-        callbacks=callbacks,
     )
+    for _, parameter, *_ in _EMBEDDER_OPTIONS:
+        if getattr(args, parameter) is not None:
+            params[parameter] = getattr(args, parameter)
     if args.variational is not None:
         params["variational"] = args.variational
-    return cls(**params)
+    return params
+
+
+def _embedder(args, weight: float, latent_dim: int, callbacks):
+    params = _embedder_params(args, weight, latent_dim)
+    return _EMBEDDERS[args.constraint](**params, callbacks=callbacks)
 
 
 def _scores(Z, y, weight, latent_dim, seconds, seed) -> dict:
@@ -340,6 +581,40 @@ def _scores(Z, y, weight, latent_dim, seconds, seed) -> dict:
         "knn_accuracy": knn_accuracy_score(Z, y),
         "fit_seconds": seconds,
     }
+
+
+def _save_fit(args, fit, embedder, Z, split: Split, data: LabelledData) -> None:
+    """--save-model and --save-embeddings of one fit: (weight, latent_dim, n_fits)."""
+    if args.save_model is not None:
+        import joblib
+
+        joblib.dump(embedder, fit_path(args.save_model, *fit))
+    if args.save_embeddings is not None:
+        write_embedding(
+            fit_path(args.save_embeddings, *fit),
+            Z,
+            split.y_test,
+            split.test_index,
+            data.class_names,
+        )
+
+
+class _EpochTick(Callback):
+    """Advances the progress bar after each epoch.
+
+    A saved model keeps its callbacks; the bar (a terminal stream) is not
+    saved with it.
+    """
+
+    def __init__(self, bar=None) -> None:
+        self.bar = bar
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "bar": None}
 
 
 class _Progress:
@@ -356,16 +631,8 @@ class _Progress:
             disable=not (enabled and sys.stderr.isatty()),
         )
 
-    def callback(self):
-        from skorch.callbacks import Callback
-
-        bar = self.bar
-
-        class _EpochTick(Callback):
-            def on_epoch_end(self, net, **kwargs):
-                bar.update(1)
-
-        return _EpochTick()
+    def callback(self) -> _EpochTick:
+        return _EpochTick(self.bar)
 
     def start(self, message: str) -> None:
         self.message = message
@@ -376,8 +643,15 @@ class _Progress:
             print(f"{self.message}: {message}", file=sys.stderr, flush=True)
 
 
-def _make_output_folder(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise _UsageError(f"cannot create --output {folder}: {error}") from None
+def _make_output_folders(args) -> None:
+    """--output, and the folders of the files saved per fit."""
+    folders = {"--output": args.output}
+    for flag in ("save_model", "save_embeddings", "animation"):
+        path = getattr(args, flag)
+        if path is not None:
+            folders["--" + flag.replace("_", "-")] = path.parent
+    for flag, folder in folders.items():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _UsageError(f"cannot create {flag} {folder}: {error}") from None

@@ -1,14 +1,17 @@
-"""Data sets from local files (never from the network), and few-label copies.
+"""Data sets from local files (never from the network), and relabelled copies.
 
-:func:`hide_labels` turns fully labelled data into the semi-supervised kind
-the embedders are made for: each class keeps a share of its labels, the
-other rows are marked unlabelled with -1.
+:func:`load_mnist` and :func:`load_cifar10` read the two image sets of the
+sources from their usual files. :func:`hide_labels` turns fully labelled
+data into the semi-supervised kind the embedders are made for: each class
+keeps a share of its labels, the other rows are marked unlabelled with -1.
+:func:`merge_classes` joins classes into composite ones.
 """
 
 from __future__ import annotations
 
 import gzip
 import os
+import pickle
 from numbers import Integral, Real
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions, validate_param
 
 from ._validation import check_labels
 
-__all__ = ["load_idx", "load_mnist", "hide_labels"]
+__all__ = ["load_idx", "load_mnist", "load_cifar10", "hide_labels", "merge_classes"]
 
 _IDX_DTYPES = {
     0x08: np.uint8,
@@ -133,6 +136,200 @@ def _find(directory: Path, stem: str) -> Path:
     raise FileNotFoundError(f"no {stem}[.gz] in {directory}.")
 
 
+#: CIFAR-10's python batches, per split, as the archive
+#: ``cifar-10-python.tar.gz`` unpacks them into ``cifar-10-batches-py``.
+CIFAR10_BATCHES = {
+    "train": tuple(f"data_batch_{index}" for index in range(1, 6)),
+    "test": ("test_batch",),
+}
+CIFAR10_FOLDER = "cifar-10-batches-py"
+#: One image as the embedders' image mode reads a row: channels last.
+CIFAR10_IMAGE_SHAPE = (32, 32, 3)
+# A batch is a pickled dict of bytes keys, a uint8 array and a list: these
+# are all the callables its pickle may name (numpy's array reconstruction,
+# old and new module names, and protocol 2's encoding of bytes).
+_CIFAR10_PICKLE_GLOBALS = frozenset(
+    {
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("numpy.core.multiarray", "_reconstruct"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.numeric", "_frombuffer"),
+        ("numpy._core.numeric", "_frombuffer"),
+        ("_codecs", "encode"),
+    }
+)
+
+
+@validate_params(
+    {
+        "directory": [str, os.PathLike],
+        "kind": [StrOptions(set(CIFAR10_BATCHES))],
+        "return_class_names": ["boolean"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def load_cifar10(directory, kind: str = "test", *, return_class_names: bool = False):
+    """Load CIFAR-10 images and labels from its python batches.
+
+    Reads the files of the "CIFAR-10 python version" archive, already
+    unpacked on disk; nothing is downloaded. The images come back as rows of
+    ``32 * 32 * 3`` values with the channels last, the layout of the
+    embedders' ``image_shape=(32, 32, 3)`` (the files store each image's
+    red, green and blue planes one after the other).
+
+    The batches are pickles. They are read with an unpickler that builds
+    nothing but numbers, strings, containers and numpy arrays, so that a file
+    which is not a data batch cannot run code; it is a ``ValueError``.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        Folder holding ``data_batch_1`` ... ``data_batch_5``, ``test_batch``
+        and ``batches.meta`` (the archive's ``cifar-10-batches-py``), or the
+        folder that holds ``cifar-10-batches-py``.
+    kind : {"test", "train"}, default="test"
+        Which split's batches to read: the 10,000 test images, or the 50,000
+        training images of the five data batches.
+    return_class_names : bool, default=False
+        Also return the class names, read from ``batches.meta``.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, 3072), float32 in [0, 1]
+        Flattened images, height x width x channels (RGB).
+    y : ndarray of shape (n_samples,), int64
+        Class labels 0-9.
+    class_names : list of str
+        The names of the labels 0-9 (``"airplane"``, ...); only with
+        ``return_class_names=True``.
+
+    See Also
+    --------
+    load_mnist : The MNIST images from IDX files.
+
+    Examples
+    --------
+    A test batch of one all-red image, written as the archive stores it:
+
+    >>> import pickle, tempfile
+    >>> import numpy as np
+    >>> from sk_metricembed.datasets import load_cifar10
+    >>> folder = tempfile.mkdtemp()
+    >>> planes = np.zeros((3, 32, 32), dtype=np.uint8)  # red, green, blue
+    >>> planes[0] = 255
+    >>> with open(f"{folder}/test_batch", "wb") as f:
+    ...     pickle.dump({b"data": planes.reshape(1, -1), b"labels": [3]}, f)
+    >>> X, y = load_cifar10(folder)
+    >>> X.shape, y.tolist()
+    ((1, 3072), [3])
+    >>> X.reshape(32, 32, 3)[0, 0].tolist()  # pixel (0, 0): red, green, blue
+    [1.0, 0.0, 0.0]
+    """
+    folder = _cifar10_folder(Path(directory))
+    paths = [folder / name for name in CIFAR10_BATCHES[kind]]
+    missing = [path.name for path in paths if not path.is_file()]
+    if missing:
+        raise FileNotFoundError(
+            f"no {', '.join(missing)} in {folder}: directory must hold the "
+            "unpacked CIFAR-10 python batches (cifar-10-batches-py)."
+        )
+    X, y = _read_cifar10_batches(paths)
+    if return_class_names:
+        return X, y, _cifar10_class_names(folder)
+    return X, y
+
+
+def _cifar10_folder(directory: Path) -> Path:
+    """``directory``, or its ``cifar-10-batches-py`` when it holds one."""
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            f"directory {directory} does not exist or is not a folder; give the "
+            "folder of the unpacked CIFAR-10 python batches."
+        )
+    inner = directory / CIFAR10_FOLDER
+    return inner if inner.is_dir() else directory
+
+
+def _read_cifar10_batches(paths) -> tuple[np.ndarray, np.ndarray]:
+    """Rows (channels last, float32 in [0, 1]) and int64 labels of the batches."""
+    images, labels = [], []
+    for path in paths:
+        batch = _unpickle_cifar10(path)
+        missing = {"data", "labels"} - set(batch)
+        if missing:
+            raise ValueError(
+                f"{path} is not a CIFAR-10 batch: it lacks {sorted(missing)} "
+                f"(it holds {sorted(batch)})."
+            )
+        data = np.asarray(batch["data"])
+        size = int(np.prod(CIFAR10_IMAGE_SHAPE))
+        if data.dtype != np.uint8 or data.ndim != 2 or data.shape[1] != size:
+            raise ValueError(
+                f"{path} is not a CIFAR-10 batch: its data is {data.dtype} of "
+                f"shape {data.shape}, not uint8 rows of {size} values."
+            )
+        batch_labels = np.asarray(batch["labels"], dtype=np.int64)
+        if batch_labels.shape != (len(data),):
+            raise ValueError(
+                f"{path} holds {len(data)} images but {batch_labels.size} labels."
+            )
+        height, width, channels = CIFAR10_IMAGE_SHAPE
+        # Stored channel-first, one colour plane after the other.
+        planes = data.reshape(len(data), channels, height, width)
+        images.append(planes.transpose(0, 2, 3, 1).reshape(len(data), size))
+        labels.append(batch_labels)
+    X = np.concatenate(images).astype(np.float32) / np.float32(255.0)
+    return X, np.concatenate(labels)
+
+
+def _cifar10_class_names(folder: Path) -> list[str]:
+    """The label names of ``batches.meta`` in ``folder``."""
+    path = folder / "batches.meta"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"no batches.meta in {folder}: it holds the class names."
+        )
+    meta = _unpickle_cifar10(path)
+    if "label_names" not in meta:
+        raise ValueError(f"{path} holds no label_names (it holds {sorted(meta)}).")
+    return [
+        name.decode("latin1") if isinstance(name, bytes) else str(name)
+        for name in meta["label_names"]
+    ]
+
+
+class _CIFAR10Unpickler(pickle.Unpickler):
+    """Builds containers, numbers, strings and numpy arrays, and nothing else."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in _CIFAR10_PICKLE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"its pickle calls {module}.{name}")
+
+
+def _unpickle_cifar10(path: Path) -> dict:
+    """The dict of one batch file, its bytes keys read as text."""
+    try:
+        with open(path, "rb") as handle:
+            # latin1 reads the original Python 2 pickles' arrays and keys.
+            content = _CIFAR10Unpickler(handle, encoding="latin1").load()
+    except (pickle.UnpicklingError, EOFError, ValueError, TypeError) as error:
+        raise ValueError(
+            f"{path} is not a CIFAR-10 batch ({error}); only read the files of "
+            "the CIFAR-10 python archive."
+        ) from None
+    if not isinstance(content, dict):
+        raise ValueError(
+            f"{path} is not a CIFAR-10 batch: it holds a "
+            f"{type(content).__name__}, not a dict."
+        )
+    return {
+        key.decode("latin1") if isinstance(key, bytes) else key: value
+        for key, value in content.items()
+    }
+
+
 @validate_params(
     {
         "y": ["array-like"],
@@ -196,3 +393,87 @@ default=None
         keep = rng.choice(rows, size=min(n_keep, rows.size), replace=False)
         y_semi[keep] = label
     return y_semi
+
+
+@validate_params(
+    {"y": ["array-like"], "groups": [list, tuple]},
+    prefer_skip_nested_validation=True,
+)
+def merge_classes(y, groups) -> np.ndarray:
+    """Join groups of classes into composite classes.
+
+    Each group of labels becomes one class, labelled with the group's
+    smallest label; the other classes keep their labels and unlabelled rows
+    (-1) stay unlabelled. A metric learned on the result puts, for example,
+    the animals of CIFAR-10 in one cluster and the vehicles in another.
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,)
+        Integer class labels, -1 for unlabelled rows.
+    groups : list of list of int
+        The classes to join, one list per composite class, e.g.
+        ``[[3, 5, 8], [4, 9]]``. A label may join one group only, and each
+        must occur in ``y``.
+
+    Returns
+    -------
+    y_merged : ndarray of shape (n_samples,), int64
+        A copy of ``y`` in which each group's labels are replaced by its
+        smallest one.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed.datasets import merge_classes
+    >>> y = np.array([3, 5, 8, 4, 9, 0, -1])
+    >>> merge_classes(y, [[3, 5, 8], [4, 9]]).tolist()
+    [3, 3, 3, 4, 4, 0, -1]
+    """
+    y = check_labels(y)
+    present = np.unique(y[y >= 0])
+    groups = [_group_labels(group, index) for index, group in enumerate(groups)]
+    joined = [label for group in groups for label in group]
+    repeated = sorted({label for label in joined if joined.count(label) > 1})
+    if repeated:
+        raise ValueError(
+            f"groups={_as_given(groups)} names label {repeated[0]} more than once; "
+            "each label may join one group only."
+        )
+    unknown = sorted(set(joined) - set(present.tolist()))
+    if unknown:
+        raise ValueError(
+            f"groups={_as_given(groups)} names label {unknown[0]}, which y does not "
+            f"hold; y's labels are {present.tolist()}."
+        )
+    y_merged = y.copy()
+    for group in groups:
+        y_merged[np.isin(y, group)] = min(group)
+    return y_merged
+
+
+def _group_labels(group, index: int) -> list[int]:
+    """The labels of one group of :func:`merge_classes`, checked."""
+    labels = np.asarray(group if isinstance(group, (list, tuple, np.ndarray)) else [])
+    if not isinstance(group, (list, tuple, np.ndarray)) or (
+        labels.size and labels.dtype.kind not in "iu"
+    ):
+        raise TypeError(
+            f"groups[{index}] must be a list of integer labels, got {group!r}; "
+            "pass groups such as [[3, 5, 8], [4, 9]]."
+        )
+    if labels.ndim != 1 or labels.size == 0:
+        raise ValueError(
+            f"groups[{index}] must be a non-empty flat list of labels, got "
+            f"{group!r}; pass groups such as [[3, 5, 8], [4, 9]]."
+        )
+    if (labels < 0).any():
+        raise ValueError(
+            f"groups[{index}]={group!r} holds {int(labels.min())}; -1 marks "
+            "unlabelled rows, which join no class: group labels >= 0."
+        )
+    return labels.tolist()
+
+
+def _as_given(groups: list[list[int]]) -> str:
+    return repr([list(group) for group in groups])

@@ -1,12 +1,15 @@
-"""Tests of sk_metricembed.datasets on small IDX files written on the spot."""
+"""Tests of sk_metricembed.datasets on small IDX and CIFAR-10 files written on
+the spot, and of the label helpers."""
 
 import gzip
+import os
+import pickle
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from sk_metricembed.datasets import load_idx, load_mnist
+from sk_metricembed.datasets import load_cifar10, load_idx, load_mnist, merge_classes
 
 MNIST10K = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "mnist10k"
 MNIST10K_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
@@ -211,3 +214,172 @@ def test_loaders_check_their_arguments(tmp_path):
         load_mnist(None)
     with pytest.raises(TypeError, match="'path' parameter of load_idx"):
         load_idx(3)
+
+
+# -- CIFAR-10 ----------------------------------------------------------------
+def _cifar10_batch(n, seed):
+    """n random images as the archive stores them: (n, 3, 32, 32) uint8 planes."""
+    rng = np.random.RandomState(seed)
+    planes = rng.randint(0, 256, size=(n, 3, 32, 32)).astype(np.uint8)
+    labels = rng.randint(0, 10, size=n).tolist()
+    return planes, labels
+
+
+def _write_pickle(path, content, protocol=pickle.DEFAULT_PROTOCOL):
+    with open(path, "wb") as handle:
+        pickle.dump(content, handle, protocol=protocol)
+    return path
+
+
+def _write_cifar10(folder, names=("test_batch",), n=3, protocol=2, meta=True):
+    """Batches with bytes keys, as the official files hold them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for seed, name in enumerate(names):
+        planes, labels = _cifar10_batch(n, seed)
+        content = {b"data": planes.reshape(n, -1), b"labels": labels}
+        _write_pickle(folder / name, {b"batch_label": b"x", **content}, protocol)
+        written[name] = planes, labels
+    if meta:
+        names_ = [b"airplane", b"automobile", b"bird", b"cat", b"deer"]
+        names_ += [b"dog", b"frog", b"horse", b"ship", b"truck"]
+        _write_pickle(folder / "batches.meta", {b"label_names": names_}, protocol)
+    return written
+
+
+@pytest.mark.parametrize("protocol", [2, pickle.HIGHEST_PROTOCOL])
+def test_load_cifar10_puts_the_channels_last(tmp_path, protocol):
+    planes, labels = _write_cifar10(tmp_path, n=4, protocol=protocol)["test_batch"]
+    X, y = load_cifar10(tmp_path)
+    assert X.shape == (4, 3072) and X.dtype == np.float32
+    assert y.dtype == np.int64 and y.tolist() == labels
+    images = X.reshape(4, 32, 32, 3)
+    # Pixel (row 5, column 7) of image 2, each colour from its own plane.
+    for channel in range(3):
+        value = planes[2, channel, 5, 7]
+        assert images[2, 5, 7, channel] == np.float32(value) / np.float32(255)
+    expected = planes.transpose(0, 2, 3, 1).reshape(4, -1).astype(np.float32) / 255
+    np.testing.assert_array_equal(X, expected)
+    # And back: the bytes of the file, in the image mode's layout.
+    round_trip = np.round(X * 255).astype(np.uint8).reshape(4, 32, 32, 3)
+    np.testing.assert_array_equal(round_trip.transpose(0, 3, 1, 2), planes)
+
+
+def test_load_cifar10_train_joins_five_batches_in_order(tmp_path):
+    names = [f"data_batch_{i}" for i in range(1, 6)]
+    written = _write_cifar10(tmp_path / "cifar-10-batches-py", names, n=2)
+    # The folder above cifar-10-batches-py works as well.
+    X, y, class_names = load_cifar10(tmp_path, "train", return_class_names=True)
+    assert X.shape == (10, 3072)
+    assert y.tolist() == [label for name in names for label in written[name][1]]
+    first = written["data_batch_1"][0][0]
+    np.testing.assert_array_equal(
+        X[0].reshape(32, 32, 3), first.transpose(1, 2, 0) / np.float32(255)
+    )
+    last = written["data_batch_5"][0][1]
+    np.testing.assert_array_equal(
+        X[9].reshape(32, 32, 3), last.transpose(1, 2, 0) / np.float32(255)
+    )
+    assert class_names[:3] == ["airplane", "automobile", "bird"]
+    assert all(isinstance(name, str) for name in class_names)
+
+
+def test_load_cifar10_missing_folder_and_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="absent does not exist"):
+        load_cifar10(tmp_path / "absent")
+    with pytest.raises(FileNotFoundError, match="no test_batch in"):
+        load_cifar10(tmp_path)
+    _write_cifar10(tmp_path, ["test_batch", "data_batch_1"], meta=False)
+    with pytest.raises(FileNotFoundError, match="no data_batch_2, data_batch_3"):
+        load_cifar10(tmp_path, kind="train")
+    X, _ = load_cifar10(tmp_path)  # batches.meta is needed for the names only
+    assert X.shape == (3, 3072)
+    with pytest.raises(FileNotFoundError, match="no batches.meta"):
+        load_cifar10(tmp_path, return_class_names=True)
+
+
+def _rows(n):
+    return np.zeros((n, 3072), dtype=np.uint8)
+
+
+@pytest.mark.parametrize(
+    "content, match",
+    [
+        ({b"labels": [1]}, r"lacks \['data'\]"),
+        ({b"data": np.zeros((1, 1024), np.uint8), b"labels": [1]}, "rows of 3072"),
+        ({b"data": _rows(1).astype(np.float32), b"labels": [1]}, "not uint8"),
+        ({b"data": _rows(3), b"labels": [1, 2]}, "3 images but 2 labels"),
+        ([1, 2, 3], "holds a list, not a dict"),
+        (os.getcwd, r"not a CIFAR-10 batch \(its pickle calls"),
+    ],
+    ids=["no_data", "short_rows", "float", "label_count", "list", "function"],
+)
+def test_load_cifar10_rejects_files_that_are_not_batches(tmp_path, content, match):
+    _write_pickle(tmp_path / "test_batch", content)
+    with pytest.raises(ValueError, match=match):
+        load_cifar10(tmp_path)
+
+
+class _Alarm:
+    """Unpickling it would call os.remove on a file: it must not run."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return os.remove, (str(self.path),)
+
+
+def test_load_cifar10_never_runs_code_from_a_pickle(tmp_path):
+    victim = tmp_path / "keep-me.txt"
+    victim.write_text("still here")
+    _write_pickle(tmp_path / "test_batch", {b"data": _Alarm(victim), b"labels": []})
+    with pytest.raises(ValueError, match="remove"):
+        load_cifar10(tmp_path)
+    assert victim.read_text() == "still here"
+    (tmp_path / "test_batch").write_bytes(b"\x80\x04 truncated")
+    with pytest.raises(ValueError, match="not a CIFAR-10 batch"):
+        load_cifar10(tmp_path)
+
+
+def test_load_cifar10_checks_its_arguments(tmp_path):
+    with pytest.raises(ValueError, match="'kind' parameter of load_cifar10 must be"):
+        load_cifar10(tmp_path, kind="t10k")
+    with pytest.raises(TypeError, match="'directory' parameter of load_cifar10"):
+        load_cifar10(None)
+    with pytest.raises(ValueError, match="'return_class_names' parameter"):
+        load_cifar10(tmp_path, return_class_names="yes")
+
+
+# -- merge_classes -----------------------------------------------------------
+def test_merge_classes_joins_each_group_under_its_smallest_label():
+    y = np.array([8, 3, 5, 4, 9, 0, -1, 1, 5])
+    merged = merge_classes(y, [[8, 5, 3], (9, 4)])
+    assert merged.tolist() == [3, 3, 3, 4, 4, 0, -1, 1, 3]
+    assert merged.dtype == np.int64
+    assert y.tolist() == [8, 3, 5, 4, 9, 0, -1, 1, 5]  # a copy
+    np.testing.assert_array_equal(merge_classes(y, []), y)
+    assert merge_classes(y.astype(float), [[0, 1]]).tolist()[5:8] == [0, -1, 0]
+
+
+@pytest.mark.parametrize(
+    "groups, error, match",
+    [
+        ([[3, 5], [5, 4]], ValueError, "names label 5 more than once"),
+        ([[3, 3]], ValueError, "names label 3 more than once"),
+        (
+            [[3, 7]],
+            ValueError,
+            r"names label 7, which y does not hold; y's labels "
+            r"are \[0, 3, 4, 5\]",
+        ),
+        ([[-1, 3]], ValueError, r"groups\[0\]=\[-1, 3\] holds -1"),
+        ([[3], []], ValueError, r"groups\[1\] must be a non-empty flat list"),
+        ([[3.0, 5.0]], TypeError, r"groups\[0\] must be a list of integer labels"),
+        ([3, 5], TypeError, r"groups\[0\] must be a list of integer labels, got 3"),
+        ("3,5", TypeError, "'groups' parameter of merge_classes"),
+    ],
+)
+def test_merge_classes_rejects_bad_groups(groups, error, match):
+    with pytest.raises(error, match=match):
+        merge_classes([0, 3, 4, 5, -1], groups)

@@ -1,9 +1,11 @@
 """Reading a labelled data set from a file for the command line.
 
-A ``.npz`` with arrays ``X`` and ``y``, a ``.csv`` with a label column, or a
-folder (or file) of MNIST-style IDX files. Tabular columns are standardised;
-images are scaled into [0, 1] and keep their shape for HOG and the plots.
-Every problem with a file is a ``ValueError`` or ``OSError`` naming it.
+A ``.npz`` with arrays ``X`` and ``y``, a ``.csv`` with a label column, a
+folder (or file) of MNIST-style IDX files, or CIFAR-10's python batches.
+Tabular columns are standardised; images are scaled into [0, 1] and keep
+their shape for HOG and the plots. Every problem with a file is a
+``ValueError`` or ``OSError`` naming it. Classes can then be merged into
+composite ones, and the rows split for the job.
 """
 
 from __future__ import annotations
@@ -14,8 +16,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .._validation import resolve_image_shape
-from ..datasets import hide_labels
+from ..datasets import (
+    CIFAR10_BATCHES,
+    CIFAR10_FOLDER,
+    CIFAR10_IMAGE_SHAPE,
+    _cifar10_class_names,
+    _read_cifar10_batches,
+    hide_labels,
+    merge_classes,
+)
 
 
 @dataclass
@@ -30,7 +39,11 @@ class LabelledData:
 
 
 def read_data(path: Path, target: str) -> LabelledData:
-    """Read ``path``: a ``.npz``, a ``.csv`` (labels in column ``target``) or IDX."""
+    """Read ``path``: a ``.npz``, a ``.csv`` (labels in column ``target``),
+    IDX files or CIFAR-10 batches."""
+    cifar10_batches = _cifar10_batches(path)
+    if cifar10_batches:
+        return _read_cifar10(cifar10_batches)
     if path.is_dir() or ".idx" in path.name or "-ubyte" in path.name:
         return _read_idx(path)
     suffix = path.suffix.lower()
@@ -97,7 +110,33 @@ def _read_idx(path: Path) -> LabelledData:
     return _labelled(X.reshape(len(X), -1), y, folder.name, image_shape, scale="max")
 
 
-def _labelled(X, y, name, image_shape, *, scale: str) -> LabelledData:
+def _cifar10_batches(path: Path) -> list[Path]:
+    """The CIFAR-10 batch files ``path`` names: one batch, or a folder's all."""
+    names = [name for batches in CIFAR10_BATCHES.values() for name in batches]
+    if path.name in names:
+        return [path]
+    if not path.is_dir():
+        return []
+    folder = path / CIFAR10_FOLDER if (path / CIFAR10_FOLDER).is_dir() else path
+    return [folder / name for name in names if (folder / name).is_file()]
+
+
+def _read_cifar10(paths: list[Path]) -> LabelledData:
+    X, y = _read_cifar10_batches(paths)
+    folder = paths[0].parent
+    try:
+        class_names = _cifar10_class_names(folder)
+    except (OSError, ValueError):
+        class_names = []
+    if len(class_names) <= y.max():  # no names, or too few: the numbers
+        class_names = [str(label) for label in range(int(y.max()) + 1)]
+    name = folder.name if len(paths) > 1 else f"{folder.name}/{paths[0].name}"
+    data = _labelled(X, y, name, CIFAR10_IMAGE_SHAPE, scale=None)
+    data.class_names = [class_names[int(label)] for label in np.unique(y)]
+    return data
+
+
+def _labelled(X, y, name, image_shape, *, scale: str | None) -> LabelledData:
     X = np.asarray(X, dtype=np.float32)
     y = np.asarray(y)
     if X.ndim != 2 or len(X) != len(y):
@@ -108,33 +147,10 @@ def _labelled(X, y, name, image_shape, *, scale: str) -> LabelledData:
     if scale == "standard":
         # Tabular columns on one scale, so that no column dominates distances.
         X = _standardize(X)
-    else:
+    elif scale == "max":
         # Images keep their pixels' relative values, scaled into [0, 1].
         X = X / max(float(np.abs(X).max()), 1e-12)
     return LabelledData(X, codes, name, image_shape, [str(n) for n in names])
-
-
-def hog_features(data: LabelledData) -> np.ndarray:
-    """Standardised HOG features of the images in ``data``."""
-    from ..hog import HOGTransformer
-
-    try:
-        shape = resolve_image_shape(data.image_shape, data.X.shape[1], square=True)
-    except ValueError:
-        raise ValueError(
-            f"--features hog needs images; rows of {data.X.shape[1]} values are "
-            "not square (give a .npz with X of shape (n, height, width))."
-        ) from None
-    # About 4x4 cells and 2x2-cell blocks whatever the image size (8x8 digits
-    # or 28x28 MNIST); skimage's 8x8-pixel cells would not fit small images.
-    cell = max(1, min(shape[:2]) // 4)
-    hog = HOGTransformer(
-        pixels_per_cell=(cell, cell),
-        cells_per_block=(2, 2),
-        image_shape=shape,
-        channel_axis=-1 if len(shape) == 3 else None,
-    )
-    return _standardize(hog.fit_transform(data.X))
 
 
 def _standardize(X) -> np.ndarray:
@@ -157,16 +173,64 @@ def digits_data() -> LabelledData:
     )
 
 
+def merge_labelled_classes(data: LabelledData, groups: list[list[str]]) -> None:
+    """Join each group of classes into one (see ``datasets.merge_classes``).
+
+    A group names classes as the data does (``"cat"``, or ``"3"`` for the
+    label 3 of digits) or by their number in the data's sorted classes. The
+    classes are numbered afresh and a composite class is named by its
+    members joined with ``+``.
+    """
+    codes = [[_class_code(data, label) for label in group] for group in groups]
+    merged = merge_classes(data.y, codes)
+    members = {min(group): group for group in codes}
+    labels, data.y = np.unique(merged, return_inverse=True)
+    data.class_names = [
+        "+".join(data.class_names[code] for code in members.get(label, [label]))
+        for label in labels.tolist()
+    ]
+
+
+def _class_code(data: LabelledData, label: str) -> int:
+    if label in data.class_names:
+        return data.class_names.index(label)
+    if label.isdigit() and int(label) < len(data.class_names):
+        return int(label)
+    raise ValueError(
+        f"no class {label!r} in {data.name}; its classes are {data.class_names}."
+    )
+
+
+@dataclass
+class Split:
+    """The rows of one job: training rows with few labels, held-out rows."""
+
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray  # -1 where the label is hidden
+    y_test: np.ndarray
+    y_train_true: np.ndarray  # every training label, for the animation only
+    test_index: np.ndarray  # row numbers of the held-out rows in the data
+
+
 def split_and_hide_labels(
     data: LabelledData, test_size: float, label_fraction: float, seed: int
-):
+) -> Split:
     """Stratified train/test split; keep ``label_fraction`` of each class's
     training labels (at least one) and set the others to -1
     (:func:`~sk_metricembed.datasets.hide_labels`)."""
     from sklearn.model_selection import train_test_split
 
-    X_train, X_test, y_train, y_test = train_test_split(
-        data.X, data.y, test_size=test_size, stratify=data.y, random_state=seed
+    rows = np.arange(len(data.y))
+    train_index, test_index = train_test_split(
+        rows, test_size=test_size, stratify=data.y, random_state=seed
     )
-    y_train = hide_labels(y_train, label_fraction, random_state=seed)
-    return X_train, X_test, y_train, y_test
+    y_train = data.y[train_index]
+    return Split(
+        X_train=data.X[train_index],
+        X_test=data.X[test_index],
+        y_train=hide_labels(y_train, label_fraction, random_state=seed),
+        y_test=data.y[test_index],
+        y_train_true=y_train,
+        test_index=test_index,
+    )

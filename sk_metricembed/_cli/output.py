@@ -1,4 +1,5 @@
-"""What the command line writes: the results table, results.csv and the PNGs."""
+"""What the command line writes: the results table, results.csv, the PNGs,
+and on request each fit's model, held-out embedding and training animation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import csv
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from .data import LabelledData
+
+#: The formats of ``--save-embeddings``, by the file's extension.
+EMBEDDING_SUFFIXES = (".npz", ".csv")
+#: Those of ``--animation`` (:func:`~sk_metricembed.animate_embedding`'s).
+ANIMATION_SUFFIXES = (".gif", ".mp4")
 
 COLUMNS = ("weight", "latent_dim", "triplet_accuracy", "knn_accuracy", "fit_seconds")
 
@@ -72,10 +80,7 @@ def write_plots(
         fig, ax = plt.subplots(figsize=(6, 5))
         plot_embedding(Z, y, class_names=data.class_names, ax=ax, title=fit_title)
         fig.tight_layout()
-        fig.savefig(
-            folder / f"embedding_weight-{weight:g}_latent-{latent_dim}.png",
-            dpi=120,
-        )
+        fig.savefig(folder / f"embedding_{fit_name(weight, latent_dim)}.png", dpi=120)
         plt.close(fig)
         cell = axes[latent_dims.index(latent_dim), weights.index(weight)]
         plot_embedding(Z, y, class_names=data.class_names, ax=cell, title=fit_title)
@@ -87,3 +92,41 @@ def write_plots(
     overview.tight_layout(rect=(0, 0, 1 - 0.8 / overview.get_figwidth(), 1))
     overview.savefig(folder / "embeddings.png", dpi=100)
     plt.close(overview)
+
+
+def fit_name(weight: float, latent_dim: int) -> str:
+    """``weight-0.5_latent-2``: what tells one fit's files from the others'."""
+    return f"weight-{weight:g}_latent-{latent_dim}"
+
+
+def fit_path(path: Path, weight: float, latent_dim: int, n_fits: int) -> Path:
+    """``path`` itself for a single fit; for a grid, one file per fit named
+    as its PNG is (``model_weight-0.5_latent-2.joblib``)."""
+    if n_fits == 1:
+        return path
+    return path.with_name(f"{path.stem}_{fit_name(weight, latent_dim)}{path.suffix}")
+
+
+def write_embedding(path: Path, Z, y, index, class_names: list[str]) -> None:
+    """The held-out rows' embedding, labels and row numbers, as .npz or .csv.
+
+    The ``.npz`` holds arrays ``embedding``, ``y`` (class numbers),
+    ``index`` (the rows' numbers in the data) and ``class_names``; the
+    ``.csv`` has columns ``z0`` ... ``z<k-1>``, ``y``, ``label`` (the class
+    name) and ``index``.
+    """
+    if path.suffix.lower() == ".npz":
+        np.savez(path, embedding=Z, y=y, index=index, class_names=np.array(class_names))
+        return
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f"z{k}" for k in range(Z.shape[1])] + ["y", "label", "index"])
+        for row, label, number in zip(Z.tolist(), y.tolist(), index.tolist()):
+            writer.writerow([*row, label, class_names[label], number])
+
+
+def write_animation(recorder, y, class_names: list[str], path: Path) -> None:
+    """The recorded embeddings of the training rows, one frame per epoch."""
+    from ..plotting import animate_embedding
+
+    animate_embedding(recorder, y, path, class_names=class_names)
