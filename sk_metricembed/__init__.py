@@ -5,6 +5,8 @@ space is shaped by a metric loss on labels with ``-1`` for unlabelled rows,
 on explicit pairs and triplets, and on input-space neighbours.
 """
 
+from importlib.metadata import version
+
 from ._estimators import SiameseAutoencoderEmbedder, TripletVAEEmbedder
 from .callbacks import EmbeddingRecorder
 from .constraints import (
@@ -31,7 +33,8 @@ from .plotting import (
 )
 from .torch_features import TorchFeatureExtractor
 
-__version__ = "0.1.0"
+# Declared once, in pyproject.toml.
+__version__ = version("sk-metricembed")
 
 __all__ = [
     "SiameseAutoencoderEmbedder",

@@ -20,6 +20,7 @@ import inspect
 import sys
 import time
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy as np
@@ -137,6 +138,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser = argparse.ArgumentParser(
         prog="sk-metricembed",
         description="Weakly supervised metric embeddings for scikit-learn.",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {version('sk-metricembed')}"
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     run = commands.add_parser(

@@ -546,3 +546,18 @@ def test_resnet50_backbone_loads_a_saved_state_dict(tmp_path):
     np.testing.assert_array_equal(
         backbone.conv1.weight.detach().numpy(), network.conv1.weight.detach().numpy()
     )
+
+
+def test_version_is_the_installed_distributions(capsys):
+    from importlib.metadata import version
+
+    import sk_metricembed
+    from sk_metricembed.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert (
+        capsys.readouterr().out.strip() == f"sk-metricembed {version('sk-metricembed')}"
+    )
+    assert sk_metricembed.__version__ == version("sk-metricembed")
