@@ -69,6 +69,7 @@ _IMAGE_SHAPE = [tuple, list, None]
         "title": [str, None],
         "point_size": [Interval(Real, 0, None, closed="neither"), None],
         "random_state": ["random_state"],
+        "legend": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -82,6 +83,7 @@ def plot_embedding(
     title: str | None = None,
     point_size: float | None = None,
     random_state=0,
+    legend: bool = True,
 ):
     """Scatter an embedding coloured by class, unlabelled rows (-1) in grey.
 
@@ -112,6 +114,9 @@ def plot_embedding(
         Marker area, > 0; by default it shrinks as the number of rows grows.
     random_state : int, RandomState instance or None, default=0
         Seed of the t-SNE projection.
+    legend : bool, default=True
+        Draw the legend (right of the axes, up to 20 classes); False for
+        subplot grids, where legends would overlap the next panel.
 
     Returns
     -------
@@ -180,7 +185,7 @@ def plot_embedding(
         ax.set_yticks([])
     if title is not None:
         ax.set_title(title)
-    if y is not None and len(classes) <= 20:
+    if legend and y is not None and len(classes) <= 20:
         legend = ax.legend(
             loc="center left",
             bbox_to_anchor=(1.0, 0.5),
@@ -239,7 +244,7 @@ def _class_name(label, class_names) -> str:
     {"history": [History, BaseEstimator], "axes": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
-def plot_history(history, *, axes=None):
+def plot_history(history, *, axes=None, log_scale: bool = False):
     """Loss curves of a fit: total and reconstruction parts, then metric parts.
 
     Parameters
@@ -248,6 +253,9 @@ def plot_history(history, *, axes=None):
         ``embedder.history_`` (or the embedder itself).
     axes : pair of matplotlib Axes, default=None
         Where to draw the two panels; a new figure when None.
+    log_scale : bool, default=False
+        Draw the losses on a logarithmic scale, where slow late decreases
+        show.
 
     Returns
     -------
@@ -255,6 +263,7 @@ def plot_history(history, *, axes=None):
         Left: ``train_loss`` with ``reconstruction_loss`` and ``kl_loss``;
         right: the metric terms the fit trained (``constraint_loss``,
         ``neighbor_loss``, ...). Parts a fit did not record are left out.
+        Epochs are ticked at whole numbers.
 
     Examples
     --------
@@ -271,7 +280,11 @@ def plot_history(history, *, axes=None):
     ['train_loss', 'reconstruction_loss', 'kl_loss']
     >>> plt.close("all")
     """
+    if not isinstance(log_scale, bool):
+        raise TypeError(f"log_scale must be True or False, got {log_scale!r}.")
     plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
     history = getattr(history, "history_", history)
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(10, 3.8))
@@ -291,7 +304,10 @@ def plot_history(history, *, axes=None):
             if values is not None:
                 ax.plot(epochs, values, marker=".", label=name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel("loss")
+        if log_scale:
+            ax.set_yscale("log")
         ax.set_title(panel_title)
         if ax.get_lines():
             ax.legend(frameon=False)

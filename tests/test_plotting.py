@@ -297,3 +297,28 @@ def test_animate_embedding_mp4_needs_ffmpeg(tmp_path):
         pytest.skip("ffmpeg is installed here")
     with pytest.raises(RuntimeError, match="needs ffmpeg"):
         animate_embedding([np.zeros((3, 2))], None, tmp_path / "latent.mp4")
+
+
+def test_plot_embedding_legend_can_be_left_out():
+    Z = np.random.default_rng(0).normal(size=(30, 2))
+    y = np.repeat([0, 1, 2], 10)
+    assert plot_embedding(Z, y).get_legend() is not None
+    assert plot_embedding(Z, y, legend=False).get_legend() is None
+    with pytest.raises(ValueError, match="legend"):
+        plot_embedding(Z, y, legend="no")
+    plt.close("all")
+
+
+def test_plot_history_ticks_whole_epochs_and_takes_a_log_scale(fitted):
+    embedder, _ = fitted
+    linear = plot_history(embedder)
+    for ax in linear:
+        assert ax.get_yscale() == "linear"
+        ticks = [tick for tick in ax.get_xticks() if ax.get_xlim()[0] <= tick]
+        assert all(float(tick).is_integer() for tick in ticks)
+    assert all(
+        ax.get_yscale() == "log" for ax in plot_history(embedder, log_scale=True)
+    )
+    with pytest.raises(TypeError, match="log_scale"):
+        plot_history(embedder, log_scale="yes")
+    plt.close("all")
