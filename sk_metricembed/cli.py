@@ -456,22 +456,27 @@ def _check_embedder_params(args, weight: float, latent_dim: int) -> None:
             raise _UsageError(f"{flag} {value}: {error}") from None
 
 
+def _check_suffix(flag: str, path: Path, suffixes, what: str = "") -> str:
+    """The file's extension, lower-cased, if it is one of ``suffixes``."""
+    suffix = path.suffix.lower()
+    if suffix not in suffixes:
+        raise _UsageError(
+            f"{flag} {path}: the file must end in {' or '.join(suffixes)}{what}, "
+            f"got {suffix or 'no extension'}."
+        )
+    return suffix
+
+
 def _check_output_files(args) -> None:
     if args.save_embeddings is not None:
-        suffix = args.save_embeddings.suffix.lower()
-        if suffix not in EMBEDDING_SUFFIXES:
-            raise _UsageError(
-                f"--save-embeddings {args.save_embeddings}: the file must end in "
-                f"{' or '.join(EMBEDDING_SUFFIXES)} (the format), got "
-                f"{suffix or 'no extension'}."
-            )
+        _check_suffix(
+            "--save-embeddings",
+            args.save_embeddings,
+            EMBEDDING_SUFFIXES,
+            " (the format)",
+        )
     if args.animation is not None:
-        suffix = args.animation.suffix.lower()
-        if suffix not in ANIMATION_SUFFIXES:
-            raise _UsageError(
-                f"--animation {args.animation}: the file must end in "
-                f"{' or '.join(ANIMATION_SUFFIXES)}, got {suffix or 'no extension'}."
-            )
+        suffix = _check_suffix("--animation", args.animation, ANIMATION_SUFFIXES)
         try:
             from matplotlib import animation
         except ImportError:
