@@ -131,6 +131,7 @@ LAYERS = [
         "_docstrings",
         "_supervision",
         "_base",
+        "_latent_distance",
         "_estimators",
     },
     {"cli", "_cli", "__main__"},
