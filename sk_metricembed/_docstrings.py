@@ -13,6 +13,7 @@ import re
 import textwrap
 
 from ._parameters import PARAMETERS
+from ._training.pseudo_labels import MAX_PROPAGATION_ROWS
 
 
 def parameters_doc(defaults: dict, **words) -> str:
@@ -27,19 +28,42 @@ def parameters_doc(defaults: dict, **words) -> str:
     return "\n".join(entries)
 
 
-ATTRIBUTES_DOC = """    net_ : skorch.NeuralNet
+ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
         The trained skorch net; ``net_.module_`` is the torch autoencoder.
     history_ : skorch.History
-        Per-epoch losses: ``train_loss`` and its parts ({parts}), each
+        Per-epoch losses: ``train_loss`` and its parts ({{parts}}), each
         recorded in the epochs that trained it.
-    classes_ : ndarray
-        Labels seen in ``y`` (-1 excluded).
+    classes_ : ndarray of shape (n_classes,)
+        The classes of ``y``, the user's labels as :func:`numpy.unique`
+        sorts them, unlabelled rows' marks excluded; in ``y``'s dtype (an
+        object array of numbers, such as a pandas nullable integer column,
+        gives a numeric one). A warm fit keeps the first fit's.
     embedding_labeled_ : ndarray of shape (n_labeled, latent_dim)
-        Embedding of the labelled rows of the last fit (``y >= 0``), in row
-        order, taken when the fit ends. The scorers and :meth:`score`
-        compare held-out rows with it; empty when the fit saw no label.
+        Embedding of the labelled rows of the last fit, in row order, taken
+        when the fit ends. The scorers and :meth:`score` compare held-out
+        rows with it; empty when the fit saw no label.
     labels_labeled_ : ndarray of shape (n_labeled,)
-        Labels of those rows; empty when the fit saw no label.
+        Labels of those rows, from ``classes_``; empty when the fit saw no
+        label.
+    transduction_ : ndarray of shape (n_samples,)
+        A label from ``classes_`` for every row of the last fit, as
+        :class:`~sklearn.semi_supervised.LabelSpreading` gives it: labelled
+        rows keep their own, the others take the class that label spreading
+        over a ``n_neighbors``-NN graph of the fitted embedding gives them
+        (the spreading of the pseudo-labels). Set only when the fit's
+        labelled rows hold at least two classes: with fewer, or with pairs
+        or triplets only (which say which rows are alike, not their class),
+        there is nothing to spread and the attribute is absent. Label new
+        rows with a :class:`~sklearn.neighbors.KNeighborsClassifier` on the
+        embedding (see the user guide).
+    label_distributions_ : ndarray of shape (n_samples, n_classes), float32
+        Each row's distribution over ``classes_``, summing to 1: one-hot for
+        a labelled row, the spreading's for the others (a row the spreading
+        does not reach takes its nearest labelled row's class);
+        ``transduction_`` is its argmax. Set when ``transduction_`` is.
+        Above {MAX_PROPAGATION_ROWS:,} unlabelled rows the spreading runs on a
+        sample of that many, and the others average the distributions of
+        their nearest sampled rows.
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of str

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.utils import column_or_1d
 
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
-from ._validation import check_labels, warn
+from ._validation import UNLABELED, encode_labels, union_classes, warn
 from .constraints import (
     _check_no_contradiction,
     check_pairs,
@@ -55,22 +55,19 @@ def check_supervision(
     *,
     reset: bool,
 ) -> Supervision:
-    """Validate ``y`` and constraints against ``X``; set ``classes_`` on reset."""
+    """Validate ``y`` and constraints against ``X``; set ``classes_`` on reset.
+
+    ``y`` holds the user's labels (any that :func:`._validation.encode_labels`
+    takes); the sampler reads them as indices into ``classes_``. A warm fit
+    keeps the first fit's ``classes_``: rows of classes outside them train
+    as unlabelled, with a warning.
+    """
     n_samples = X.shape[0]
-    labels = _check_labels(y, n_samples)
+    classes, encoded = _check_labels(y, n_samples)
     if reset:
-        estimator.classes_ = np.unique(labels[labels >= 0])
-    encoded = np.full(n_samples, -1, dtype=np.int64)
-    known = (labels >= 0) & np.isin(labels, estimator.classes_)
-    unseen = (labels >= 0) & ~known
-    if unseen.any():
-        warn(
-            f"y holds {int(unseen.sum())} rows of classes the first fit did not "
-            f"see ({np.unique(labels[unseen])[:10].tolist()}); warm_start keeps "
-            f"classes_={estimator.classes_.tolist()}, so these rows train as "
-            "unlabelled. Refit with warm_start=False to learn the new classes."
-        )
-    encoded[known] = np.searchsorted(estimator.classes_, labels[known])
+        estimator.classes_ = classes
+    elif classes.size:
+        encoded = _codes_in_fitted_classes(classes, encoded, estimator.classes_)
     supervision = Supervision(labels=encoded, n_classes=len(estimator.classes_))
     if sample_index is not None:
         sample_index = column_or_1d(sample_index, warn=True)
@@ -127,13 +124,35 @@ def _stack(first, second):
     return second if first is None else np.concatenate([first, second])
 
 
-def _check_labels(y, n_samples: int) -> np.ndarray:
+def _check_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """The classes of ``y`` and each row's index into them (-1 unlabelled)."""
     if y is None:
-        return np.full(n_samples, -1, dtype=np.int64)
-    y = check_labels(y)
-    if y.shape[0] != n_samples:
+        return np.empty(0, dtype=np.int64), np.full(n_samples, UNLABELED)
+    classes, codes = encode_labels(y)
+    if codes.shape[0] != n_samples:
         raise ValueError(
-            f"y has {y.shape[0]} labels but X has {n_samples} rows; pass one label "
-            "per row, -1 for unlabelled rows."
+            f"y has {codes.shape[0]} labels but X has {n_samples} rows; pass one "
+            "label per row, -1 (or None, NaN) for unlabelled rows."
         )
-    return y
+    return classes, codes
+
+
+def _codes_in_fitted_classes(classes, codes, fitted_classes) -> np.ndarray:
+    """Re-index ``codes`` from ``classes`` into a warm fit's ``classes_``."""
+    _, position, fitted_position = union_classes(
+        classes, fitted_classes, names=("y", "the first fit's classes_")
+    )
+    # Both are sorted, so a class's index in the union orders them alike.
+    index = np.searchsorted(fitted_position, position)
+    seen = index < len(fitted_position)
+    seen[seen] = fitted_position[index[seen]] == position[seen]
+    if not seen.all():
+        n_rows = int(np.isin(codes, np.flatnonzero(~seen)).sum())
+        warn(
+            f"y holds {n_rows} rows of classes the first fit did not see "
+            f"({classes[~seen][:10].tolist()}); warm_start keeps "
+            f"classes_={fitted_classes.tolist()}, so these rows train as "
+            "unlabelled. Refit with warm_start=False to learn the new classes."
+        )
+    recoded = np.where(seen, index, UNLABELED)
+    return np.where(codes == UNLABELED, UNLABELED, recoded[codes])

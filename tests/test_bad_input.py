@@ -44,6 +44,7 @@ N_SAMPLES, N_FEATURES = 30, 6
 RNG = np.random.RandomState(0)
 X_OK = RNG.rand(N_SAMPLES, N_FEATURES).astype(np.float32)
 Y_OK = np.repeat([0, 1, 2], 10)
+MIXED_Y = np.array(["a"] * 15 + [1.5] * 15, dtype=object)
 SETTINGS = settings(
     max_examples=25,
     deadline=None,
@@ -192,11 +193,21 @@ BAD_Y = [
     ("too_long", np.r_[Y_OK, 0], ValueError, "31 labels"),
     ("two_d", np.c_[Y_OK, Y_OK], ValueError, "1-D"),
     ("fractional", Y_OK + 0.5, ValueError, "non-integer"),
-    ("nan", np.where(Y_OK == 0, np.nan, Y_OK), ValueError, "non-integer"),
-    ("strings", Y_OK.astype(str), TypeError, "LabelEncoder"),
-    ("booleans", Y_OK == 0, TypeError, "LabelEncoder"),
-    ("objects", Y_OK.astype(object), TypeError, "LabelEncoder"),
+    ("infinite", np.where(Y_OK == 0, np.inf, Y_OK), ValueError, "non-integer"),
+    ("text_and_fractions", MIXED_Y, TypeError, "y mixes label types .*text 'a'"),
+    ("text_and_bools", ["a"] * 29 + [True], TypeError, "y mixes label types"),
+    ("unsortable", np.array([object()] * 30), TypeError, "cannot be sorted"),
+    ("complex", Y_OK + 1j, TypeError, "y must hold class labels"),
     ("below_minus_one", np.where(Y_OK == 2, -2, Y_OK), ValueError, "below -1"),
+]
+
+# Accepted on purpose: any labels that sort, -1 / None / NaN unlabelled.
+GOOD_Y = [
+    ("nan", np.where(Y_OK == 0, np.nan, Y_OK), [1, 2]),
+    ("strings", Y_OK.astype(str), ["0", "1", "2"]),
+    ("booleans", Y_OK == 0, [False, True]),
+    ("objects", Y_OK.astype(object), [0, 1, 2]),
+    ("text_with_none", np.where(Y_OK == 0, None, Y_OK.astype(str)), ["1", "2"]),
 ]
 
 
@@ -207,6 +218,15 @@ BAD_Y = [
 def test_fit_rejects_bad_y(Estimator, y, error, match, no_training):
     with pytest.raises(error, match=match):
         Estimator(**FAST).fit(X_OK, y)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize(
+    "y, classes", [c[1:] for c in GOOD_Y], ids=[c[0] for c in GOOD_Y]
+)
+def test_labels_of_any_sortable_type_are_labels(Estimator, y, classes, monkeypatch):
+    monkeypatch.setattr(EmbeddingNet, "fit", lambda *args: None)
+    assert Estimator(**FAST).fit(X_OK, y).classes_.tolist() == classes
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
@@ -499,7 +519,7 @@ Y_LABELS = np.array([0, 0, 1, 1, 2, -1])
         ([0, 1, 2], ValueError, "at least two labelled rows"),
         (["a", "a", "b"], TypeError, "LabelEncoder"),
         ([0.5, 0.5, 1.5], ValueError, "non-integer"),
-        ([0, 0, 1, np.nan], ValueError, "non-integer"),
+        ([0, 0, 1, np.inf], ValueError, "non-integer"),
         ([0, 0, 1, 1, -3], ValueError, "below -1"),
         ([[0, 1], [0, 1]], ValueError, "1-D"),
     ],
@@ -510,7 +530,7 @@ Y_LABELS = np.array([0, 0, 1, 1, 2, -1])
         "no_partner",
         "strings",
         "fractional",
-        "nan",
+        "infinite",
         "below_minus_one",
         "two_d",
     ],
@@ -600,8 +620,8 @@ BAD_SCORE_INPUTS = [
     ("sparse", sp.csr_matrix(Z_OK), Y_Z, TypeError, "'X_embedded' .* array-like"),
     ("y_scalar", Z_OK, 3, TypeError, "'y' parameter .* must be an array-like"),
     ("y_length", Z_OK, Y_Z[:-1], ValueError, "inconsistent numbers of samples"),
-    ("y_strings", Z_OK, Y_Z.astype(str), TypeError, "integer class labels"),
-    ("y_bool", Z_OK, Y_Z == 0, TypeError, "integer class labels"),
+    ("y_mixed", Z_OK, ["a"] * 5 + [0.5] * 5, TypeError, "y mixes label types"),
+    ("y_unsortable", Z_OK, np.array([object()] * 10), TypeError, "cannot be sorted"),
     ("y_fraction", Z_OK, Y_Z + 0.5, ValueError, "non-integer value"),
     ("y_below", Z_OK, Y_Z - 2, ValueError, "below -1"),
     ("one_class", Z_OK, np.zeros(10, int), ValueError, "at least 2 classes"),

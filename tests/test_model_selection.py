@@ -191,7 +191,7 @@ def test_splitter_repr_and_n_splits():
             lambda: SemiSupervisedKFold(5),
             np.r_[0, 1, 1, np.full(17, -1)],
             ValueError,
-            r"n_splits=5\) needs at least 5 labelled rows .* holds 3: use "
+            r"n_splits=5\) needs at least 5 labelled rows.* holds 3: use "
             r"n_splits=3 or fewer",
         ),
         (

@@ -27,6 +27,8 @@ X = np.random.RandomState(0).rand(30, 6).astype(np.float32)
     [
         ([0, 1, -1], [0, 1, -1]),
         ([0.0, 2.0, -1.0], [0, 2, -1]),
+        ([0.0, np.nan, 1.0], [0, -1, 1]),
+        ([0, None, 1], [0, -1, 1]),
         ([[1], [0], [-1]], [1, 0, -1]),
         (np.array([3, 1], dtype=np.uint8), [3, 1]),
     ],
@@ -43,7 +45,8 @@ def test_check_labels_gives_int64_class_indices(y, expected):
         (["a", "b"], TypeError, "Unknown label type: y must hold integer"),
         ([True, False], TypeError, "LabelEncoder"),
         ([0.5, 1.0], ValueError, "non-integer value"),
-        ([0.0, np.nan], ValueError, "non-integer value"),
+        ([0.0, np.inf], ValueError, "non-integer value inf"),
+        (["a", 1], TypeError, "y mixes label types"),
         ([0, -2], ValueError, r"below -1 \(min -2\)"),
         ([[0, 1], [1, 0]], ValueError, "1-D"),
     ],

@@ -15,6 +15,10 @@ The propagation is scikit-learn's :class:`~sklearn.semi_supervised.LabelSpreadin
 (Zhou et al., 2004) on a ``n_neighbors``-NN graph with ``alpha=0.99``: the
 heavy diffusion lets 60 labelled rows reach all 6,000 rows (the default
 ``alpha=0.2`` left most rows with an empty distribution).
+
+After the fit, :func:`spread_labels` runs the same spreading once more on the
+fitted embedding to give every training row a class distribution: the
+estimators' ``transduction_`` and ``label_distributions_``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import warnings
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.neighbors import NearestNeighbors
 from sklearn.semi_supervised import LabelSpreading
 from skorch.callbacks import Callback
 
@@ -32,6 +37,9 @@ from .inference import apply_in_chunks
 #: sample of this many unlabelled rows (redrawn at every refresh), so that a
 #: refresh stays a few seconds whatever the data size.
 MAX_PROPAGATION_ROWS = 50_000
+
+#: Rows outside the sample are given their classes this many at a time.
+_PREDICT_CHUNK = 2048
 
 
 def propagate_labels(
@@ -63,9 +71,94 @@ def propagate_labels(
         ``labels`` with pseudo-labels added (a copy).
     """
     pseudo = labels.copy()
-    unlabeled = np.flatnonzero(labels < 0)
-    if unlabeled.size == 0 or np.unique(labels[labels >= 0]).size < 2:
+    if (labels >= 0).all() or np.unique(labels[labels >= 0]).size < 2:
         return pseudo
+    rows, spreading = _spread(Z, labels, n_neighbors, rng)
+    confidence = np.nan_to_num(spreading.label_distributions_.max(axis=1))
+    in_rows = np.flatnonzero(labels[rows] < 0)
+    n_keep = int(round(fraction * in_rows.size))
+    order = np.argsort(-confidence[in_rows], kind="stable")[:n_keep]
+    chosen = in_rows[order]
+    chosen = chosen[confidence[chosen] > 0]
+    pseudo[rows[chosen]] = spreading.transduction_[chosen]
+    return pseudo
+
+
+def spread_labels(
+    Z: np.ndarray,
+    labels: np.ndarray,
+    n_classes: int,
+    n_neighbors: int,
+    rng: np.random.RandomState,
+) -> np.ndarray:
+    """A class distribution for every row, by the spreading of the pseudo-labels.
+
+    The spreading :func:`propagate_labels` runs, on the labelled rows and
+    (a sample of ``MAX_PROPAGATION_ROWS`` of) the unlabelled ones; rows left
+    out of the sample take the average distribution of their
+    ``n_neighbors`` nearest spread rows (``LabelSpreading.predict_proba``).
+    A labelled row's distribution is its own class. A row the spreading
+    does not reach (a part of the kNN graph without a labelled row) takes
+    the class of its nearest labelled row.
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n_samples, latent_dim)
+        The embedding of the training rows.
+    labels : ndarray of shape (n_samples,)
+        Class indices, ``-1`` for unlabelled rows, of at least two classes.
+    n_classes : int
+        Number of classes (columns), at least ``labels.max() + 1``.
+    n_neighbors : int
+        Neighbours of the kNN graph.
+    rng : RandomState
+        Draws the sample of unlabelled rows above ``MAX_PROPAGATION_ROWS``.
+
+    Returns
+    -------
+    distributions : ndarray of shape (n_samples, n_classes), float32
+        Each row sums to 1 (to float32's precision); a labelled row's is
+        one-hot on its own class.
+    """
+    labeled = np.flatnonzero(labels >= 0)
+    distributions = np.zeros((len(labels), n_classes), dtype=np.float32)
+    distributions[labeled, labels[labeled]] = 1.0
+    if len(labeled) == len(labels):
+        return distributions
+    rows, spreading = _spread(Z, labels, n_neighbors, rng)
+    columns = spreading.classes_  # the class indices that have labelled rows
+    spread = rows[labels[rows] < 0]
+    distributions[np.ix_(spread, columns)] = spreading.label_distributions_[
+        labels[rows] < 0
+    ]
+    outside = labels < 0  # the unlabelled rows left out of the sample
+    outside[spread] = False
+    for start in range(0, len(labels), _PREDICT_CHUNK):
+        chunk = start + np.flatnonzero(outside[start : start + _PREDICT_CHUNK])
+        if chunk.size:
+            with np.errstate(invalid="ignore"):  # 0 / 0: no neighbour reached
+                proba = spreading.predict_proba(Z[chunk])
+            distributions[np.ix_(chunk, columns)] = np.nan_to_num(proba)
+    unreached = np.flatnonzero(distributions.sum(axis=1) == 0)
+    if unreached.size:
+        nearest = (
+            NearestNeighbors(n_neighbors=1)
+            .fit(Z[labeled])
+            .kneighbors(Z[unreached], return_distance=False)[:, 0]
+        )
+        distributions[unreached, labels[labeled[nearest]]] = 1.0
+    return distributions
+
+
+def _spread(
+    Z: np.ndarray, labels: np.ndarray, n_neighbors: int, rng: np.random.RandomState
+) -> tuple[np.ndarray, LabelSpreading]:
+    """Label spreading over the labelled rows and (a sample of) the others.
+
+    Returns the rows it ran on (sorted) and the fitted ``LabelSpreading``,
+    whose ``label_distributions_`` and ``transduction_`` follow those rows.
+    """
+    unlabeled = np.flatnonzero(labels < 0)
     if unlabeled.size > MAX_PROPAGATION_ROWS:
         unlabeled = np.sort(rng.choice(unlabeled, MAX_PROPAGATION_ROWS, replace=False))
     rows = np.union1d(np.flatnonzero(labels >= 0), unlabeled)
@@ -79,15 +172,7 @@ def propagate_labels(
         # 100 diffusion steps rank the rows well before they converge.
         warnings.simplefilter("ignore", ConvergenceWarning)
         spreading.fit(Z[rows], labels[rows])
-    distributions = spreading.label_distributions_
-    confidence = np.nan_to_num(distributions.max(axis=1))
-    in_rows = np.searchsorted(rows, unlabeled)
-    n_keep = int(round(fraction * unlabeled.size))
-    order = np.argsort(-confidence[in_rows], kind="stable")[:n_keep]
-    chosen = in_rows[order]
-    chosen = chosen[confidence[chosen] > 0]
-    pseudo[rows[chosen]] = spreading.transduction_[chosen]
-    return pseudo
+    return rows, spreading
 
 
 class PseudoLabeler(Callback):
