@@ -17,14 +17,8 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
 from sklearn.utils import check_array, check_random_state
-from sklearn.utils._param_validation import (
-    Interval,
-    StrOptions,
-    validate_parameter_constraints,
-)
 from sklearn.utils.validation import check_is_fitted
 
 from ._defaults import (
@@ -37,11 +31,18 @@ from ._defaults import (
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._latent_distance import LatentDistanceMixin
 from ._parameters import make_init, options_doc, parameter_constraints
+from ._sklearn_compat import (
+    Interval,
+    StrOptions,
+    _fit_context,
+    validate_parameter_constraints,
+)
 from ._supervision import check_supervision
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
 from ._training.neighbors import input_neighbors
+from ._training.pseudo_labels import spread_labels
 from ._training.setup import resolve_device, seeded_torch
 from ._validation import (
     check_float32_range,
@@ -121,9 +122,12 @@ class BaseMetricEmbedder(
         X : array-like of shape (n_samples, n_features)
             Training rows (a float32 ``np.memmap`` is read without a copy).
         y : array-like of shape (n_samples,), default=None
-            Integer labels, ``-1`` for unlabelled rows (scikit-learn's
-            semi-supervised convention). Unlabelled rows still train the
-            reconstruction and the neighbour term.
+            Class labels of any type that sorts (numbers, text, booleans, a
+            pandas Series, categoricals included); ``-1``, ``None``, NaN and
+            ``pd.NA`` mark unlabelled rows (scikit-learn's semi-supervised
+            convention, widened), and in text so do ``"-1"`` and ``"nan"``
+            (how numpy writes -1 and NaN among strings). Unlabelled rows
+            still train the reconstruction and the neighbour term.
         pairs : array-like of shape (n_pairs, 2), default=None
             Row indices of pairs known to be similar or dissimilar.
         pair_labels : array-like of shape (n_pairs,), default=None
@@ -208,20 +212,40 @@ class BaseMetricEmbedder(
                 raise
         self.net_ = net
         self.history_ = net.history
-        self.embedding_labeled_, self.labels_labeled_ = self._labeled_reference(
-            X, supervision.labels
-        )
+        del dataset  # the batch plans' bookkeeping: free before the spreading's
+        self._set_label_attributes(X, supervision.labels, seed)
         return self
 
-    def _labeled_reference(self, X, labels) -> tuple[np.ndarray, np.ndarray]:
-        """Codes and labels of the labelled rows: what the scorers compare with."""
+    def _set_label_attributes(self, X, labels, seed: int) -> None:
+        """What the fit's labels give, in the user's labels.
+
+        ``embedding_labeled_`` and ``labels_labeled_``, the labelled rows'
+        codes and labels (the scorers' reference); with labelled rows of two
+        classes or more, ``transduction_`` and ``label_distributions_`` for
+        every row, by label spreading on the fitted embedding. A warm fit
+        replaces the last fit's.
+        """
+        for name in ("transduction_", "label_distributions_"):
+            self.__dict__.pop(name, None)
         labeled = labels >= 0
         if not labeled.any() or not hasattr(self.net_, "module_"):
             # No label, or a net whose training was replaced and never
             # built a module (the package's tests stub it): nothing to embed.
-            return np.empty((0, self.latent_dim), np.float32), self.classes_[:0]
-        codes = self._apply(self.net_.module_.encode, X[labeled])
-        return codes, self.classes_[labels[labeled]]
+            self.embedding_labeled_ = np.empty((0, self.latent_dim), np.float32)
+            self.labels_labeled_ = self.classes_[:0]
+            return
+        self.labels_labeled_ = self.classes_[labels[labeled]]
+        if len(np.unique(labels[labeled])) < 2:
+            # Nothing to spread: one class tells no rows apart.
+            self.embedding_labeled_ = self._apply(self.net_.module_.encode, X[labeled])
+            return
+        Z = self._apply(self.net_.module_.encode, X)
+        self.embedding_labeled_ = Z[labeled]
+        self.label_distributions_ = spread_labels(
+            Z, labels, len(self.classes_), self.n_neighbors, np.random.RandomState(seed)
+        )
+        del Z  # n_samples x latent_dim: freed before the next per-row array
+        self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
 
     def _warn_unsupervised(self, neighbors, *, no_label_in_y: bool) -> None:
         what = (
@@ -404,7 +428,8 @@ class BaseMetricEmbedder(
         X : array-like of shape (n_samples, n_features)
             Rows to score, typically held out from the fit.
         y : array-like of shape (n_samples,)
-            Integer labels; ``-1`` rows are ignored.
+            Labels, of the type the fit's were; unlabelled rows (``-1``,
+            ``None``, NaN) are ignored.
 
         Returns
         -------

@@ -16,7 +16,6 @@ import numbers
 from dataclasses import dataclass
 
 import torch
-from sklearn.utils._param_validation import Interval, StrOptions
 
 from ._defaults import (
     AUTO_EXTRA_TERM_WEIGHT,
@@ -27,6 +26,7 @@ from ._defaults import (
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
 )
+from ._sklearn_compat import Interval, StrOptions
 from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
 from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS

@@ -11,9 +11,9 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_array
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
 from skorch.callbacks import Callback
 
+from ._sklearn_compat import Interval, validate_parameter_constraints
 from ._training.inference import apply_in_chunks
 
 __all__ = ["EmbeddingRecorder"]

@@ -11,56 +11,35 @@ are the embedder's parameters (``--loss``, ``--lr``, ...) are handed to it
 as they are: their defaults, ranges and choices are the embedder's, read
 from it. Bad arguments and unreadable files end with a message and exit
 status 2, as argparse does, before any training.
+
+The module imports torch, skorch, scikit-learn and matplotlib only where a
+command needs them, so that ``--help`` and ``--version`` answer at once;
+``sk-metricembed run --help`` reads the embedders' defaults and so imports
+them.
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
-import sys
 import time
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from sklearn.utils._param_validation import (
-    InvalidParameterError,
-    StrOptions,
-    validate_parameter_constraints,
-)
-from skorch.callbacks import Callback
-
-from ._cli import features
-from ._cli.data import (
-    LabelledData,
-    Split,
-    digits_data,
-    merge_labelled_classes,
-    read_data,
-    split_and_hide_labels,
-)
-from ._cli.output import (
-    ANIMATION_SUFFIXES,
-    EMBEDDING_SUFFIXES,
-    fit_path,
-    format_table,
-    matplotlib_available,
-    write_animation,
-    write_csv,
-    write_embedding,
-    write_plots,
-)
-from ._estimators import SiameseAutoencoderEmbedder, TripletVAEEmbedder
-from ._training.loss_parts import NO_METRIC_LOSS
-from .callbacks import EmbeddingRecorder
+if TYPE_CHECKING:
+    from ._cli.data import LabelledData, Split
 
 __all__ = ["main"]
 
 _READ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
 
-#: The embedder of each ``--constraint``.
-_EMBEDDERS = {"pairwise": SiameseAutoencoderEmbedder, "triplet": TripletVAEEmbedder}
+#: The embedder of each ``--constraint``, by its name in ``_estimators``.
+_EMBEDDERS = {
+    "pairwise": "SiameseAutoencoderEmbedder",
+    "triplet": "TripletVAEEmbedder",
+}
 #: Options handed to the embedder as they are: flag, parameter, type,
 #: metavar, help. Their defaults, ranges and choices are the embedder's
 #: (shown in --help, checked by its ``_parameter_constraints``); an option
@@ -95,6 +74,27 @@ _ANIMATION_ROWS = 500
 
 class _UsageError(Exception):
     """A bad argument or file: reported by argparse with exit status 2."""
+
+
+def _embedder_class(constraint: str) -> type:
+    """The embedder class of a ``--constraint`` (imports torch)."""
+    from . import _estimators
+
+    return getattr(_estimators, _EMBEDDERS[constraint])
+
+
+class _RunParser(argparse.ArgumentParser):
+    """The ``run`` command's parser: the embedder options' help is completed
+    with the embedder's choices and defaults when the help is shown, not
+    when the parser is built, so that building it imports no embedder."""
+
+    def format_help(self) -> str:
+        for action in self._actions:
+            parameter = getattr(action, "embedder_parameter", None)
+            if parameter is not None:
+                action.help += f" ({_choices_and_default(parameter)})"
+                action.embedder_parameter = None  # completed once
+        return super().format_help()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -142,7 +142,9 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     parser.add_argument(
         "--version", action="version", version=f"%(prog)s {version('sk-metricembed')}"
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_RunParser
+    )
     run = commands.add_parser(
         "run",
         help="fit embedders over a grid of weights and latent dimensions",
@@ -280,13 +282,10 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         "Handed to the embedder as they are; left out, the embedder's default.",
     )
     for flag, parameter, kind, metavar, text in _EMBEDDER_OPTIONS:
-        passed.add_argument(
-            flag,
-            dest=parameter,
-            type=kind,
-            metavar=metavar,
-            help=f"{text} ({_choices_and_default(parameter)})",
+        action = passed.add_argument(
+            flag, dest=parameter, type=kind, metavar=metavar, help=text
         )
+        action.embedder_parameter = parameter  # read by _RunParser.format_help
     output = run.add_argument_group("output")
     add = output.add_argument
     add(
@@ -343,8 +342,8 @@ def _class_groups(text: str) -> list[list[str]]:
 def _choices_and_default(parameter: str) -> str:
     """What --help says of an embedder parameter, per embedder where they differ."""
     texts = {
-        constraint: _choices_and_default_of(embedder, parameter)
-        for constraint, embedder in _EMBEDDERS.items()
+        constraint: _choices_and_default_of(_embedder_class(constraint), parameter)
+        for constraint in _EMBEDDERS
     }
     if len(set(texts.values())) == 1:
         return next(iter(texts.values()))
@@ -352,6 +351,9 @@ def _choices_and_default(parameter: str) -> str:
 
 
 def _choices_and_default_of(embedder: type, parameter: str) -> str:
+    from ._sklearn_compat import StrOptions
+    from ._training.loss_parts import NO_METRIC_LOSS
+
     default = inspect.signature(embedder).parameters[parameter].default
     constraints = embedder._parameter_constraints[parameter]
     if not all(isinstance(c, StrOptions) for c in constraints):
@@ -365,6 +367,17 @@ def _choices_and_default_of(embedder: type, parameter: str) -> str:
 
 
 def _run(args) -> int:
+    from ._cli.output import (
+        Progress,
+        fit_path,
+        format_table,
+        matplotlib_available,
+        write_animation,
+        write_csv,
+        write_plots,
+    )
+    from .callbacks import EmbeddingRecorder
+
     _check_args(args)
     data = _load(args)
     split = _split(data, args)
@@ -373,7 +386,7 @@ def _run(args) -> int:
     _make_output_folders(args)
     plots = not args.no_plots and matplotlib_available()
     rows = []
-    progress = _Progress(len(grid) * args.epochs, enabled=not args.quiet)
+    progress = Progress(len(grid) * args.epochs, enabled=not args.quiet)
     animation_rows = _animation_rows(split, args.seed) if args.animation else None
     embeddings = {}
     for index, (weight, latent_dim) in enumerate(grid, start=1):
@@ -443,7 +456,9 @@ def _check_args(args) -> None:
 
 def _check_embedder_params(args, weight: float, latent_dim: int) -> None:
     """Each parameter the options set, against the embedder's own constraints."""
-    embedder_class = _EMBEDDERS[args.constraint]
+    from ._sklearn_compat import InvalidParameterError, validate_parameter_constraints
+
+    embedder_class = _embedder_class(args.constraint)
     for parameter, value in _embedder_params(args, weight, latent_dim).items():
         try:
             validate_parameter_constraints(
@@ -468,6 +483,8 @@ def _check_suffix(flag: str, path: Path, suffixes, what: str = "") -> str:
 
 
 def _check_output_files(args) -> None:
+    from ._cli.output import ANIMATION_SUFFIXES, EMBEDDING_SUFFIXES
+
     if args.save_embeddings is not None:
         _check_suffix(
             "--save-embeddings",
@@ -506,6 +523,9 @@ def _check_fits(args, grid, split: Split) -> None:
 
 # -- data --------------------------------------------------------------------
 def _load(args) -> LabelledData:
+    from ._cli import features
+    from ._cli.data import digits_data, merge_labelled_classes, read_data
+
     # Before the data: a missing torchvision or a bad file fails fast.
     backbone = _backbone(args.backbone_weights) if args.features == "resnet50" else None
     if args.data is None:
@@ -531,6 +551,8 @@ def _load(args) -> LabelledData:
 
 
 def _backbone(path: Path):
+    from ._cli import features
+
     try:
         return features.resnet50_backbone(path)
     except OSError as error:
@@ -540,6 +562,8 @@ def _backbone(path: Path):
 
 
 def _split(data: LabelledData, args) -> Split:
+    from ._cli.data import split_and_hide_labels
+
     try:
         return split_and_hide_labels(
             data, args.test_size, args.label_fraction, args.seed
@@ -548,8 +572,10 @@ def _split(data: LabelledData, args) -> Split:
         raise _UsageError(f"cannot split the data: {error}") from None
 
 
-def _animation_rows(split: Split, seed: int) -> np.ndarray:
+def _animation_rows(split: Split, seed: int):
     """Which training rows --animation records: all, or a random sample."""
+    import numpy as np
+
     n_rows = len(split.X_train)
     if n_rows <= _ANIMATION_ROWS:
         return np.arange(n_rows)
@@ -577,7 +603,7 @@ def _embedder_params(args, weight: float, latent_dim: int) -> dict:
 
 def _embedder(args, weight: float, latent_dim: int, callbacks):
     params = _embedder_params(args, weight, latent_dim)
-    return _EMBEDDERS[args.constraint](**params, callbacks=callbacks)
+    return _embedder_class(args.constraint)(**params, callbacks=callbacks)
 
 
 def _scores(Z, y, weight, latent_dim, seconds, seed) -> dict:
@@ -594,6 +620,8 @@ def _scores(Z, y, weight, latent_dim, seconds, seed) -> dict:
 
 def _save_fit(args, fit, embedder, Z, split: Split, data: LabelledData) -> None:
     """--save-model and --save-embeddings of one fit: (weight, latent_dim, n_fits)."""
+    from ._cli.output import fit_path, write_embedding
+
     if args.save_model is not None:
         import joblib
 
@@ -606,50 +634,6 @@ def _save_fit(args, fit, embedder, Z, split: Split, data: LabelledData) -> None:
             split.test_index,
             data.class_names,
         )
-
-
-class _EpochTick(Callback):
-    """Advances the progress bar after each epoch.
-
-    A saved model keeps its callbacks; the bar (a terminal stream) is not
-    saved with it.
-    """
-
-    def __init__(self, bar=None) -> None:
-        self.bar = bar
-
-    def on_epoch_end(self, net, **kwargs) -> None:
-        if self.bar is not None:
-            self.bar.update(1)
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "bar": None}
-
-
-class _Progress:
-    """A bar over all epochs on a terminal, else one line per fit (stderr)."""
-
-    def __init__(self, total_epochs: int, enabled: bool) -> None:
-        from tqdm.auto import tqdm
-
-        self.enabled = enabled
-        self.bar = tqdm(
-            total=total_epochs,
-            unit="epoch",
-            file=sys.stderr,
-            disable=not (enabled and sys.stderr.isatty()),
-        )
-
-    def callback(self) -> _EpochTick:
-        return _EpochTick(self.bar)
-
-    def start(self, message: str) -> None:
-        self.message = message
-        self.bar.set_description(message)
-
-    def done(self, message: str) -> None:
-        if self.enabled and self.bar.disable:
-            print(f"{self.message}: {message}", file=sys.stderr, flush=True)
 
 
 def _make_output_folders(args) -> None:

@@ -21,8 +21,8 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
 
+from ._sklearn_compat import Interval, validate_params
 from ._validation import check_labels, warn
 
 __all__ = [

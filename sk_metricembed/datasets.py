@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
+from ._sklearn_compat import Interval, StrOptions, validate_params
 from ._validation import check_labels
 
 __all__ = ["load_idx", "load_mnist", "load_cifar10", "hide_labels", "merge_classes"]

@@ -12,12 +12,12 @@ from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import BaseEstimator, TransformerMixin, _fit_context
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import gen_even_slices
-from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_feature_names_in, check_is_fitted
+from sklearn.utils.validation import check_is_fitted
 
 from ._hog_batched import BLOCK_NORMS, hog_stack
+from ._sklearn_compat import Interval, StrOptions, _check_feature_names_in, _fit_context
 from ._validation import resolve_image_shape, validate_images
 
 

@@ -1,6 +1,7 @@
 """Scores of an embedding's class structure, and scorers for model selection.
 
-Labels follow the estimators: ``y == -1`` marks an unlabeled row, left out.
+Labels follow the estimators: any labels that sort (numbers, text, pandas
+categoricals), with -1, None or NaN marking an unlabeled row, left out.
 The scorers score ``estimator.transform(X)`` in ``cross_val_score`` or
 ``GridSearchCV``, against the embedding of the labeled rows the estimator
 was fitted on where it keeps one (the reference), so that a validation fold
@@ -18,9 +19,9 @@ from numpy.typing import ArrayLike
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_consistent_length, check_random_state
-from sklearn.utils._param_validation import Interval, validate_params
 
-from ._validation import check_labels
+from ._sklearn_compat import Interval, validate_params
+from ._validation import UNLABELED, encode_labels, union_classes
 
 __all__ = [
     "triplet_accuracy_score",
@@ -81,7 +82,8 @@ def triplet_accuracy_score(
     X_embedded : array-like of shape (n_samples, n_components)
         Embedded rows.
     y : array-like of shape (n_samples,)
-        Integer class labels; -1 marks unlabeled rows, which are ignored.
+        Class labels (numbers or text); -1, None or NaN mark unlabeled
+        rows, which are ignored.
     margin : float, default=0.0
         Margin the negative must clear; finite and ``>= 0``.
     n_triplets : int or None, default=10000
@@ -93,7 +95,8 @@ def triplet_accuracy_score(
         Embedded reference rows, positives and negatives but never anchors;
         given with ``y_reference``.
     y_reference : array-like of shape (n_reference,), default=None
-        Integer class labels of ``X_reference``; -1 rows are ignored.
+        Class labels of ``X_reference``, of the type of ``y``; unlabeled
+        rows are ignored.
 
     Returns
     -------
@@ -128,8 +131,9 @@ def triplet_accuracy_score(
     ...                        X_reference=X_embedded, y_reference=[0, 0, 1, 1, -1])
     1.0
     """
-    X, y = _check_labeled_embedding(X_embedded, y)
-    reference = _check_reference(X_reference, y_reference, X, "triplet_accuracy_score")
+    X, y, reference, _ = _check_scored_rows(
+        X_embedded, y, X_reference, y_reference, "triplet_accuracy_score"
+    )
     n_anchors = len(y)
     if reference is not None:
         X, y = np.vstack([X, reference[0]]), np.r_[y, reference[1]]
@@ -174,7 +178,7 @@ def triplet_accuracy_score(
 def _no_triplet_message(class_size, anchor_classes, has_reference: bool) -> str:
     where = " (reference rows included)" if has_reference else ""
     return (
-        "triplet_accuracy_score needs labeled rows (y >= 0) of at least 2 "
+        "triplet_accuracy_score needs labeled rows of at least 2 "
         "classes, an anchor's class holding at least 2 rows; got "
         f"{len(anchor_classes)} labeled rows to anchor and class sizes "
         f"{class_size.tolist()}{where}. {_FOLD_ADVICE}"
@@ -240,8 +244,8 @@ def knn_accuracy_score(
     X_embedded : array-like of shape (n_samples, n_components)
         Embedded rows.
     y : array-like of shape (n_samples,)
-        Integer class labels; -1 marks unlabeled rows, which are neither
-        scored nor used as neighbours.
+        Class labels (numbers or text); -1, None or NaN mark unlabeled
+        rows, which are neither scored nor used as neighbours.
     n_neighbors : int, default=5
         Number of neighbours voting; needs more labeled rows than this
         (without a reference) or at least as many labeled reference rows.
@@ -249,7 +253,8 @@ def knn_accuracy_score(
         Embedded reference rows, the only neighbours when given; given with
         ``y_reference``.
     y_reference : array-like of shape (n_reference,), default=None
-        Integer class labels of ``X_reference``; -1 rows are ignored.
+        Class labels of ``X_reference``, of the type of ``y``; unlabeled
+        rows are ignored.
 
     Returns
     -------
@@ -268,50 +273,51 @@ def knn_accuracy_score(
     >>> knn_accuracy_score(X_embedded, [0, 0, 0, 1, 1, 1, -1], n_neighbors=2)
     1.0
 
-    Held-out rows, one per class, voted on by the reference's neighbours:
+    Held-out rows, one per class, voted on by the reference's neighbours;
+    labels may be text, with None for an unlabeled row:
 
-    >>> knn_accuracy_score([[0.4], [4.9]], [0, 1], n_neighbors=2,
-    ...                    X_reference=X_embedded, y_reference=[0, 0, 0, 1, 1, 1, -1])
+    >>> knn_accuracy_score([[0.4], [4.9]], ["cat", "dog"], n_neighbors=2,
+    ...                    X_reference=X_embedded,
+    ...                    y_reference=["cat"] * 3 + ["dog"] * 3 + [None])
     1.0
     """
-    X, y = _check_labeled_embedding(X_embedded, y)
-    reference = _check_reference(X_reference, y_reference, X, "knn_accuracy_score")
+    X, y, reference, classes = _check_scored_rows(
+        X_embedded, y, X_reference, y_reference, "knn_accuracy_score"
+    )
     if reference is None:
-        return _leave_one_out_knn_accuracy(X, y, n_neighbors)
+        return _leave_one_out_knn_accuracy(X, y, classes, n_neighbors)
     X_reference, y_reference = reference
     if len(y) == 0:
         raise ValueError(
-            "knn_accuracy_score found no labeled row (y >= 0) to score. " + _FOLD_ADVICE
+            "knn_accuracy_score found no labeled row to score. " + _FOLD_ADVICE
         )
     if len(y_reference) < n_neighbors:
         raise ValueError(
             f"knn_accuracy_score needs at least n_neighbors={n_neighbors} labeled "
-            f"reference rows (y_reference >= 0; for a scorer, the labeled rows "
+            f"reference rows (for a scorer, the labeled rows "
             f"the estimator was fitted on), got {len(y_reference)}; use a smaller "
             "n_neighbors, or fit on more labeled rows. " + _FOLD_ADVICE
         )
-    classes, y_index = np.unique(np.r_[y_reference, y], return_inverse=True)
     neighbors = (
         NearestNeighbors(n_neighbors=n_neighbors)
         .fit(X_reference)
         .kneighbors(X, return_distance=False)
     )
-    return _vote_accuracy(y_index[neighbors], y_index[len(y_reference) :], classes)
+    return _vote_accuracy(y_reference[neighbors], y, len(classes))
 
 
-def _leave_one_out_knn_accuracy(X, y, n_neighbors: int) -> float:
+def _leave_one_out_knn_accuracy(X, y, classes, n_neighbors: int) -> float:
     if len(y) <= n_neighbors:
         raise ValueError(
-            f"knn_accuracy_score needs more labeled rows (y >= 0) than "
+            f"knn_accuracy_score needs more labeled rows than "
             f"n_neighbors={n_neighbors}, got {len(y)}; use a smaller n_neighbors, "
             "or score with a reference (X_reference, y_reference). " + _FOLD_ADVICE
         )
-    classes, y_index = np.unique(y, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(
-            "knn_accuracy_score needs labeled rows (y >= 0) of at least 2 "
-            f"classes, got {classes.tolist()}: with one class every vote is "
-            "right. Label rows of another class, or use fewer folds."
+            "knn_accuracy_score needs labeled rows of at least 2 classes, got "
+            f"{classes.tolist()}: with one class every vote is right. Label rows "
+            "of another class, or use fewer folds."
         )
     # Without a query, kneighbors leaves each row out of its own neighbours.
     neighbors = (
@@ -319,16 +325,19 @@ def _leave_one_out_knn_accuracy(X, y, n_neighbors: int) -> float:
         .fit(X)
         .kneighbors(return_distance=False)
     )
-    return _vote_accuracy(y_index[neighbors], y_index, classes)
+    return _vote_accuracy(y[neighbors], y, len(classes))
 
 
-def _vote_accuracy(votes, truth, classes) -> float:
-    """Share of rows whose neighbours' vote (nearest first) gives ``truth``."""
+def _vote_accuracy(votes, truth, n_classes: int) -> float:
+    """Share of rows whose neighbours' vote (nearest first) gives ``truth``.
+
+    ``votes`` and ``truth`` are class indices below ``n_classes``.
+    """
     rows = np.arange(len(truth))
     counts = np.bincount(
-        (rows[:, None] * len(classes) + votes).ravel(),
-        minlength=len(truth) * len(classes),
-    ).reshape(len(truth), len(classes))
+        (rows[:, None] * n_classes + votes).ravel(),
+        minlength=len(truth) * n_classes,
+    ).reshape(len(truth), n_classes)
     tied = counts == counts.max(axis=1, keepdims=True)
     first_tied = np.argmax(tied[rows[:, None], votes], axis=1)
     return float(np.mean(votes[rows, first_tied] == truth))
@@ -336,18 +345,40 @@ def _vote_accuracy(votes, truth, classes) -> float:
 
 def _check_labeled_embedding(
     X_embedded, y, names=("X_embedded", "y"), ensure_min_samples: int = 1
-) -> tuple[np.ndarray, np.ndarray]:
-    """Validate the embedding and labels; return the labeled rows only."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Validate the embedding and labels; the labeled rows, their classes and codes.
+
+    Returns the labeled rows of the embedding, the classes of ``y`` and each
+    labeled row's index into them.
+    """
     X = check_array(
         X_embedded,
         dtype=[np.float64, np.float32],
         input_name=names[0],
         ensure_min_samples=ensure_min_samples,
     )
-    y = check_labels(y, name=names[1])
-    check_consistent_length(X, y)
-    labeled = y >= 0
-    return X[labeled], y[labeled]
+    classes, codes = encode_labels(y, name=names[1])
+    check_consistent_length(X, codes)
+    labeled = codes != UNLABELED
+    return X[labeled], classes, codes[labeled]
+
+
+def _check_scored_rows(X_embedded, y, X_reference, y_reference, caller: str):
+    """The labeled rows to score and, when given, the labeled reference rows.
+
+    Returns ``X, y, reference, classes``: ``y`` (and the reference's labels)
+    as indices into ``classes``, the classes of both together, so that text
+    labels of a fold meet the same labels in the fit's reference.
+    """
+    X, classes, y = _check_labeled_embedding(X_embedded, y)
+    reference = _check_reference(X_reference, y_reference, X, caller)
+    if reference is None:
+        return X, y, None, classes
+    X_reference, reference_classes, y_reference = reference
+    classes, index, reference_index = union_classes(
+        classes, reference_classes, names=("y", "y_reference")
+    )
+    return X, index[y], (X_reference, reference_index[y_reference]), classes
 
 
 def _check_reference(X_reference, y_reference, X, caller: str):
@@ -364,7 +395,7 @@ def _check_reference(X_reference, y_reference, X, caller: str):
             f"{caller} got {given} without {missing}; pass both (the embedded "
             "reference rows and their labels) or neither."
         )
-    X_reference, y_reference = _check_labeled_embedding(
+    X_reference, classes, y_reference = _check_labeled_embedding(
         X_reference,
         y_reference,
         names=("X_reference", "y_reference"),
@@ -375,7 +406,7 @@ def _check_reference(X_reference, y_reference, X, caller: str):
             f"X_reference has {X_reference.shape[1]} columns but X_embedded has "
             f"{X.shape[1]}; pass reference rows embedded in the same space."
         )
-    return X_reference, y_reference
+    return X_reference, classes, y_reference
 
 
 class _EmbeddingScorer:

@@ -1,4 +1,4 @@
-"""Cross-validation for semi-supervised data: labels with -1 for unlabelled rows.
+"""Cross-validation for semi-supervised data: labels with unlabelled rows.
 
 scikit-learn's splitters know labelled rows or no labels at all. With an
 integer ``cv``, ``GridSearchCV`` splits an embedder's rows with unshuffled
@@ -15,11 +15,10 @@ from collections.abc import Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.model_selection._split import _BaseKFold
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import _num_samples
 
-from ._validation import check_labels
+from ._sklearn_compat import _BaseKFold, _num_samples
+from ._validation import UNLABELED, encode_labels
 
 __all__ = ["SemiSupervisedKFold"]
 
@@ -27,7 +26,8 @@ __all__ = ["SemiSupervisedKFold"]
 class SemiSupervisedKFold(_BaseKFold):
     """K-fold splitter that stratifies the labelled rows and spreads the rest.
 
-    Labels follow the embedders: ``y == -1`` marks an unlabelled row. The
+    Labels follow the embedders: any labels that sort (numbers, text,
+    pandas categoricals), with -1, None or NaN marking an unlabelled row. The
     labelled rows are dealt to the folds class by class, one row per fold in
     turn, so each class's labelled rows are spread as evenly as they can be
     (a class with at least ``n_splits`` labelled rows is in every fold, one
@@ -102,8 +102,8 @@ class SemiSupervisedKFold(_BaseKFold):
         X : array-like of shape (n_samples, n_features)
             Rows; only their number is read.
         y : array-like of shape (n_samples,)
-            Integer class labels, -1 for unlabelled rows; needs at least
-            ``n_splits`` labelled rows.
+            Class labels, -1, None or NaN for unlabelled rows; needs at
+            least ``n_splits`` labelled rows.
         groups : None
             Ignored, for scikit-learn's splitter interface.
 
@@ -121,6 +121,12 @@ class SemiSupervisedKFold(_BaseKFold):
         >>> cv = SemiSupervisedKFold(n_splits=2, shuffle=False)
         >>> [test.tolist() for _, test in cv.split(y, y)]
         [[0, 1, 4], [2, 3, 5]]
+
+        Text labels, with None for the unlabelled rows, split alike:
+
+        >>> y = ["cat", "dog", "cat", "dog", None, None]
+        >>> [test.tolist() for _, test in cv.split(y, y)]
+        [[0, 1, 4], [2, 3, 5]]
         """
         if y is None:
             raise ValueError(
@@ -131,22 +137,27 @@ class SemiSupervisedKFold(_BaseKFold):
         return super().split(X, y, groups)
 
     def _iter_test_indices(self, X=None, y=None, groups=None):
-        fold = self._fold_of_each_row(check_labels(y))
+        fold = self._fold_of_each_row(encode_labels(y)[1])
         for index in range(self.n_splits):
             yield np.flatnonzero(fold == index)
 
     def _fold_of_each_row(self, y: np.ndarray) -> np.ndarray:
-        """Deal the labelled rows class by class, then the unlabelled ones."""
-        labeled, unlabeled = np.flatnonzero(y >= 0), np.flatnonzero(y < 0)
+        """Deal the labelled rows class by class, then the unlabelled ones.
+
+        ``y`` holds class indices, :data:`._validation.UNLABELED` for an
+        unlabelled row.
+        """
+        labeled = np.flatnonzero(y != UNLABELED)
+        unlabeled = np.flatnonzero(y == UNLABELED)
         if len(labeled) < self.n_splits:
             fewer = (
                 f"use n_splits={len(labeled)} or fewer, or label more rows"
                 if len(labeled) >= 2
-                else "label at least 2 rows (y >= 0)"
+                else "label at least 2 rows"
             )
             raise ValueError(
                 f"SemiSupervisedKFold(n_splits={self.n_splits}) needs at least "
-                f"{self.n_splits} labelled rows (y >= 0), one per fold to train "
+                f"{self.n_splits} labelled rows, one per fold to train "
                 f"and to score on, but y holds {len(labeled)}: {fewer}."
             )
         classes, class_of_row = np.unique(y[labeled], return_inverse=True)

@@ -18,16 +18,11 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.decomposition import PCA
 from sklearn.utils import check_array
-from sklearn.utils._param_validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-    validate_params,
-)
 from skorch.history import History
 
+from ._sklearn_compat import HasMethods, Interval, StrOptions, validate_params
 from ._training.loss_parts import METRIC_PARTS, RECONSTRUCTION_PARTS, history_key
-from ._validation import resolve_image_shape
+from ._validation import is_unlabeled, resolve_image_shape
 from .callbacks import EmbeddingRecorder
 
 __all__ = [
@@ -98,8 +93,9 @@ def plot_embedding(
     X_embedded : array-like of shape (n_samples, n_components)
         The embedding, e.g. the output of an embedder's ``transform``.
     y : array-like of shape (n_samples,), default=None
-        Integer labels, -1 for unlabelled rows (drawn in grey, underneath;
-        labelled rows are then drawn larger).
+        Labels of any kind the embedders take; -1, None or NaN for
+        unlabelled rows (drawn in grey, underneath; labelled rows are then
+        drawn larger).
         None draws every row in one colour.
     method : {"pca", "tsne"}, default="pca"
         Projection used above two dimensions.
@@ -149,13 +145,17 @@ def plot_embedding(
             f"y must have one label per row of X_embedded ({Z.shape[0]}), got "
             f"shape {labels.shape}."
         )
-    points, axis_labels = _project(Z, labels, method, random_state)
+    # Class codes, -1 unlabelled: labels of any kind (text, None) draw alike.
+    unlabeled = is_unlabeled(labels)
+    classes = np.unique(labels[~unlabeled])
+    codes = np.full(labels.shape[0], -1)
+    codes[~unlabeled] = np.searchsorted(classes, labels[~unlabeled])
+    points, axis_labels = _project(Z, codes, method, random_state)
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
     size = point_size
     if size is None:
         size = float(np.clip(4000 / max(Z.shape[0], 1), 2, 40))
-    unlabeled = labels == -1
     if unlabeled.any():
         ax.scatter(
             *points[unlabeled].T,
@@ -165,12 +165,11 @@ def plot_embedding(
             linewidths=0,
             label="unlabeled",
         )
-    classes = np.unique(labels[~unlabeled])
     colors = _class_colors(len(classes))
     # Among many grey rows, the few labelled ones must stand out.
     labeled_size = min(3 * size, 40.0) if unlabeled.any() else size
-    for color, label in zip(colors, classes):
-        members = labels == label
+    for code, (color, label) in enumerate(zip(colors, classes)):
+        members = codes == code
         ax.scatter(
             *points[members].T,
             s=labeled_size,

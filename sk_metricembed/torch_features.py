@@ -16,12 +16,11 @@ from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
-    _fit_context,
 )
-from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from ._sklearn_compat import Interval, StrOptions, _fit_context
 from ._training.inference import apply_in_chunks
 from ._training.setup import resolve_device
 from ._validation import resolve_image_shape, validate_images

@@ -330,12 +330,12 @@ def test_saved_model_embeds_the_saved_held_out_rows(tmp_path, capsys):
 def test_a_saved_model_leaves_the_progress_bar_behind(tmp_path):
     from tqdm.auto import tqdm
 
-    from sk_metricembed.cli import _EpochTick
+    from sk_metricembed._cli.output import EpochTick
 
     # On a terminal the bar writes to a stream, which cannot be pickled.
     with open(tmp_path / "terminal", "w") as stream:
         bar = tqdm(total=2, file=stream, disable=False)
-        tick = _EpochTick(bar)
+        tick = EpochTick(bar)
         restored = pickle.loads(pickle.dumps(tick))
         tick.on_epoch_end(net=None)
         bar.close()

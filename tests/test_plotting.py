@@ -67,6 +67,16 @@ def test_plot_embedding_draws_unlabeled_in_grey_and_classes_in_colour():
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("z 1", "z 2")
 
 
+def test_plot_embedding_takes_text_labels_with_none_for_unlabeled():
+    Z = np.arange(20, dtype=float).reshape(10, 2)
+    y = np.array([None, "b", "a", "a", None, "b", "c", "a", np.nan, "c"], object)
+    ax = plot_embedding(Z, y)
+    by_label = _collections_by_label(ax)
+    assert list(by_label) == ["unlabeled", "a", "b", "c"]
+    np.testing.assert_allclose(by_label["unlabeled"].get_offsets(), Z[[0, 4, 8]])
+    np.testing.assert_allclose(by_label["a"].get_offsets(), Z[[2, 3, 7]])
+
+
 def test_plot_embedding_projects_more_than_two_dimensions_with_pca():
     rng = np.random.default_rng(0)
     Z = rng.normal(size=(50, 6)) * [5, 3, 1, 1, 1, 1]

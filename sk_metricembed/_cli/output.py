@@ -1,5 +1,6 @@
-"""What the command line writes: the results table, results.csv, the PNGs,
-and on request each fit's model, held-out embedding and training animation."""
+"""What the command line writes: progress on standard error, the results
+table, results.csv, the PNGs, and on request each fit's model, held-out
+embedding and training animation."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from skorch.callbacks import Callback
 
 from .data import LabelledData
 
@@ -17,6 +19,52 @@ EMBEDDING_SUFFIXES = (".npz", ".csv")
 ANIMATION_SUFFIXES = (".gif", ".mp4")
 
 COLUMNS = ("weight", "latent_dim", "triplet_accuracy", "knn_accuracy", "fit_seconds")
+
+
+class EpochTick(Callback):
+    """Advances the progress bar after each epoch.
+
+    A saved model keeps its callbacks; the bar (a terminal stream) is not
+    saved with it.
+    """
+
+    def __init__(self, bar=None) -> None:
+        self.bar = bar
+
+    def on_epoch_end(self, net, **kwargs) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "bar": None}
+
+
+class Progress:
+    """A bar over all epochs on a terminal, else one line per fit (stderr)."""
+
+    def __init__(self, total_epochs: int, enabled: bool) -> None:
+        # tqdm's text bar: it is drawn on a terminal only (tqdm.auto would
+        # pick the notebook widget in Jupyter, which needs ipywidgets).
+        from tqdm import tqdm
+
+        self.enabled = enabled
+        self.bar = tqdm(
+            total=total_epochs,
+            unit="epoch",
+            file=sys.stderr,
+            disable=not (enabled and sys.stderr.isatty()),
+        )
+
+    def callback(self) -> EpochTick:
+        return EpochTick(self.bar)
+
+    def start(self, message: str) -> None:
+        self.message = message
+        self.bar.set_description(message)
+
+    def done(self, message: str) -> None:
+        if self.enabled and self.bar.disable:
+            print(f"{self.message}: {message}", file=sys.stderr, flush=True)
 
 
 def format_table(rows: list[dict]) -> str:

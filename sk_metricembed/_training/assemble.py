@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass
+from importlib.util import find_spec
 
 import numpy as np
 import torch
@@ -84,9 +85,7 @@ def build_net(
             PseudoLabeler(pseudo_label_fraction, params["n_neighbors"], seed)
         )
     if params["verbose"]:
-        from skorch.callbacks import ProgressBar
-
-        callbacks.append(ProgressBar())
+        callbacks.append(progress_bar())
     return EmbeddingNet(
         # A factory and its config, not a module instance: skorch builds
         # module_ at initialisation and pickles only what it builds through
@@ -106,6 +105,19 @@ def build_net(
         verbose=int(params["verbose"]),
         augment=RandomAffine(settings.image_shape) if settings.augment else None,
     )
+
+
+def progress_bar():
+    """skorch's progress bar, drawn as a widget only where one can be drawn.
+
+    In a Jupyter kernel skorch draws ``tqdm.notebook``'s widget, which needs
+    ipywidgets (``pip install 'sk-metricembed[notebook]'``); without it the
+    widget raises ``ImportError: IProgress not found``, so the bar falls back
+    to tqdm's text bar, as in a terminal.
+    """
+    from skorch.callbacks import ProgressBar
+
+    return ProgressBar(detect_notebook=find_spec("ipywidgets") is not None)
 
 
 def build_dataset(
