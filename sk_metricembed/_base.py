@@ -327,7 +327,7 @@ class BaseMetricEmbedder(
         return FitSettings(
             image_shape=shape,
             hidden_layer_sizes=tuple(int(size) for size in sizes),
-            max_epochs=resolve_max_epochs(self.max_epochs, shape),
+            max_epochs=resolve_max_epochs(self.max_epochs, shape, X.shape[0]),
             augment=augment,
             device=device,
             neighbor_weight=neighbor_weight,

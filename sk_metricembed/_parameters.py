@@ -18,11 +18,13 @@ from dataclasses import dataclass
 import torch
 
 from ._defaults import (
+    AUTO_EPOCHS_FULL_ROWS,
     AUTO_EXTRA_TERM_WEIGHT,
     AUTO_HIDDEN_FULL_ROWS,
     AUTO_HIDDEN_LAYER_SIZES,
     AUTO_HIDDEN_MIN_WIDTH,
     AUTO_MAX_EPOCHS,
+    AUTO_MIN_EPOCHS,
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
 )
@@ -317,8 +319,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         'int >= 1 or "auto"',
         f'Passes over the rows. ``"auto"`` is {AUTO_MAX_EPOCHS["vector"]} for '
         f"vectors and {AUTO_MAX_EPOCHS['image']} in image mode, whose steps "
-        "cost more. The fit time grows with rows x epochs: lower it for "
-        "large data.",
+        f"cost more, up to {AUTO_EPOCHS_FULL_ROWS:,} rows; above, as many "
+        f"passes as show the network the rows those epochs show "
+        f"{AUTO_EPOCHS_FULL_ROWS:,} rows (at least {AUTO_MIN_EPOCHS}), so that "
+        "the fit's cost stops growing with the rows. An integer is a fixed "
+        "number of passes, whose cost grows with rows x epochs.",
         annotation="int | str",
     ),
     Parameter(

@@ -146,6 +146,33 @@ def test_auto_hidden_layer_sizes_narrow_with_few_rows():
     assert resolve_hidden_layer_sizes((7,), None, 50) == (7,)
 
 
+@pytest.mark.parametrize("image_shape", [None, (28, 28, 1)])
+def test_auto_epochs_keep_the_rows_shown_once_the_data_is_large(image_shape):
+    from sk_metricembed._defaults import (
+        AUTO_EPOCHS_FULL_ROWS,
+        AUTO_MAX_EPOCHS,
+        AUTO_MIN_EPOCHS,
+        input_mode,
+        resolve_max_epochs,
+    )
+
+    full = AUTO_MAX_EPOCHS[input_mode(image_shape)]
+    budget = full * AUTO_EPOCHS_FULL_ROWS
+    for n in (10, AUTO_EPOCHS_FULL_ROWS):
+        assert resolve_max_epochs("auto", image_shape, n) == full
+    rows = [2 * AUTO_EPOCHS_FULL_ROWS, 7 * AUTO_EPOCHS_FULL_ROWS + 1, 100_000]
+    for n in rows:
+        epochs = resolve_max_epochs("auto", image_shape, n)
+        if epochs > AUTO_MIN_EPOCHS:
+            # The fewest passes that show the budget's rows: not one more.
+            assert epochs * n >= budget > (epochs - 1) * n
+    epochs = [resolve_max_epochs("auto", image_shape, n) for n in rows]
+    assert epochs == sorted(epochs, reverse=True) and epochs[0] < full
+    assert resolve_max_epochs("auto", image_shape, 10**8) == AUTO_MIN_EPOCHS
+    # A number is a number of passes, whatever the rows.
+    assert resolve_max_epochs(7, image_shape, 10**8) == 7
+
+
 def test_a_small_fit_builds_the_narrow_network():
     import numpy as np
 
