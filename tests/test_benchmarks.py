@@ -188,3 +188,64 @@ def test_weight_zero_benchmark_prints_one_row_per_data_set(capsys):
     cells = rows[2].split("|")[2:-1]
     assert len(cells) == 2 + len(weight_zero.VARIANTS)
     assert all(0.0 <= float(cell) <= 1.0 for cell in cells)
+
+
+def test_large_benchmark_tiles_shifted_copies_into_a_memmap(tmp_path):
+    import numpy as np
+
+    from benchmarks import large, scenarios
+
+    rng = np.random.default_rng(0)
+    images = rng.random((5, large.SIDE * large.SIDE)).astype(np.float32)
+    split = scenarios.Split("toy", images, np.arange(5), images, np.arange(5))
+    path = tmp_path / "rows.npy"
+    y = large.write_tiled(split, 40, path)
+    X = np.load(path, mmap_mode="r")
+    assert X.shape == (40, large.SIDE * large.SIDE) and X.dtype == np.float32
+    # The first copies are the rows themselves; every other copy is its
+    # source row moved by at most MAX_SHIFT pixels, with zeros filled in.
+    np.testing.assert_array_equal(X[:5], images)
+    for row, label in zip(X[5:], y[5:]):
+        moved = [
+            large.shifted_copies(images[label][None], np.array([[dy, dx]]))[0]
+            for dy in range(-large.MAX_SHIFT, large.MAX_SHIFT + 1)
+            for dx in range(-large.MAX_SHIFT, large.MAX_SHIFT + 1)
+        ]
+        assert any(np.array_equal(row, m) for m in moved)
+
+
+def test_profile_fit_parts_add_up_to_the_fit(monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import profile_fit, scenarios
+
+    if not scenarios.MNIST_DIR.exists():
+        pytest.skip("MNIST files not found")
+    monkeypatch.setattr(
+        profile_fit, "mnist_split", lambda: scenarios.mnist_split(quick=True)
+    )
+    seconds = profile_fit.main(
+        ['{"max_epochs": 3, "hidden_layer_sizes": [32]}', "0.01", "tvae"]
+    )
+    parts = {k: v for k, v in seconds.items() if k != "fit"}
+    # Every part of a step ran (3 epochs refresh the pseudo-labels once) ...
+    for part in (
+        "neighbour table",
+        "encoder forward",
+        "decoder forward",
+        "objective",
+        "mining",
+        "backward",
+        "optimiser step",
+        "pseudo-label refresh",
+        "batch plans",
+        "row reads",
+    ):
+        assert parts[part] > 0, part
+    # ... and, each counted once, they add up to the whole fit.
+    assert all(value >= 0 for value in parts.values()), parts
+    assert sum(parts.values()) == pytest.approx(seconds["fit"])
+    # The patched functions are restored.
+    from sk_metricembed._training import objective
+
+    assert not hasattr(objective.Objective.forward, "__wrapped__")
+    assert "| whole fit |" in capsys.readouterr().out
