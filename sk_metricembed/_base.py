@@ -27,10 +27,16 @@ from ._defaults import (
     resolve_hidden_layer_sizes,
     resolve_max_epochs,
     resolve_pseudo_label_fraction,
+    resolve_validation_fraction,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._latent_distance import LatentDistanceMixin
-from ._parameters import make_init, options_doc, parameter_constraints
+from ._parameters import (
+    SkorchRoutingMixin,
+    make_init,
+    options_doc,
+    parameter_constraints,
+)
 from ._sklearn_compat import (
     Interval,
     StrOptions,
@@ -44,6 +50,7 @@ from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
 from ._training.neighbors import input_neighbors
 from ._training.pseudo_labels import spread_labels
 from ._training.setup import resolve_device, seeded_torch
+from ._training.validation import RowSubset, SplitDatasets, holdout_rows
 from ._validation import (
     check_float32_range,
     resolve_image_shape,
@@ -53,6 +60,7 @@ from ._validation import (
 
 
 class BaseMetricEmbedder(
+    SkorchRoutingMixin,
     LatentDistanceMixin,
     ClassNamePrefixFeaturesOutMixin,
     TransformerMixin,
@@ -161,9 +169,15 @@ class BaseMetricEmbedder(
             sample_index,
             reset=first_call,
         )
+        rows, valid = X, None  # the training rows, and the validation rows
+        training = supervision
+        if settings.validation_fraction is not None:
+            (rows, training), valid = self._hold_out(
+                X, supervision, settings.validation_fraction, seed
+            )
         neighbors = None
         if self.weight > 0 and settings.neighbor_weight > 0:
-            neighbors = input_neighbors(X, self.n_neighbors, seed)
+            neighbors = input_neighbors(rows, self.n_neighbors, seed)
         if self.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
@@ -175,33 +189,26 @@ class BaseMetricEmbedder(
                     self.get_params(deep=False),
                     settings,
                     n_features=self.n_features_in_,
-                    labels=supervision.labels,
+                    labels=training.labels,
                     n_classes=supervision.n_classes,
                     neighbors=neighbors,
                     pseudo_label_fraction=resolve_pseudo_label_fraction(
                         self.pseudo_label_fraction,
-                        supervision.labels,
+                        training.labels,
                         settings.image_shape,
                         self.weight,
                     ),
                     seed=seed,
+                    validation=valid is not None,
                 )
             else:
                 net = self.net_
                 # max_epochs and lr set between warm fits take effect (skorch
-                # updates lr in the optimiser and keeps its state); the network
-                # and the objective keep the first fit's parameters.
+                # updates lr in the optimiser and keeps its state); the network,
+                # the objective, the callbacks and skorch's routed arguments
+                # keep the first fit's.
                 net.set_params(max_epochs=settings.max_epochs, lr=self.lr)
-            dataset = build_dataset(
-                X,
-                supervision.labels,
-                batch_size=self.batch_size,
-                seed=seed,
-                neighbors=neighbors,
-                pairs=supervision.pairs,
-                pair_similar=supervision.pair_similar,
-                triplets=supervision.triplets,
-            )
+            dataset = self._fit_data(rows, training, valid, neighbors, seed)
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
             except Exception:
@@ -215,6 +222,68 @@ class BaseMetricEmbedder(
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._set_label_attributes(X, supervision.labels, seed)
         return self
+
+    def _hold_out(self, X, supervision, fraction: float, seed: int):
+        """``((rows, supervision), (rows, supervision))``: training, validation.
+
+        Each side is a view of ``X`` with its labels and the constraints
+        inside it; constraints joining the two sides are left out, with a
+        warning.
+        """
+        train_rows, valid_rows = holdout_rows(
+            supervision.labels, fraction, np.random.RandomState(seed)
+        )
+        training = supervision.subset(train_rows)
+        validation = supervision.subset(valid_rows)
+        left_out = (
+            supervision.n_constraints
+            - training.n_constraints
+            - validation.n_constraints
+        )
+        if left_out:
+            warn(
+                f"{left_out} of the {supervision.n_constraints} pairs or triplets "
+                "(as the loss uses them) join a training row to one of the "
+                f"{len(valid_rows)} validation rows (validation_fraction="
+                f"{self.validation_fraction!r}) and train nothing; set "
+                "validation_fraction=None to train on all of them."
+            )
+        return (
+            (RowSubset(X, train_rows), training),
+            (RowSubset(X, valid_rows), validation),
+        )
+
+    def _fit_data(self, rows, training, valid, neighbors, seed: int):
+        """What skorch trains on: the training rows' batch plans, and the
+        validation rows' beside them when the fit holds rows out."""
+        dataset = self._dataset(rows, training, seed, neighbors)
+        if valid is None:
+            return dataset
+        valid_rows, validation = valid
+        valid_neighbors = None
+        if neighbors is not None:
+            # Searched among the validation rows only: no training row is a
+            # neighbour of theirs, nor they of a training row.
+            valid_neighbors = input_neighbors(valid_rows, self.n_neighbors, seed)
+        # The same plans every epoch, drawn from a seed of their own.
+        plans = self._dataset(
+            valid_rows, validation, seed + 1, valid_neighbors, repeat_plans=True
+        )
+        return SplitDatasets(train=dataset, valid=plans)
+
+    def _dataset(self, rows, supervision, seed: int, neighbors, repeat_plans=False):
+        """The batch plans over ``rows``, with their labels and constraints."""
+        return build_dataset(
+            rows,
+            supervision.labels,
+            batch_size=self.batch_size,
+            seed=seed,
+            neighbors=neighbors,
+            pairs=supervision.pairs,
+            pair_similar=supervision.pair_similar,
+            triplets=supervision.triplets,
+            repeat_plans=repeat_plans,
+        )
 
     def _set_label_attributes(self, X, labels, seed: int) -> None:
         """What the fit's labels give, in the user's labels.
@@ -332,6 +401,9 @@ class BaseMetricEmbedder(
             device=device,
             neighbor_weight=neighbor_weight,
             supervised_contrastive_weight=supervised_contrastive_weight,
+            validation_fraction=resolve_validation_fraction(
+                self.validation_fraction, self.early_stopping
+            ),
         )
 
     # -- using the embedding ---------------------------------------------

@@ -7,6 +7,12 @@ their ``__init__`` (:func:`make_init`), their constraints
 (:func:`parameter_constraints`) and the Parameters section of their
 docstrings (:func:`._docstrings.parameters_doc`). An embedder states only what differs:
 its metric losses and its default ``metric_loss``.
+
+Besides them, the embedders take skorch's own arguments by skorch's names
+(``optimizer__weight_decay``, ``callbacks__<name>__<param>``,
+``iterator_train__num_workers``; :data:`ROUTED_PREFIXES`) in ``__init__``,
+``set_params`` and ``get_params`` (:class:`SkorchRoutingMixin`), and pass
+them to the skorch net, as skorch's ``NeuralNet`` takes them.
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ from dataclasses import dataclass
 import torch
 
 from ._defaults import (
-    AUTO_EPOCHS_FULL_ROWS,
     AUTO_EXTRA_TERM_WEIGHT,
     AUTO_HIDDEN_FULL_ROWS,
     AUTO_HIDDEN_LAYER_SIZES,
@@ -27,6 +32,8 @@ from ._defaults import (
     AUTO_MIN_EPOCHS,
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
+    AUTO_TRAINING_ROWS,
+    AUTO_VALIDATION_FRACTION,
 )
 from ._sklearn_compat import Interval, StrOptions
 from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
@@ -34,6 +41,11 @@ from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS
 from ._training.neighbors import PCA_DIMENSIONS
 from ._training.setup import DEVICES, OPTIMIZERS
+from ._training.validation import (
+    EARLY_STOPPING_NAME,
+    EARLY_STOPPING_THRESHOLD,
+    MIN_TRAINING_ROWS_PER_CLASS,
+)
 
 
 def _at_least(low, kind=numbers.Real, closed="left"):
@@ -134,7 +146,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         "log-likelihood per feature, beside ``beta * KL / n_features``. "
         '``"auto"`` sets ``var`` to each batch\'s mean squared error, the '
         "variance that maximises the likelihood of the current decoder "
-        "(Rybkin, Daniilidis & Levine's calibrated decoders), so that the KL "
+        "(Rybkin, Daniilidis & Levine's calibrated decoders; the loss's value "
+        "then adds ``log(var) / 2``, the likelihood's other term, so that it "
+        "falls as the reconstruction improves), so that the KL "
         "weighs against what the decoder can reconstruct whatever the data's "
         "scale; a fixed 0.5 weighs it against the plain mean squared error, "
         "under which a VAE of data in [0, 1] switches its latent dimensions "
@@ -317,14 +331,61 @@ PARAMETERS: tuple[Parameter, ...] = (
         "auto",
         [StrOptions({"auto"}), Interval(_INTEGRAL, 1, None, closed="left")],
         'int >= 1 or "auto"',
-        f'Passes over the rows. ``"auto"`` is {AUTO_MAX_EPOCHS["vector"]} for '
-        f"vectors and {AUTO_MAX_EPOCHS['image']} in image mode, whose steps "
-        f"cost more, up to {AUTO_EPOCHS_FULL_ROWS:,} rows; above, as many "
-        f"passes as show the network the rows those epochs show "
-        f"{AUTO_EPOCHS_FULL_ROWS:,} rows (at least {AUTO_MIN_EPOCHS}), so that "
-        "the fit's cost stops growing with the rows. An integer is a fixed "
-        "number of passes, whose cost grows with rows x epochs.",
+        'Passes over the rows. ``"auto"`` is a budget of rows shown: the '
+        f"passes that show {AUTO_TRAINING_ROWS['vector']:,} rows for vectors "
+        f"and {AUTO_TRAINING_ROWS['image']:,} in image mode, whose steps cost "
+        f"more (40 and 20 passes over 6,000 rows), at most "
+        f"{AUTO_MAX_EPOCHS['vector']} and {AUTO_MAX_EPOCHS['image']} and at "
+        f"least {AUTO_MIN_EPOCHS}, so that the fit's cost stops growing with "
+        "the rows. An integer is a fixed number of passes, whose cost grows "
+        "with rows x epochs.",
         annotation="int | str",
+    ),
+    Parameter(
+        "early_stopping",
+        False,
+        ["boolean"],
+        "bool",
+        "Stop before ``max_epochs`` once the validation rows' loss "
+        "(``valid_loss``) has not fallen by a relative "
+        f"{EARLY_STOPPING_THRESHOLD:g} below its best for ``n_iter_no_change`` "
+        "epochs, and keep the network of the best epoch (skorch's "
+        f'``EarlyStopping``, named ``"{EARLY_STOPPING_NAME}"``). Needs '
+        'validation rows: ``validation_fraction="auto"`` holds out '
+        f"{AUTO_VALIDATION_FRACTION} of the rows then.",
+        annotation="bool",
+    ),
+    Parameter(
+        "validation_fraction",
+        "auto",
+        [StrOptions({"auto"}), Interval(_REAL, 0, 1, closed="neither"), None],
+        'float in (0, 1), "auto" or None',
+        "Share of the rows held out of training and scored after every "
+        "epoch, in eval mode, as ``valid_loss`` (and each part as "
+        "``valid_<part>_loss``) in ``history_``, which skorch's "
+        '``EarlyStopping``, ``Checkpoint`` and ``LRScheduler(monitor="valid_loss")`` '
+        "follow. The share is taken from each class's labelled rows (a class "
+        f"keeps at least {MIN_TRAINING_ROWS_PER_CLASS} for training) and from "
+        "the unlabelled rows at random. Held-out rows train nothing: not the "
+        "reconstruction, not as neighbours (each side's neighbours are searched "
+        "among its own rows), not through constraints (those reaching both "
+        "sides are left out, with a warning), not through pseudo-labels; "
+        "``transform`` embeds them as any row. The loss is the objective less "
+        "a VAE's KL term (recorded apart, as ``valid_kl_loss``), whose weight "
+        "the warm-up moves every epoch: the held-out reconstruction and metric "
+        f'terms. ``"auto"`` is {AUTO_VALIDATION_FRACTION} with '
+        "``early_stopping`` and no split without; None never holds rows out.",
+        annotation="float | str | None",
+    ),
+    Parameter(
+        "n_iter_no_change",
+        10,
+        _at_least(1, _INTEGRAL),
+        "int >= 1",
+        "Epochs without improvement of ``valid_loss`` after which "
+        "``early_stopping`` stops (scikit-learn's name for it; skorch's "
+        "``patience``).",
+        annotation="int",
     ),
     Parameter(
         "batch_size",
@@ -334,7 +395,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Rows per step for the reconstruction, plus up to "
         f"{MAX_BALANCED_SHARE:.0%} as many (at least {MIN_BALANCED_ROWS}) "
         "class-balanced labelled rows for the metric terms when the step's own "
-        "rows hold too few labelled pairs.",
+        "rows hold too few labelled pairs. The batch plans set the "
+        "DataLoader's batches; ``iterator_train__<arg>`` and "
+        "``iterator_valid__<arg>`` pass it other arguments, as skorch's names "
+        "do (``iterator_train__num_workers=2``, ``pin_memory``).",
         annotation="int",
     ),
     Parameter(
@@ -348,10 +412,14 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "optimizer",
         "adam",
-        [StrOptions(set(OPTIMIZERS)), type],
-        f"{options_doc(OPTIMIZERS)} or torch optimiser class",
-        "Optimiser.",
-        annotation="str | type[torch.optim.Optimizer]",
+        [StrOptions(set(OPTIMIZERS)), callable],
+        f"{options_doc(OPTIMIZERS)}, torch optimiser class or functools.partial",
+        "Optimiser: a name, a ``torch.optim.Optimizer`` subclass, or a "
+        "``functools.partial`` of one binding its other arguments "
+        "(``partial(torch.optim.SGD, momentum=0.9)``); ``optimizer__<arg>`` "
+        "sets one of them too (``optimizer__weight_decay=1e-4``). The "
+        "learning rate is ``lr``.",
+        annotation="str | type[torch.optim.Optimizer] | functools.partial",
     ),
     Parameter(
         "device",
@@ -385,8 +453,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         None,
         [None, list],
         "list of skorch callbacks or None",
-        "Extra callbacks (for example ``skorch.callbacks.EarlyStopping`` "
-        'monitoring ``"train_loss"``).',
+        "Extra skorch callbacks, each an instance or a ``(name, callback)`` "
+        "pair; ``callbacks__<name>__<param>`` sets a parameter of one (a "
+        "callback without a name is named after its class). Those that "
+        'follow ``valid_*`` keys (``EarlyStopping(monitor="valid_loss")``, '
+        "``Checkpoint()``) need ``validation_fraction``.",
         annotation="list | None",
     ),
     Parameter(
@@ -400,6 +471,97 @@ PARAMETERS: tuple[Parameter, ...] = (
 )
 
 
+#: The parts of the skorch net whose arguments the embedders pass through by
+#: skorch's names, ``<prefix>__<argument>``.
+ROUTED_PREFIXES = ("optimizer", "callbacks", "iterator_train", "iterator_valid")
+
+
+def is_routed(name: str) -> bool:
+    """Whether ``name`` is a skorch argument the embedders pass through."""
+    prefix, separator, argument = name.partition("__")
+    return prefix in ROUTED_PREFIXES and bool(separator) and bool(argument)
+
+
+def _unrouted_message(owner: str, name: str) -> str:
+    message = f"{owner} got an unexpected keyword argument {name!r}"
+    for prefix in ROUTED_PREFIXES:
+        if name.startswith(prefix) and not is_routed(name):
+            argument = name[len(prefix) :].lstrip("_")
+            return f"{message}; did you mean {prefix}__{argument or '<argument>'}?"
+    return message
+
+
+class SkorchRoutingMixin:
+    """``get_params`` and ``set_params`` that know skorch's routed arguments.
+
+    scikit-learn reads an estimator's parameters from its ``__init__``'s
+    signature; skorch's ``<prefix>__<argument>`` names are open-ended, so,
+    as skorch's ``NeuralNet`` does, they are stored as attributes and added
+    here, and ``clone`` passes them back to ``__init__``.
+    """
+
+    def get_params(self, deep: bool = True) -> dict:
+        """Get the parameters, skorch's routed arguments included.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of contained estimators (none here).
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+
+        Examples
+        --------
+        >>> from sk_metricembed import TripletVAEEmbedder
+        >>> embedder = TripletVAEEmbedder(optimizer__weight_decay=1e-4)
+        >>> embedder.get_params()["optimizer__weight_decay"]
+        0.0001
+        """
+        params = super().get_params(deep=deep)
+        routed = sorted(name for name in vars(self) if is_routed(name))
+        params.update((name, getattr(self, name)) for name in routed)
+        return params
+
+    def set_params(self, **params):
+        """Set parameters, skorch's routed arguments included.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, and skorch's arguments by skorch's names
+            (``optimizer__weight_decay``, ``callbacks__<name>__<param>``,
+            ``iterator_train__num_workers``, ...).
+
+        Returns
+        -------
+        self : object
+            The estimator.
+
+        Examples
+        --------
+        >>> from sk_metricembed import SiameseAutoencoderEmbedder
+        >>> embedder = SiameseAutoencoderEmbedder().set_params(
+        ...     optimizer="sgd", optimizer__momentum=0.9)
+        >>> embedder
+        SiameseAutoencoderEmbedder(optimizer='sgd', optimizer__momentum=0.9)
+        """
+        routed = {}
+        for name in list(params):
+            if name.partition("__")[0] in ROUTED_PREFIXES and "__" in name:
+                if not is_routed(name):
+                    raise ValueError(
+                        _unrouted_message(f"{type(self).__name__}.set_params", name)
+                    )
+                routed[name] = params.pop(name)
+        super().set_params(**params)
+        for name, value in routed.items():
+            setattr(self, name, value)
+        return self
+
+
 def parameter_constraints(**overrides) -> dict:
     """``_parameter_constraints`` of an embedder; ``overrides`` by name."""
     return {p.name: overrides.get(p.name, p.constraints) for p in PARAMETERS}
@@ -409,7 +571,13 @@ def make_init(**defaults):
     """An ``__init__`` that stores every parameter, with these defaults.
 
     The function carries an explicit signature, which is what scikit-learn
-    (``get_params``, ``clone``, the HTML repr) and ``help()`` read.
+    (``get_params``, ``clone``, the HTML repr) and ``help()`` read. Beyond
+    it, the function takes skorch's routed arguments (:func:`is_routed`) as
+    keywords, as skorch's ``NeuralNet`` does. They stay out of the
+    signature: scikit-learn's checks give every parameter of the signature
+    arbitrary values (``check_do_not_raise_errors_in_init_or_set_params``),
+    which a ``**kwargs`` there cannot take; ``get_params`` returns them, so
+    that ``clone`` passes them back.
     """
     positional = inspect.Parameter.POSITIONAL_OR_KEYWORD
     signature = inspect.Signature(
@@ -427,9 +595,16 @@ def make_init(**defaults):
     )
 
     def __init__(self, *args, **kwargs) -> None:
+        routed = {}
+        for name in list(kwargs):
+            if name not in signature.parameters:
+                if not is_routed(name):
+                    owner = f"{type(self).__name__}.__init__()"
+                    raise TypeError(_unrouted_message(owner, name))
+                routed[name] = kwargs.pop(name)
         bound = signature.bind(self, *args, **kwargs)
         bound.apply_defaults()
-        for name, value in list(bound.arguments.items())[1:]:
+        for name, value in [*list(bound.arguments.items())[1:], *routed.items()]:
             setattr(self, name, value)
 
     __init__.__signature__ = signature

@@ -35,6 +35,29 @@ class Supervision:
     triplets: np.ndarray | None = None  # (n_triplets, 3) row positions
 
     @property
+    def n_constraints(self) -> int:
+        """Explicit pairs and triplets, counted together."""
+        return sum(len(c) for c in (self.pairs, self.triplets) if c is not None)
+
+    def subset(self, rows: np.ndarray) -> Supervision:
+        """The supervision of some rows, in positions among them.
+
+        Constraints reaching a row outside ``rows`` are left out (see
+        :attr:`n_constraints` to count them).
+        """
+        position = np.full(len(self.labels), -1, dtype=np.intp)
+        position[rows] = np.arange(len(rows))
+        part = Supervision(labels=self.labels[rows], n_classes=self.n_classes)
+        if self.pairs is not None:
+            inside = (position[self.pairs] >= 0).all(axis=1)
+            part.pairs = position[self.pairs[inside]]
+            part.pair_similar = self.pair_similar[inside]
+        if self.triplets is not None:
+            inside = (position[self.triplets] >= 0).all(axis=1)
+            part.triplets = position[self.triplets[inside]]
+        return part
+
+    @property
     def is_empty(self) -> bool:
         """No two labelled classes and no explicit constraint."""
         has_labels = len(np.unique(self.labels[self.labels >= 0])) >= 2

@@ -59,14 +59,25 @@ def _scores(embedder, data):
 
 
 def test_neighbor_term_beats_the_plain_recipe(mnist_few_labels):
-    plain = _scores(TripletVAEEmbedder(**COMMON, **PLAIN_RECIPE), mnist_few_labels)
-    ours = _scores(
-        TripletVAEEmbedder(**COMMON, hidden_layer_sizes=(256,)), mnist_few_labels
-    )
-    # Measured (triplet, 5-NN): plain (0.826, 0.875), ours (0.899, 0.871);
-    # with random_state=1 plain (0.828, 0.856), ours (0.908, 0.890). The
-    # classes separate far better; the 5-NN accuracy moves with the seed by
-    # more than it differs, so it is held to no worse than a point below.
+    # Two seeds, averaged: the 5-NN accuracy of one fit moves with the seed
+    # by more than the two recipes differ. Measured (triplet, 5-NN) at seeds
+    # 0 / 1 / 2 with one torch thread: plain (0.827, 0.879) / (0.824, 0.854)
+    # / (0.849, 0.880), with the neighbour term (0.897, 0.862) / (0.910,
+    # 0.886) / (0.908, 0.870). The classes separate far better; the 5-NN
+    # accuracy is held to no worse than a point below on the mean.
+    plain, ours = [], []
+    for seed in (0, 1):
+        common = dict(COMMON, random_state=seed)
+        plain.append(
+            _scores(TripletVAEEmbedder(**common, **PLAIN_RECIPE), mnist_few_labels)
+        )
+        ours.append(
+            _scores(
+                TripletVAEEmbedder(**common, hidden_layer_sizes=(256,)),
+                mnist_few_labels,
+            )
+        )
+    plain, ours = np.mean(plain, axis=0), np.mean(ours, axis=0)
     message = f"plain recipe {plain}, with the neighbour term {ours}"
     assert ours[0] > plain[0] + 0.05, message
     assert ours[1] > plain[1] - 0.01, message

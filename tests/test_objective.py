@@ -4,6 +4,7 @@ loss = weight * metric + (1 - weight) * (reconstruction + beta * KL)
 """
 
 import inspect
+import math
 
 import numpy as np
 import pytest
@@ -199,8 +200,10 @@ def test_auto_observation_variance_is_the_likelihoods_maximiser(outputs):
     objective = _objective(weight=0.0, observation_variance="auto")
     parts = objective(outputs, _targets())
     reconstruction, kl = _reconstruction_and_kl(outputs)
-    # mse / (2 * mse) + KL: the NLL at its maximum-likelihood variance.
-    assert float(parts["loss"]) == pytest.approx(0.5 + kl, rel=1e-5)
+    # log(mse) / 2 + mse / (2 * mse) + KL: the NLL at its maximum-likelihood
+    # variance (less log(2 pi) / 2), which falls as the reconstruction does.
+    expected = 0.5 * math.log(reconstruction) + 0.5 + kl
+    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
     assert float(parts["reconstruction"]) == pytest.approx(reconstruction, rel=1e-5)
     parts["loss"].backward()
     # The gradient is the Gaussian NLL's with var = mse held fixed.

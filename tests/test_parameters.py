@@ -147,27 +147,27 @@ def test_auto_hidden_layer_sizes_narrow_with_few_rows():
 
 
 @pytest.mark.parametrize("image_shape", [None, (28, 28, 1)])
-def test_auto_epochs_keep_the_rows_shown_once_the_data_is_large(image_shape):
+def test_auto_epochs_are_a_budget_of_rows_shown(image_shape):
     from sk_metricembed._defaults import (
-        AUTO_EPOCHS_FULL_ROWS,
         AUTO_MAX_EPOCHS,
         AUTO_MIN_EPOCHS,
+        AUTO_TRAINING_ROWS,
         input_mode,
         resolve_max_epochs,
     )
 
-    full = AUTO_MAX_EPOCHS[input_mode(image_shape)]
-    budget = full * AUTO_EPOCHS_FULL_ROWS
-    for n in (10, AUTO_EPOCHS_FULL_ROWS):
-        assert resolve_max_epochs("auto", image_shape, n) == full
-    rows = [2 * AUTO_EPOCHS_FULL_ROWS, 7 * AUTO_EPOCHS_FULL_ROWS + 1, 100_000]
-    for n in rows:
-        epochs = resolve_max_epochs("auto", image_shape, n)
-        if epochs > AUTO_MIN_EPOCHS:
-            # The fewest passes that show the budget's rows: not one more.
-            assert epochs * n >= budget > (epochs - 1) * n
+    mode = input_mode(image_shape)
+    budget, most = AUTO_TRAINING_ROWS[mode], AUTO_MAX_EPOCHS[mode]
+    # Small data: the cap.
+    assert resolve_max_epochs("auto", image_shape, 10) == most
+    assert resolve_max_epochs("auto", image_shape, budget // most) == most
+    rows = sorted([2 * budget // most, 6_000, 7 * budget // 30 + 1, 100_000])
     epochs = [resolve_max_epochs("auto", image_shape, n) for n in rows]
-    assert epochs == sorted(epochs, reverse=True) and epochs[0] < full
+    assert epochs == sorted(epochs, reverse=True) and epochs[0] < most
+    for n, e in zip(rows, epochs):
+        if AUTO_MIN_EPOCHS < e < most:
+            # The fewest passes that show the budget's rows: not one more.
+            assert e * n >= budget > (e - 1) * n
     assert resolve_max_epochs("auto", image_shape, 10**8) == AUTO_MIN_EPOCHS
     # A number is a number of passes, whatever the rows.
     assert resolve_max_epochs(7, image_shape, 10**8) == 7

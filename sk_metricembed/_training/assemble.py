@@ -18,10 +18,12 @@ import torch
 from .augment import RandomAffine
 from .autoencoder import AutoEncoderConfig, build_autoencoder
 from .batches import PlanDataset, PlanSampler
+from .fused import fused_options
 from .objective import KLWarmup, Objective
 from .pseudo_labels import PseudoLabeler
 from .setup import resolve_optimizer
-from .skorch_net import EmbeddingNet
+from .skorch_net import PLANNED_LOADER_ARGUMENTS, EmbeddingNet
+from .validation import VALID_PREFIX, early_stopping, monitors_validation
 
 #: The estimator parameters the objective reads, by name (see its signature).
 OBJECTIVE_PARAMETERS = tuple(inspect.signature(Objective).parameters)
@@ -40,6 +42,8 @@ class FitSettings:
     # The extra metric terms' weights, "auto" resolved at the fit's weight.
     neighbor_weight: float
     supervised_contrastive_weight: float
+    # The share of rows held out to score each epoch; None trains on all.
+    validation_fraction: float | None = None
 
 
 def build_net(
@@ -52,15 +56,21 @@ def build_net(
     neighbors: np.ndarray | None,
     pseudo_label_fraction: float,
     seed: int,
+    validation: bool = False,
 ) -> EmbeddingNet:
     """The skorch net of one fit.
 
-    ``params`` are the estimator's parameters (``get_params(deep=False)``);
-    ``labels`` the class index of each training row (-1 unlabelled),
-    ``neighbors`` the input-space neighbour table (None without the
-    neighbour term) and ``pseudo_label_fraction`` that parameter with
-    ``"auto"`` resolved for these labels.
+    ``params`` are the estimator's parameters (``get_params(deep=False)``),
+    skorch's routed ones (``optimizer__*``, ``callbacks__*``,
+    ``iterator_train__*``, ``iterator_valid__*``) included, which reach the
+    net as they reach skorch's own ``NeuralNet``; ``labels`` the class
+    index of each training row (-1 unlabelled), ``neighbors`` the
+    input-space neighbour table (None without the neighbour term),
+    ``pseudo_label_fraction`` that parameter with ``"auto"`` resolved for
+    these labels, and ``validation`` whether the fit holds rows out.
     """
+    routed = {name: value for name, value in params.items() if "__" in name}
+    _check_routed(routed, params)
     with_classifier = params["classifier_weight"] > 0 and n_classes >= 2
     config = AutoEncoderConfig(
         n_features=n_features,
@@ -78,6 +88,9 @@ def build_net(
     )
     objective["supervised_contrastive_weight"] = settings.supervised_contrastive_weight
     callbacks = list(params["callbacks"] or [])
+    _check_monitors(callbacks, validation)
+    if params["early_stopping"]:
+        callbacks.append(early_stopping(params["n_iter_no_change"]))
     if params["variational"] and params["weight"] < 1 and params["kl_warmup"] > 0:
         callbacks.append(KLWarmup(params["kl_warmup"]))
     if pseudo_label_fraction > 0 and (labels < 0).any():
@@ -86,6 +99,16 @@ def build_net(
         )
     if params["verbose"]:
         callbacks.append(progress_bar())
+    _check_callback_names(callbacks, routed)
+    optimizer = resolve_optimizer(params["optimizer"])
+    # The user's optimizer__* (fused=False, say) over the fit's choices.
+    routed = {
+        **{
+            f"optimizer__{name}": value
+            for name, value in fused_options(optimizer, settings.device).items()
+        },
+        **routed,
+    }
     return EmbeddingNet(
         # A factory and its config, not a module instance: skorch builds
         # module_ at initialisation and pickles only what it builds through
@@ -95,7 +118,7 @@ def build_net(
         module__config=config,
         criterion=Objective,
         **{f"criterion__{name}": value for name, value in objective.items()},
-        optimizer=resolve_optimizer(params["optimizer"]),
+        optimizer=optimizer,
         lr=params["lr"],
         max_epochs=settings.max_epochs,
         batch_size=params["batch_size"],
@@ -104,7 +127,66 @@ def build_net(
         device=settings.device,
         verbose=int(params["verbose"]),
         augment=RandomAffine(settings.image_shape) if settings.augment else None,
+        **routed,
     )
+
+
+def _check_routed(routed: dict, params: dict) -> None:
+    """Refuse the routed arguments that would undo the estimator's own."""
+    for name, value in routed.items():
+        prefix, _, argument = name.partition("__")
+        if name == "optimizer__lr":
+            raise ValueError(
+                f"optimizer__lr={value!r} would override lr={params['lr']!r}; set "
+                "lr instead (optimizer__param_groups sets a group's own lr)."
+            )
+        if prefix.startswith("iterator_") and argument in PLANNED_LOADER_ARGUMENTS:
+            raise ValueError(
+                f"{name}={value!r}: the fit's batch plans set the DataLoader's "
+                f"{', '.join(PLANNED_LOADER_ARGUMENTS)}; set batch_size on the "
+                f"embedder instead, and pass {prefix}__ only the other DataLoader "
+                "arguments (num_workers, pin_memory, ...)."
+            )
+
+
+def _check_monitors(callbacks: list, validation: bool) -> None:
+    """A callback that follows ``valid_*`` needs validation rows."""
+    if validation:
+        return
+    for index, entry in enumerate(callbacks):
+        callback = entry[1] if isinstance(entry, tuple) else entry
+        if monitors_validation(callback):
+            training_key = "train_" + callback.monitor.removeprefix(VALID_PREFIX)
+            raise ValueError(
+                f"callbacks[{index}] ({type(callback).__name__}) monitors "
+                f"{callback.monitor!r}, which only validation rows record, and "
+                "this fit holds none out; set validation_fraction (for example "
+                f"0.1), or monitor {training_key!r}."
+            )
+
+
+def _check_callback_names(callbacks: list, routed: dict) -> None:
+    """``callbacks__<name>[__<param>]`` must name a callback of the fit.
+
+    skorch ignores the parameters of a callback it does not have: a typo
+    would leave the callback as it was, without a word.
+    """
+    wanted = {
+        name.split("__")[1]: name for name in routed if name.startswith("callbacks__")
+    }
+    if not wanted:
+        return
+    # The names skorch gives the fit's callbacks (its defaults, then these;
+    # a class name where none was given), from a net that builds nothing else.
+    bare = EmbeddingNet(None, None, callbacks=callbacks).initialize_callbacks()
+    names = [name for name, _ in bare.callbacks_]
+    for callback_name, parameter in wanted.items():
+        if callback_name not in names:
+            raise ValueError(
+                f"{parameter} names no callback of the fit; its callbacks are "
+                f"{names} (a callback passed without a name is named after its "
+                "class; pass ('name', callback) to name it)."
+            )
 
 
 def progress_bar():
@@ -130,8 +212,12 @@ def build_dataset(
     pairs: np.ndarray | None,
     pair_similar: np.ndarray | None,
     triplets: np.ndarray | None,
+    repeat_plans: bool = False,
 ) -> PlanDataset:
-    """The dataset of one fit: ``X`` read through batch plans."""
+    """The dataset of one fit: ``X`` read through batch plans.
+
+    ``repeat_plans`` gives every epoch the same plans (the validation rows).
+    """
     sampler = PlanSampler(
         n_samples=X.shape[0],
         labels=labels,
@@ -141,5 +227,6 @@ def build_dataset(
         pairs=pairs,
         pair_similar=pair_similar,
         triplets=triplets,
+        repeat_plans=repeat_plans,
     )
     return PlanDataset(X, labels, sampler)

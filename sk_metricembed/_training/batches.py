@@ -49,7 +49,13 @@ class BatchPlan:
 
 
 class PlanSampler:
-    """Iterable of :class:`BatchPlan` for one epoch; reseeded by its generator."""
+    """Iterable of :class:`BatchPlan` for one epoch; reseeded by its generator.
+
+    With ``repeat_plans`` every epoch yields the first epoch's plans again
+    (the generator is rewound), so that the validation rows are scored on
+    the same batches, neighbours and constraints each epoch and their loss
+    changes only with the network.
+    """
 
     def __init__(
         self,
@@ -61,10 +67,12 @@ class PlanSampler:
         pairs: np.ndarray | None = None,
         pair_similar: np.ndarray | None = None,
         triplets: np.ndarray | None = None,
+        repeat_plans: bool = False,
     ) -> None:
         self.n_samples = n_samples
         self.batch_size = batch_size
         self.rng = rng
+        self._first_state = rng.get_state() if repeat_plans else None
         self.neighbors = neighbors
         self.pairs = pairs
         self.pair_similar = pair_similar
@@ -87,6 +95,8 @@ class PlanSampler:
         return max(1, -(-self.n_samples // self.batch_size))
 
     def __iter__(self):
+        if self._first_state is not None:
+            self.rng.set_state(self._first_state)
         n_batches = len(self)
         chunks = np.array_split(self.rng.permutation(self.n_samples), n_batches)
         pair_chunks = self._constraint_chunks(self.pairs, n_batches)

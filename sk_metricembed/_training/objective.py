@@ -7,7 +7,8 @@ the reconstruction's negative log-likelihood (a Bernoulli for ``"bce"``; for
 ``"mse"`` a Gaussian, ``mse / (2 * var)``, whose variance ``var`` is
 ``observation_variance``, by default each batch's mean squared error, the
 variance that maximises the likelihood, as in Rybkin, Daniilidis & Levine's
-calibrated decoders), plus the KL divided by the number of features, raised
+calibrated decoders, whose value then carries the likelihood's
+``log(var) / 2`` too), plus the KL divided by the number of features, raised
 from 0 over the first epochs (``kl_warmup``, :class:`KLWarmup`). A
 deterministic autoencoder's reconstruction is the mean squared error (or
 Bernoulli cross-entropy).
@@ -118,8 +119,10 @@ class Objective(nn.Module):
         if "kl" in parts:
             # The VAE's negative ELBO per feature: the reconstruction under
             # its likelihood, plus the (warming-up) KL.
+            scale = self._likelihood_scale(parts["reconstruction"])
             unsupervised = (
-                unsupervised / self._likelihood_scale(parts["reconstruction"])
+                unsupervised / scale
+                + self._log_normaliser(scale)
                 + self.kl_ramp * self.beta * parts["kl"]
             )
         total = (1 - self.weight) * unsupervised
@@ -141,6 +144,20 @@ class Objective(nn.Module):
             variance = reconstruction.detach().clamp_min(MIN_OBSERVATION_VARIANCE)
             return 2 * variance
         return 2 * self.observation_variance
+
+    def _log_normaliser(self, scale) -> torch.Tensor | float:
+        """``log(var) / 2``, with the ``"auto"`` variance: the NLL's other term.
+
+        At ``var = mse`` the Gaussian NLL per feature is ``log(mse) / 2 +
+        1/2`` (plus ``log(2 pi) / 2``): without this term the loss's value
+        would be a constant 1/2 whatever the reconstruction, and the
+        validation rows' ``valid_loss`` (early stopping's figure) blind to
+        it. The variance is held fixed, so the gradient is unchanged. A fixed
+        variance's term is a constant, left out.
+        """
+        if self.reconstruction == "mse" and self.observation_variance == "auto":
+            return 0.5 * torch.log(scale / 2)
+        return 0.0
 
     def _metric_terms(self, outputs, targets: BatchTargets) -> dict[str, torch.Tensor]:
         mean = outputs["mean"]

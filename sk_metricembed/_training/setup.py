@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from contextlib import contextmanager
 
 import torch
@@ -39,15 +40,32 @@ def resolve_device(device: str | torch.device) -> torch.device:
 
 
 def resolve_optimizer(optimizer):
-    """An optimiser name or a ``torch.optim.Optimizer`` subclass."""
+    """The optimiser skorch builds: from a name, a class or a partial of one.
+
+    A ``torch.optim.Optimizer`` subclass, or a :func:`functools.partial` of
+    one with its other arguments (``partial(torch.optim.SGD, momentum=0.9)``),
+    as skorch takes them. The learning rate is the estimator's ``lr``: a
+    partial that sets ``lr`` is refused, as skorch would silently override it.
+    """
     if isinstance(optimizer, str):
         return OPTIMIZERS[optimizer]
-    if not (
-        isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)
-    ):
+    base = optimizer.func if isinstance(optimizer, functools.partial) else optimizer
+    if not (isinstance(base, type) and issubclass(base, torch.optim.Optimizer)):
         raise TypeError(
-            f"optimizer must be one of {tuple(OPTIMIZERS)} or a "
-            f"torch.optim.Optimizer subclass, got {optimizer!r}."
+            f"optimizer must be one of {tuple(OPTIMIZERS)}, a "
+            "torch.optim.Optimizer subclass or a functools.partial of one, got "
+            f"{optimizer!r}."
+        )
+    if isinstance(optimizer, functools.partial) and optimizer.args:
+        raise ValueError(
+            f"optimizer={optimizer!r} binds positional arguments, which would "
+            "take the place of the network's parameters; bind keywords only."
+        )
+    if isinstance(optimizer, functools.partial) and "lr" in optimizer.keywords:
+        raise ValueError(
+            f"optimizer={optimizer!r} sets lr, which the embedder's lr "
+            "parameter would override; leave lr out of the partial and set lr "
+            "on the embedder."
         )
     return optimizer
 

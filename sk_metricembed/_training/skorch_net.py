@@ -1,12 +1,14 @@
 """The skorch glue: a ``NeuralNet`` whose hooks speak in batch plans.
 
-Only skorch's documented hooks are overridden: ``get_iterator`` (our batch
-plans instead of a shuffled ``DataLoader``), ``infer`` (one forward pass for
-the batch and, when the neighbour term is on, an encoder pass for the
-neighbours) and ``get_loss`` (the blended objective on the forward pass and
-the batch's targets, skorch's ``y``, whose parts go to ``history`` as
-data). The epoch loop, callbacks, device moves and optimiser steps stay
-skorch's.
+Only skorch's documented hooks are overridden: ``get_split_datasets`` (the
+validation rows the estimator held out, see :mod:`.validation`),
+``get_iterator`` (our batch plans instead of a shuffled ``DataLoader``),
+``infer`` (one forward pass for the batch and, when the neighbour term is
+on, an encoder pass for the neighbours), ``validation_step`` (the objective
+less the KL term) and ``get_loss`` (the blended objective on the
+forward pass and the batch's targets, skorch's ``y``, whose parts go to
+``history`` as data). The epoch loop, callbacks, device moves and optimiser
+steps stay skorch's.
 """
 
 from __future__ import annotations
@@ -18,6 +20,18 @@ from torch.utils.data import DataLoader
 
 from .batches import BatchInputs, BatchTargets
 from .loss_parts import LOSS_PARTS, history_key
+from .validation import VALID_PREFIX, SplitDatasets
+
+#: The ``DataLoader`` arguments the batch plans set; ``iterator_train__*`` and
+#: ``iterator_valid__*`` may set the others (``num_workers``, ...).
+PLANNED_LOADER_ARGUMENTS = (
+    "batch_size",
+    "shuffle",
+    "sampler",
+    "batch_sampler",
+    "collate_fn",
+    "drop_last",
+)
 
 
 def _whole(batch):
@@ -40,13 +54,32 @@ class EmbeddingNet(NeuralNet):
             (key, PassthroughScoring(name=key, on_train=True))
             for key in map(history_key, LOSS_PARTS)
         ]
-        return [*super().get_default_callbacks(), *parts]
+        valid_parts = [
+            (key, PassthroughScoring(name=key, on_train=False))
+            for key in (VALID_PREFIX + history_key(part) for part in LOSS_PARTS)
+        ]
+        return [*super().get_default_callbacks(), *parts, *valid_parts]
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        # The estimator decides the validation rows (stratified on its
+        # labels, with their own neighbours and constraints) and passes
+        # both sides; a plain dataset trains without validation.
+        if isinstance(X, SplitDatasets):
+            return X.train, X.valid
+        return super().get_split_datasets(X, y, **fit_params)
 
     def get_iterator(self, dataset, training=False):
         # The dataset indexes whole batch plans; batch_size=None turns off
         # DataLoader's own batching and collation.
+        loader_arguments = self.get_params_for(
+            "iterator_train" if training else "iterator_valid"
+        )
         return DataLoader(
-            dataset, sampler=dataset.sampler, batch_size=None, collate_fn=_whole
+            dataset,
+            sampler=dataset.sampler,
+            batch_size=None,
+            collate_fn=_whole,
+            **loader_arguments,
         )
 
     def infer(self, x: BatchInputs, **fit_params):
@@ -60,14 +93,32 @@ class EmbeddingNet(NeuralNet):
             outputs["neighbor_mean"] = self.module_.encode(neighbors)
         return outputs
 
+    def validation_step(self, batch, **fit_params):
+        # The KL term left out (its part is still recorded): the warm-up
+        # moves its weight every epoch, so that valid_loss would follow the
+        # schedule. At the current weight it rose by construction; at full
+        # weight, early in a long warm-up, it rose while the encoder learnt
+        # to use its code: early stopping on digits kept epoch 2 of 300 (5-NN
+        # accuracy 0.72 against 0.946 for the whole fit). Without it, the
+        # held-out reconstruction and metric terms stopped that fit at epoch
+        # 127 (0.943).
+        ramp = self.criterion_.kl_ramp
+        self.criterion_.kl_ramp = 0.0
+        try:
+            return super().validation_step(batch, **fit_params)
+        finally:
+            self.criterion_.kl_ramp = ramp
+
     def get_loss(self, y_pred, y_true: BatchTargets, X=None, training=False):
         parts = self.criterion_(y_pred, y_true.to(self.device))
+        prefix = "" if training else VALID_PREFIX
         for name, value in parts.items():
             if name != "loss":
-                self.history.record_batch(history_key(name), value.item())
+                self.history.record_batch(prefix + history_key(name), value.item())
         if not torch.isfinite(parts["loss"]):
+            which = "training" if training else "validation"
             raise FloatingPointError(
-                "the training loss became NaN or infinite; lower lr, scale the "
+                f"the {which} loss became NaN or infinite; lower lr, scale the "
                 "input (for example with StandardScaler) or lower margin."
             )
         return parts["loss"]
