@@ -21,6 +21,7 @@ from sklearn.base import (
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
     resolve_augment,
     resolve_extra_term_weight,
@@ -413,12 +414,25 @@ class BaseMetricEmbedder(
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            Rows to embed; processed in batches of ``batch_size``.
+            Rows to embed; processed in batches of ``batch_size``. A dask
+            array is embedded lazily, block of rows by block of rows.
 
         Returns
         -------
         Z : ndarray of shape (n_samples, latent_dim)
+            A dask array with ``X``'s row chunks when ``X`` is one (computed
+            with ``Z.compute()``, on a ``dask.distributed`` cluster if a
+            client is active).
         """
+        if is_dask_array(X):
+            check_is_fitted(self, "net_")
+            return map_row_blocks(
+                self._embed,
+                X,
+                n_columns=self.n_features_in_,
+                n_outputs=self.latent_dim,
+                method="transform",
+            )
         return self._embed(X)
 
     def _embed(self, X) -> np.ndarray:
@@ -438,8 +452,17 @@ class BaseMetricEmbedder(
         Returns
         -------
         X_reconstructed : ndarray of shape (n_samples, n_features_in_)
+            A dask array, decoded lazily by blocks of rows, when ``X`` is one.
         """
         check_is_fitted(self, "net_")
+        if is_dask_array(X):
+            return map_row_blocks(
+                self.inverse_transform,
+                X,
+                n_columns=self.latent_dim,
+                n_outputs=self.n_features_in_,
+                method="inverse_transform",
+            )
         Z = check_array(X, dtype=[np.float32, np.float64], input_name="X")
         check_float32_range(Z)
         if Z.shape[1] != self.latent_dim:

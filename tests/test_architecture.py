@@ -143,6 +143,7 @@ LAYERS = [
         "_hog_batched",
         "torch_features",
         "datasets",
+        "_dask",
     },
     {
         "_defaults",
