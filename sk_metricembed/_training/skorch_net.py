@@ -19,6 +19,7 @@ from skorch.callbacks import PassthroughScoring
 from torch.utils.data import DataLoader
 
 from .batches import BatchInputs, BatchTargets
+from .distributed import AverageGradients, ShardedPlans, process_group
 from .loss_parts import LOSS_PARTS, history_key
 from .validation import VALID_PREFIX, SplitDatasets
 
@@ -58,7 +59,9 @@ class EmbeddingNet(NeuralNet):
             (key, PassthroughScoring(name=key, on_train=False))
             for key in (VALID_PREFIX + history_key(part) for part in LOSS_PARTS)
         ]
-        return [*super().get_default_callbacks(), *parts, *valid_parts]
+        # A no-op unless a process group is initialised (.distributed).
+        averaging = [("average_gradients", AverageGradients())]
+        return [*super().get_default_callbacks(), *parts, *valid_parts, *averaging]
 
     def get_split_datasets(self, X, y=None, **fit_params):
         # The estimator decides the validation rows (stratified on its
@@ -74,9 +77,14 @@ class EmbeddingNet(NeuralNet):
         loader_arguments = self.get_params_for(
             "iterator_train" if training else "iterator_valid"
         )
+        sampler = dataset.sampler
+        rank, world_size = process_group()
+        if training and world_size > 1:
+            # Data-parallel: this process's share of the plans (.distributed).
+            sampler = ShardedPlans(sampler, rank, world_size)
         return DataLoader(
             dataset,
-            sampler=dataset.sampler,
+            sampler=sampler,
             batch_size=None,
             collate_fn=_whole,
             **loader_arguments,
