@@ -32,6 +32,7 @@ _EXPORTS = {
     "callbacks": ("EmbeddingRecorder",),
     "plotting": (
         "plot_embedding",
+        "plot_embedding_interactive",
         "plot_reconstructions",
         "plot_samples",
         "plot_history",

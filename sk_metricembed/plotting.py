@@ -138,19 +138,10 @@ def plot_embedding(
     >>> plt.close("all")
     """
     plt = _pyplot()
-    Z = check_array(X_embedded, input_name="X_embedded")
-    labels = np.full(Z.shape[0], 0) if y is None else np.asarray(y)
-    if labels.shape != (Z.shape[0],):
-        raise ValueError(
-            f"y must have one label per row of X_embedded ({Z.shape[0]}), got "
-            f"shape {labels.shape}."
-        )
-    # Class codes, -1 unlabelled: labels of any kind (text, None) draw alike.
-    unlabeled = is_unlabeled(labels)
-    classes = np.unique(labels[~unlabeled])
-    codes = np.full(labels.shape[0], -1)
-    codes[~unlabeled] = np.searchsorted(classes, labels[~unlabeled])
-    points, axis_labels = _project(Z, codes, method, random_state)
+    Z, points, axis_labels, codes, classes = _points_and_classes(
+        X_embedded, y, method, random_state
+    )
+    unlabeled = codes == -1
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 5))
     size = point_size
@@ -195,6 +186,154 @@ def plot_embedding(
         for handle in legend.legend_handles:
             handle.set_alpha(1.0)
     return ax
+
+
+def _points_and_classes(X_embedded, y, method, random_state):
+    """The embedding, its 2-D points and axis names, class codes and classes.
+
+    Codes index ``classes`` (the sorted labels), -1 for unlabelled rows, so
+    that labels of any kind (text, None) draw alike.
+    """
+    Z = check_array(X_embedded, input_name="X_embedded")
+    labels = np.full(Z.shape[0], 0) if y is None else np.asarray(y)
+    if labels.shape != (Z.shape[0],):
+        raise ValueError(
+            f"y must have one label per row of X_embedded ({Z.shape[0]}), got "
+            f"shape {labels.shape}."
+        )
+    unlabeled = is_unlabeled(labels)
+    classes = np.unique(labels[~unlabeled])
+    codes = np.full(labels.shape[0], -1)
+    codes[~unlabeled] = np.searchsorted(classes, labels[~unlabeled])
+    points, axis_labels = _project(Z, codes, method, random_state)
+    return Z, points, axis_labels, codes, classes
+
+
+@validate_params(
+    {
+        "X_embedded": ["array-like"],
+        "y": ["array-like", None],
+        "hover": ["array-like", None],
+        "method": [StrOptions({"pca", "tsne"})],
+        "class_names": _CLASS_NAMES,
+        "title": [str, None],
+        "random_state": ["random_state"],
+    },
+    prefer_skip_nested_validation=True,
+)
+def plot_embedding_interactive(
+    X_embedded,
+    y=None,
+    *,
+    hover=None,
+    method: str = "pca",
+    class_names=None,
+    title: str | None = None,
+    random_state=0,
+):
+    """An interactive scatter of an embedding: hover a point to see its row.
+
+    The same picture as :func:`plot_embedding` (classes in colour,
+    unlabelled rows in grey, projected to two dimensions above two), drawn
+    with plotly, so that in a notebook each point shows, under the pointer,
+    its row number, its label and ``hover`` (a file name, a caption, a
+    short text of the row); the legend toggles classes and the view zooms.
+    Needs plotly (``pip install "sk-metricembed[interactive]"``).
+
+    Parameters
+    ----------
+    X_embedded : array-like of shape (n_samples, n_components)
+        The embedding, e.g. the output of an embedder's ``transform``.
+    y : array-like of shape (n_samples,), default=None
+        Labels of any kind the embedders take; -1, None or NaN for
+        unlabelled rows. None draws every row in one colour.
+    hover : array-like of shape (n_samples,), default=None
+        Text shown for each row besides its number and label.
+    method : {"pca", "tsne"}, default="pca"
+        Projection used above two dimensions.
+    class_names : sequence or dict, default=None
+        Display names for the labels (indexed or keyed by label).
+    title : str, default=None
+        Figure title.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the t-SNE projection.
+
+    Returns
+    -------
+    fig : plotly.graph_objects.Figure
+        One trace per class (and one for the unlabelled rows); show it with
+        ``fig.show()`` or save it with ``fig.write_html(path)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed import plot_embedding_interactive
+    >>> Z = np.random.RandomState(0).normal(size=(60, 2))
+    >>> y = np.repeat([0, 1, -1], 20)
+    >>> fig = plot_embedding_interactive(Z, y, hover=[f"row {i}" for i in range(60)])
+    >>> [trace.name for trace in fig.data]
+    ['unlabeled', '0', '1']
+    """
+    try:
+        import plotly.graph_objects as go
+    except ImportError as error:  # pragma: no cover - depends on the install
+        raise ImportError(
+            "plot_embedding_interactive needs plotly: pip install "
+            "'sk-metricembed[interactive]'."
+        ) from error
+    Z, points, axis_labels, codes, classes = _points_and_classes(
+        X_embedded, y, method, random_state
+    )
+    texts = None if hover is None else np.asarray(hover, dtype=object)
+    if texts is not None and texts.shape != (Z.shape[0],):
+        raise ValueError(
+            f"hover must have one text per row of X_embedded ({Z.shape[0]}), "
+            f"got shape {texts.shape}."
+        )
+    fig = go.Figure()
+    groups = [(-1, "unlabeled")] if (codes == -1).any() else []
+    groups += [
+        (code, _class_name(label, class_names)) for code, label in enumerate(classes)
+    ]
+    colors = _plotly_colors(len(classes))
+    for code, name in groups:
+        rows = np.flatnonzero(codes == code)
+        color = "rgb(191, 191, 191)" if code == -1 else colors[code]
+        customdata = np.stack(
+            [rows, texts[rows] if texts is not None else np.full(rows.size, "")],
+            axis=1,
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=points[rows, 0],
+                y=points[rows, 1],
+                mode="markers",
+                name=name,
+                marker={"color": color, "size": 5 if code == -1 else 7},
+                customdata=customdata,
+                hovertemplate=(
+                    "row %{customdata[0]}<br>" + name + "<br>%{customdata[1]}"
+                    "<extra></extra>"
+                ),
+            )
+        )
+    fig.update_layout(
+        title=title,
+        xaxis_title=axis_labels[0],
+        yaxis_title=axis_labels[1],
+        legend_title_text="class",
+        template="simple_white",
+    )
+    return fig
+
+
+def _plotly_colors(n_classes: int) -> list[str]:
+    """Class colours for plotly: matplotlib's tab10 (d3's) up to ten, then turbo."""
+    from plotly.colors import qualitative, sample_colorscale
+
+    if n_classes <= len(qualitative.D3):
+        return list(qualitative.D3[:n_classes])
+    return sample_colorscale("Turbo", [i / (n_classes - 1) for i in range(n_classes)])
 
 
 def _project(Z, labels, method: str, random_state):

@@ -332,3 +332,33 @@ def test_plot_history_ticks_whole_epochs_and_takes_a_log_scale(fitted):
     with pytest.raises(TypeError, match="log_scale"):
         plot_history(embedder, log_scale="yes")
     plt.close("all")
+
+
+def test_plot_embedding_interactive_shows_each_rows_number_label_and_text():
+    pytest.importorskip("plotly")
+    from sk_metricembed import plot_embedding_interactive
+
+    rng = np.random.RandomState(0)
+    Z = rng.normal(size=(12, 3))
+    y = np.array(["b", "a", None, "a", "b", "c", None, "a", "c", "b", "a", "c"], object)
+    hover = [f"file_{i}.png" for i in range(12)]
+    fig = plot_embedding_interactive(Z, y, hover=hover, class_names={"a": "apple"})
+    names = [trace.name for trace in fig.data]
+    assert names == ["unlabeled", "apple", "b", "c"]
+    by_name = {trace.name: trace for trace in fig.data}
+    # Each trace holds its rows: their numbers and hover texts travel along.
+    rows = [int(r) for r, _ in by_name["apple"].customdata]
+    assert rows == [1, 3, 7, 10]
+    assert [text for _, text in by_name["unlabeled"].customdata] == [
+        "file_2.png",
+        "file_6.png",
+    ]
+    assert "apple" in by_name["apple"].hovertemplate
+    # The points are plot_embedding's PCA projection of the three columns.
+    from sklearn.decomposition import PCA
+
+    projected = PCA(2, random_state=0).fit_transform(Z)
+    np.testing.assert_allclose(by_name["c"].x, projected[[5, 8, 11], 0], atol=1e-8)
+    assert fig.layout.xaxis.title.text
+    with pytest.raises(ValueError, match="hover must have one text per row"):
+        plot_embedding_interactive(Z, y, hover=["x"])
