@@ -28,6 +28,7 @@ _EXPORTS = {
         "sample_triplets",
         "triplets_to_pairs",
         "pairs_to_triplets",
+        "tuples_to_rows",
     ),
     "callbacks": ("EmbeddingRecorder",),
     "plotting": (

@@ -46,6 +46,7 @@ from ._sklearn_compat import (
 )
 from ._supervision import check_supervision
 from ._training.assemble import FitSettings, build_dataset, build_net
+from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
 from ._training.neighbors import input_neighbors
@@ -201,6 +202,7 @@ class BaseMetricEmbedder(
                     ),
                     seed=seed,
                     validation=valid is not None,
+                    probe_rows=np.asarray(X[:2], dtype=np.float32),
                 )
             else:
                 net = self.net_
@@ -365,6 +367,7 @@ class BaseMetricEmbedder(
                 "with MinMaxScaler) or use reconstruction='mse'."
             )
         device = resolve_device(self.device)
+        self._check_user_modules()
         if self.spatial_contrasting_weight > 0 and shape is None:
             raise ValueError(
                 "spatial_contrasting_weight > 0 needs image_shape=(height, width"
@@ -406,6 +409,37 @@ class BaseMetricEmbedder(
                 self.validation_fraction, self.early_stopping
             ),
         )
+
+    def _check_user_modules(self) -> None:
+        """What a user's encoder or decoder leaves out of the other parameters."""
+        for name in USER_MODULES:
+            given = sorted(key for key in vars(self) if key.startswith(f"{name}__"))
+            if given and getattr(self, name) is None:
+                raise ValueError(
+                    f"{given[0]}={getattr(self, given[0])!r} is an argument of "
+                    f"a user's {name}, but {name}=None; pass {name}= (a torch "
+                    f"module, module class or function returning one) or drop "
+                    f"the {name}__ arguments."
+                )
+        if self.encoder is None:
+            return
+        if self.spatial_contrasting_weight > 0:
+            raise ValueError(
+                f"spatial_contrasting_weight={self.spatial_contrasting_weight!r} "
+                "reads the built-in encoder's convolutional feature map, which a "
+                "user's encoder replaces; set spatial_contrasting_weight=0 or "
+                "encoder=None."
+            )
+        if self.decoder is not None and not (
+            isinstance(self.hidden_layer_sizes, str)
+            and self.hidden_layer_sizes == "auto"
+        ):
+            raise ValueError(
+                f"hidden_layer_sizes={self.hidden_layer_sizes!r} sizes the "
+                "built-in encoder and decoder, and encoder and decoder are both "
+                "user modules; leave hidden_layer_sizes='auto' (size your "
+                "modules with encoder__<arg> and decoder__<arg>)."
+            )
 
     # -- using the embedding ---------------------------------------------
     def transform(self, X) -> np.ndarray:

@@ -10,9 +10,11 @@ its metric losses and its default ``metric_loss``.
 
 Besides them, the embedders take skorch's own arguments by skorch's names
 (``optimizer__weight_decay``, ``callbacks__<name>__<param>``,
-``iterator_train__num_workers``; :data:`ROUTED_PREFIXES`) in ``__init__``,
+``iterator_train__num_workers``) and the arguments of a user's encoder and
+decoder (``encoder__width``; :data:`ROUTED_PREFIXES`) in ``__init__``,
 ``set_params`` and ``get_params`` (:class:`SkorchRoutingMixin`), and pass
-them to the skorch net, as skorch's ``NeuralNet`` takes them.
+them to the skorch net, as skorch's ``NeuralNet`` takes them, or to the
+user's module.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from ._defaults import (
     AUTO_VALIDATION_FRACTION,
 )
 from ._sklearn_compat import Interval, StrOptions
+from ._training.autoencoder import USER_MODULES
 from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
 from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS
@@ -118,6 +121,37 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Dropout after each hidden layer. Off by default: beside the "
         "neighbour term it cost 5-NN accuracy (see the few-labels guide).",
         annotation="float",
+    ),
+    Parameter(
+        "encoder",
+        None,
+        [None, torch.nn.Module, callable],
+        "torch.nn.Module, Module class or None",
+        "Your own encoder, in place of the built-in one (the MLP, and the "
+        "convolutions in image mode): a module instance, a ``Module`` class "
+        "or a function returning a module (``torchvision.models.resnet18``), "
+        "built with the ``encoder__<arg>`` arguments (``encoder__width=64``). "
+        "It maps a batch of rows ``(n, n_features)``, in image mode too "
+        "(reshape them in its ``forward``), to ``(n, h)``; the embedder puts "
+        "its own ``latent_dim`` head (and a VAE's log-variance head) on top. "
+        "An instance is copied at each fit and never trained itself. Tried "
+        "on two rows before training: a wrong shape is an error. Not with "
+        "``spatial_contrasting_weight`` (which reads the built-in "
+        "convolutions); ``hidden_layer_sizes`` then sizes the built-in "
+        "decoder only.",
+        annotation="torch.nn.Module | type[torch.nn.Module] | None",
+    ),
+    Parameter(
+        "decoder",
+        None,
+        [None, torch.nn.Module, callable],
+        "torch.nn.Module, Module class or None",
+        "Your own decoder, in place of the built-in mirror of the encoder, "
+        "taken as ``encoder`` is (``decoder__<arg>`` arguments, copied, "
+        "tried before training). It maps codes ``(n, latent_dim)`` to rows "
+        '``(n, n_features)`` (logits with ``reconstruction="bce"``). '
+        "Unused at ``weight=1``, which reconstructs nothing.",
+        annotation="torch.nn.Module | type[torch.nn.Module] | None",
     ),
     Parameter(
         "variational",
@@ -472,8 +506,15 @@ PARAMETERS: tuple[Parameter, ...] = (
 
 
 #: The parts of the skorch net whose arguments the embedders pass through by
-#: skorch's names, ``<prefix>__<argument>``.
-ROUTED_PREFIXES = ("optimizer", "callbacks", "iterator_train", "iterator_valid")
+#: skorch's names, ``<prefix>__<argument>``, and the user's modules, which
+#: take theirs the same way.
+ROUTED_PREFIXES = (
+    "optimizer",
+    "callbacks",
+    "iterator_train",
+    "iterator_valid",
+    *USER_MODULES,
+)
 
 
 def is_routed(name: str) -> bool:

@@ -30,6 +30,7 @@ __all__ = [
     "sample_triplets",
     "triplets_to_pairs",
     "pairs_to_triplets",
+    "tuples_to_rows",
 ]
 
 
@@ -197,6 +198,57 @@ def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
     return np.asarray(triplets, dtype=np.intp).reshape(-1, 3)
 
 
+@validate_params({"tuples": ["array-like"]}, prefer_skip_nested_validation=True)
+def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and row indices from constraints given as tuples of rows.
+
+    metric-learn's pair and triplet learners take their constraints as the
+    rows themselves, an array of shape ``(n, 2, n_features)`` (pairs) or
+    ``(n, 3, n_features)`` (triplets). The embedders take the rows once, as
+    ``X``, and constraints as indices into it; this turns the first form
+    into the second, each distinct row once (rows equal in every feature
+    are one row), so that ``fit(X, pairs=pairs, pair_labels=...)`` or
+    ``fit(X, triplets=triplets)`` trains on them.
+
+    Parameters
+    ----------
+    tuples : array-like of shape (n_constraints, 2 or 3, n_features)
+        The rows of each pair (or of each triplet: anchor, positive,
+        negative).
+
+    Returns
+    -------
+    X : ndarray of shape (n_rows, n_features)
+        The distinct rows, in sorted order (float32 when ``tuples`` is
+        floating-point).
+    constraints : ndarray of shape (n_constraints, 2 or 3)
+        The row of ``X`` each member of each tuple is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed.constraints import tuples_to_rows
+    >>> a, b, c = [0.0, 1.0], [2.0, 3.0], [4.0, 5.0]
+    >>> X, pairs = tuples_to_rows([[a, b], [a, c]])
+    >>> X.tolist(), pairs.tolist()
+    ([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], [[0, 1], [0, 2]])
+    """
+    tuples = np.asarray(tuples)
+    if tuples.ndim != 3 or tuples.shape[1] not in (2, 3) or tuples.shape[0] == 0:
+        raise ValueError(
+            "tuples must be a non-empty array of shape (n, 2, n_features) "
+            "(pairs) or (n, 3, n_features) (triplets), got shape "
+            f"{tuples.shape}."
+        )
+    if tuples.dtype.kind == "f":
+        tuples = tuples.astype(np.float32, copy=False)
+    n, width, n_features = tuples.shape
+    X, inverse = np.unique(
+        tuples.reshape(n * width, n_features), axis=0, return_inverse=True
+    )
+    return X, inverse.reshape(n, width).astype(np.int64)
+
+
 def check_pairs(
     pairs, pair_labels, n_samples: int, sample_index=None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -303,6 +355,13 @@ def _check_index_array(
     array = np.asarray(array)
     if allow_empty and array.size == 0:
         return np.empty((0, width), dtype=np.int64)
+    if array.ndim == 3 and array.shape[1] == width:
+        raise ValueError(
+            f"{name} has shape {array.shape}: rows themselves, as metric-learn "
+            f"takes them, not row indices. Turn them into rows and indices "
+            f"first: X, {name} = sk_metricembed.constraints.tuples_to_rows("
+            f"{name}), then fit(X, {name}={name}, ...)."
+        )
     if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
         raise ValueError(
             f"{name} must be a non-empty integer array of shape (n, {width}), got "

@@ -34,6 +34,7 @@ from sk_metricembed import (
     triplet_accuracy_score,
     triplet_accuracy_scorer,
     triplets_to_pairs,
+    tuples_to_rows,
 )
 from sk_metricembed._training.skorch_net import EmbeddingNet
 from sk_metricembed.constraints import check_pairs, check_triplets
@@ -602,6 +603,21 @@ def test_pairs_to_triplets_rejects(pairs, pair_labels, error, match):
         pairs_to_triplets(pairs, pair_labels)
 
 
+@pytest.mark.parametrize(
+    "tuples, match",
+    [
+        (np.zeros((4, 2)), "non-empty array of shape"),
+        (np.zeros((4, 4, 3)), "non-empty array of shape"),
+        (np.zeros((0, 2, 3)), "non-empty array of shape"),
+        ("not rows", "'tuples' parameter of tuples_to_rows must be an array-like"),
+    ],
+    ids=["2-D", "width 4", "empty", "text"],
+)
+def test_tuples_to_rows_rejects(tuples, match):
+    with pytest.raises(ValueError, match=match):
+        tuples_to_rows(tuples)
+
+
 def test_conversions_accept_empty_input():
     pairs, labels = triplets_to_pairs(np.empty((0, 3), int))
     assert pairs.shape == (0, 2) and labels.shape == (0,)
@@ -746,6 +762,7 @@ CATALOGUED_NAMES = {
     "sample_triplets",
     "triplets_to_pairs",
     "pairs_to_triplets",
+    "tuples_to_rows",
 }
 
 

@@ -345,3 +345,39 @@ def test_sampled_constraints_pass_validation(seed):
     np.testing.assert_array_equal(similar, pair_labels)
     triplets = sample_triplets(Y, 50, random_state=seed)
     np.testing.assert_array_equal(check_triplets(triplets, len(Y)), triplets)
+
+
+def test_tuples_to_rows_gives_each_distinct_row_once_and_its_indices():
+    from sk_metricembed import tuples_to_rows
+
+    rng = np.random.RandomState(0)
+    rows = rng.rand(6, 4)
+    triplets = np.array([[0, 1, 2], [3, 4, 5], [0, 4, 1]])
+    X, index = tuples_to_rows(rows[triplets])
+    assert X.shape == (6, 4) and X.dtype == np.float32
+    assert index.shape == (3, 3) and index.dtype == np.int64
+    np.testing.assert_array_equal(X[index], rows[triplets].astype(np.float32))
+    # Row 0 and row 4 appear twice: one row of X each.
+    assert index[0, 0] == index[2, 0] and index[1, 1] == index[2, 1]
+    for bad in (rows, rows[None], np.zeros((0, 2, 4)), rows[np.zeros((2, 4), int)]):
+        with pytest.raises(ValueError, match="tuples must be a non-empty array"):
+            tuples_to_rows(bad)
+
+
+def test_fit_points_row_tuples_to_tuples_to_rows_and_trains_on_its_output():
+    from sklearn.datasets import load_digits
+
+    from sk_metricembed import SiameseAutoencoderEmbedder, tuples_to_rows
+
+    X, y = load_digits(return_X_y=True)
+    X = (X[:300] / 16).astype(np.float32)
+    pairs, similar = sample_pairs(y[:300], 200, random_state=0)
+    embedder = SiameseAutoencoderEmbedder(latent_dim=4, max_epochs=5, random_state=0)
+    with pytest.raises(ValueError, match=r"X, pairs = sk_metricembed.constraints"):
+        embedder.fit(X, pairs=X[pairs], pair_labels=similar)
+    assert not hasattr(embedder, "net_")
+    X_rows, index = tuples_to_rows(X[pairs])
+    embedder.fit(X_rows, pairs=index, pair_labels=similar)
+    distances = embedder.pair_distance(index, X_rows)
+    # Trained on them: similar pairs end closer than dissimilar ones.
+    assert distances[similar == 1].mean() < distances[similar == 0].mean()

@@ -16,7 +16,13 @@ import numpy as np
 import torch
 
 from .augment import RandomAffine
-from .autoencoder import AutoEncoderConfig, build_autoencoder
+from .autoencoder import (
+    USER_MODULES,
+    AutoEncoderConfig,
+    UserModule,
+    build_autoencoder,
+    check_user_modules,
+)
 from .batches import PlanDataset, PlanSampler
 from .fused import fused_options
 from .objective import KLWarmup, Objective
@@ -57,6 +63,7 @@ def build_net(
     pseudo_label_fraction: float,
     seed: int,
     validation: bool = False,
+    probe_rows: np.ndarray | None = None,
 ) -> EmbeddingNet:
     """The skorch net of one fit.
 
@@ -67,9 +74,21 @@ def build_net(
     index of each training row (-1 unlabelled), ``neighbors`` the
     input-space neighbour table (None without the neighbour term),
     ``pseudo_label_fraction`` that parameter with ``"auto"`` resolved for
-    these labels, and ``validation`` whether the fit holds rows out.
+    these labels, ``validation`` whether the fit holds rows out, and
+    ``probe_rows`` a few training rows on which a user's encoder and decoder
+    are tried (``encoder__*`` and ``decoder__*`` are their arguments).
     """
     routed = {name: value for name, value in params.items() if "__" in name}
+    user_modules = {
+        name: UserModule(name, params[name], _arguments_of(name, routed))
+        for name in USER_MODULES
+        if params[name] is not None
+    }
+    routed = {
+        name: value
+        for name, value in routed.items()
+        if name.partition("__")[0] not in USER_MODULES
+    }
     _check_routed(routed, params)
     with_classifier = params["classifier_weight"] > 0 and n_classes >= 2
     config = AutoEncoderConfig(
@@ -81,7 +100,11 @@ def build_net(
         variational=params["variational"],
         image_shape=settings.image_shape,
         n_classes=n_classes if with_classifier else 0,
+        **user_modules,
     )
+    if user_modules:
+        rows = torch.as_tensor(probe_rows, device=settings.device)
+        config = check_user_modules(config, rows)
     objective = {name: params[name] for name in OBJECTIVE_PARAMETERS}
     objective["neighbor_weight"] = (
         settings.neighbor_weight if neighbors is not None else 0.0
@@ -129,6 +152,16 @@ def build_net(
         augment=RandomAffine(settings.image_shape) if settings.augment else None,
         **routed,
     )
+
+
+def _arguments_of(module: str, routed: dict) -> dict:
+    """The ``<module>__<argument>`` arguments, by argument."""
+    prefix = f"{module}__"
+    return {
+        name.removeprefix(prefix): value
+        for name, value in routed.items()
+        if name.startswith(prefix)
+    }
 
 
 def _check_routed(routed: dict, params: dict) -> None:
