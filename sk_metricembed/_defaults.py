@@ -33,9 +33,9 @@ AUTO_HIDDEN_MIN_WIDTH = 64
 #: 40 passes for vectors and 20 in image mode, whose steps cost about four
 #: times a vector step: with the fused optimiser they matched the 60 and 30
 #: passes of earlier versions on every quality cell (within 0.2 points) in
-#: 31-42 s a fit against 52-66 s (``benchmarks/RESULTS.md``, speed). Up to
-#: 4,000 rows (vectors) the cap keeps the 60 passes the small data sets of
-#: the general suite were measured with.
+#: 31.7-42.1 s a fit against 52.0-63.8 s (``benchmarks/RESULTS.md``,
+#: speed). Up to 4,000 rows (vectors) the cap keeps the 60 passes the small
+#: data sets of the general suite were measured with.
 AUTO_TRAINING_ROWS = {"vector": 240_000, "image": 120_000}
 AUTO_MAX_EPOCHS = {"vector": 60, "image": 30}
 #: Fewest passes of ``max_epochs="auto"``: the KL warm-up and the
