@@ -309,3 +309,41 @@ def test_constraint_members_join_the_rows_of_their_step():
     assert Counter(map(tuple, all_triplets.tolist())) == Counter(
         map(tuple, sampler.triplets.tolist())
     )
+
+
+def test_rows_drawn_only_for_constraints_are_not_reconstructed():
+    plans = list(_with_constraints())
+    reconstructed = [set(plan.rows[plan.reconstructed].tolist()) for plan in plans]
+    # Every row is reconstructed in its own batch once an epoch, and the
+    # balanced labelled rows with it ...
+    assert set().union(*reconstructed) == set(range(N_SAMPLES))
+    for plan, rows in zip(plans, reconstructed):
+        assert set(plan.rows[plan.balanced].tolist()) <= rows
+    # ... while rows that come only with a pair or triplet are encoded alone.
+    assert sum(len(plan.rows) - len(rows) for plan, rows in zip(plans, reconstructed))
+    # Without constraints nothing is left out: empty means every row.
+    assert all(plan.reconstructed.size == 0 for plan in _sampler())
+
+
+def test_the_decoder_reads_only_the_reconstructed_rows():
+    from sk_metricembed._training.autoencoder import (
+        AutoEncoderConfig,
+        build_autoencoder,
+    )
+
+    module = build_autoencoder(
+        AutoEncoderConfig(
+            n_features=7,
+            latent_dim=2,
+            hidden_layer_sizes=(8,),
+            activation="relu",
+            dropout=0.0,
+            variational=True,
+        )
+    ).eval()
+    x = torch.rand(5, 7)
+    whole = module(x)
+    some = module(x, decode_rows=torch.tensor([0, 3]))
+    assert some["reconstruction"].shape == (2, 7)
+    torch.testing.assert_close(some["reconstruction"], whole["reconstruction"][[0, 3]])
+    torch.testing.assert_close(some["mean"], whole["mean"])

@@ -189,7 +189,13 @@ class AutoEncoder(nn.Module):
         """The code of ``x``: the posterior mean for a VAE."""
         return self.mean_head(self._hidden(x)[0])
 
-    def forward(self, x: torch.Tensor, decode: bool = True) -> dict[str, torch.Tensor]:
+    def forward(
+        self,
+        x: torch.Tensor,
+        decode: bool = True,
+        decode_rows: torch.Tensor | None = None,
+    ) -> dict[str, torch.Tensor]:
+        """Codes of ``x``, and the reconstruction of its ``decode_rows`` (all)."""
         hidden, feature_map = self._hidden(x)
         mean = self.mean_head(hidden)
         out = {"mean": mean, "z": mean}
@@ -202,7 +208,8 @@ class AutoEncoder(nn.Module):
             if self.training:
                 out["z"] = mean + torch.randn_like(mean) * torch.exp(0.5 * log_var)
         if decode:  # a pure metric network (weight=1) skips the decoder
-            out["reconstruction"] = self.decoder(out["z"])
+            z = out["z"] if decode_rows is None else out["z"][decode_rows]
+            out["reconstruction"] = self.decoder(z)
         if self.classifier is not None:
             out["logits"] = self.classifier(mean)
         return out

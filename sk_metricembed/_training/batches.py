@@ -23,7 +23,7 @@ objective compares its codes with (:class:`BatchTargets`, skorch's ``y``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import torch
@@ -46,6 +46,10 @@ class BatchPlan:
     pairs: np.ndarray  # (n_pairs, 2) positions
     pair_similar: np.ndarray  # (n_pairs,)
     triplets: np.ndarray  # (n_triplets, 3) positions
+    # Positions of the rows the decoder reconstructs: the batch's own and
+    # the balanced labelled rows, not rows drawn only for a pair or triplet
+    # (they are encoded, like the neighbours). Empty: every row.
+    reconstructed: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
 
 
 class PlanSampler:
@@ -188,6 +192,8 @@ class PlanSampler:
             start += 2 * len(pair_ids)
         if triplet_ids is not None:
             plan.triplets = inverse[start : start + 3 * len(triplet_ids)].reshape(-1, 3)
+        if len(parts) > 2:
+            plan.reconstructed = np.unique(inverse[: bounds[1]])
         return plan
 
 
@@ -212,6 +218,7 @@ class BatchInputs(_Tensors):
 
     X: torch.Tensor  # (n_rows, n_features)
     X_neighbor: torch.Tensor  # (n_anchor, n_features) one neighbour per chunk row
+    reconstructed: torch.Tensor  # (n_reconstructed,) positions; empty: every row
 
     def __len__(self) -> int:
         return self.X.shape[0]
@@ -253,7 +260,9 @@ class PlanDataset(Dataset):
 
     def __getitem__(self, plan: BatchPlan) -> tuple[BatchInputs, BatchTargets]:
         inputs = BatchInputs(
-            X=_rows(self.X, plan.rows), X_neighbor=_rows(self.X, plan.neighbor_rows)
+            X=_rows(self.X, plan.rows),
+            X_neighbor=_rows(self.X, plan.neighbor_rows),
+            reconstructed=torch.from_numpy(plan.reconstructed),
         )
         targets = BatchTargets(
             labels=torch.from_numpy(self.sampler.labels[plan.rows]),

@@ -95,8 +95,13 @@ class EmbeddingNet(NeuralNet):
         inputs, neighbors = x.X, x.X_neighbor
         if self.augment is not None and self.module_.training:
             inputs, neighbors = self.augment(inputs), self.augment(neighbors)
-        outputs = self.module_(inputs, decode=self.criterion_.weight < 1)
-        outputs["input"] = inputs
+        # Rows drawn only for a pair or triplet are encoded, not decoded:
+        # the batch's own rows carry the reconstruction (.batches).
+        rows = x.reconstructed if x.reconstructed.numel() else None
+        outputs = self.module_(
+            inputs, decode=self.criterion_.weight < 1, decode_rows=rows
+        )
+        outputs["input"] = inputs if rows is None else inputs[rows]
         if neighbors.shape[0] > 0:
             outputs["neighbor_mean"] = self.module_.encode(neighbors)
         return outputs
