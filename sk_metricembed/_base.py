@@ -32,12 +32,8 @@ from ._defaults import (
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._latent_distance import LatentDistanceMixin
-from ._parameters import (
-    SkorchRoutingMixin,
-    make_init,
-    options_doc,
-    parameter_constraints,
-)
+from ._parameters import make_init, options_doc, parameter_constraints
+from ._routing import SkorchRoutingMixin
 from ._sklearn_compat import (
     Interval,
     StrOptions,

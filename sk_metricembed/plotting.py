@@ -54,16 +54,22 @@ _CMAP = [str, callable]
 _IMAGE_SHAPE = [tuple, list, None]
 
 
+#: The parameters both scatters of an embedding take.
+_SCATTER_PARAMETERS = {
+    "X_embedded": ["array-like"],
+    "y": ["array-like", None],
+    "method": [StrOptions({"pca", "tsne"})],
+    "class_names": _CLASS_NAMES,
+    "title": [str, None],
+    "random_state": ["random_state"],
+}
+
+
 @validate_params(
     {
-        "X_embedded": ["array-like"],
-        "y": ["array-like", None],
-        "method": [StrOptions({"pca", "tsne"})],
-        "class_names": _CLASS_NAMES,
+        **_SCATTER_PARAMETERS,
         "ax": [_AXES, None],
-        "title": [str, None],
         "point_size": [Interval(Real, 0, None, closed="neither"), None],
-        "random_state": ["random_state"],
         "legend": ["boolean"],
     },
     prefer_skip_nested_validation=True,
@@ -210,15 +216,7 @@ def _points_and_classes(X_embedded, y, method, random_state):
 
 
 @validate_params(
-    {
-        "X_embedded": ["array-like"],
-        "y": ["array-like", None],
-        "hover": ["array-like", None],
-        "method": [StrOptions({"pca", "tsne"})],
-        "class_names": _CLASS_NAMES,
-        "title": [str, None],
-        "random_state": ["random_state"],
-    },
+    {**_SCATTER_PARAMETERS, "hover": ["array-like", None]},
     prefer_skip_nested_validation=True,
 )
 def plot_embedding_interactive(

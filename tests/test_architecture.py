@@ -148,6 +148,7 @@ LAYERS = [
     {
         "_defaults",
         "_parameters",
+        "_routing",
         "_docstrings",
         "_supervision",
         "_base",

@@ -1,7 +1,5 @@
 """transform and inverse_transform of dask arrays: lazy, block by block."""
 
-import logging
-
 import numpy as np
 import pytest
 
@@ -58,24 +56,12 @@ def test_an_unfitted_embedder_refuses_a_dask_array():
         SiameseAutoencoderEmbedder().transform(da.zeros((4, 3), chunks=2))
 
 
-def test_transform_computes_on_a_distributed_cluster(fitted):
-    distributed = pytest.importorskip("distributed")
+def test_transform_computes_on_a_distributed_cluster(fitted, dask_client):
     embedder, X = fitted
     D = da.from_array(X, chunks=(100, 12))
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        Z = embedder.transform(D)
-        future = client.compute(Z)
-        computed = future.result()
-        # The blocks ran in the worker processes, not here.
-        who = client.who_has(future)
-        assert who and all(workers for workers in who.values())
+    future = dask_client.compute(embedder.transform(D))
+    computed = future.result()
+    # The blocks ran in the worker processes, not here.
+    who = dask_client.who_has(future)
+    assert who and all(workers for workers in who.values())
     np.testing.assert_allclose(computed, embedder.transform(X), atol=1e-6)

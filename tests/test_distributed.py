@@ -6,7 +6,6 @@ thread count a worker's torch uses is read back through a scorer that
 returns it as a "score".
 """
 
-import logging
 import os
 import warnings
 
@@ -80,21 +79,10 @@ def test_joblib_processes_match_the_serial_search_without_oversubscribing(
     assert (threads <= _worker_threads_limit(N_JOBS)).all(), threads
 
 
-def test_dask_cluster_runs_the_same_search(digits, serial):
-    distributed = pytest.importorskip("distributed")
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        distributed.Client(cluster),
-    ):
-        with joblib.parallel_backend("dask"):
-            search = _search(*digits, n_jobs=-1)
-        # dask workers start with OMP_NUM_THREADS=1: one torch thread each.
-        threads = search.cv_results_["mean_test_torch_threads"]
+def test_dask_cluster_runs_the_same_search(digits, serial, dask_client):
+    with joblib.parallel_backend("dask"):
+        search = _search(*digits, n_jobs=-1)
+    # dask workers start with OMP_NUM_THREADS=1: one torch thread each.
+    threads = search.cv_results_["mean_test_torch_threads"]
     _assert_same_search(search, serial)
     assert (threads == 1).all(), threads
