@@ -5,7 +5,9 @@ they share lives here, once: validating the input, resolving what depends
 on it, then handing the parameters to :mod:`._training.assemble`, which
 wires the skorch net and the dataset. Arrays are validated once at this boundary,
 become tensors once inside the batch plans, and come back as arrays once in
-:meth:`transform`.
+:meth:`transform`. A scipy sparse ``X`` stays sparse (CSR) throughout: the
+batch plans and the chunked inference densify the rows they read, never
+the whole matrix.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -26,6 +29,7 @@ from ._defaults import (
     resolve_augment,
     resolve_extra_term_weight,
     resolve_hidden_layer_sizes,
+    resolve_input_metric,
     resolve_max_epochs,
     resolve_pseudo_label_fraction,
     resolve_validation_fraction,
@@ -47,8 +51,9 @@ from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
 from ._training.neighbors import input_neighbors
 from ._training.pseudo_labels import spread_labels
+from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
-from ._training.validation import RowSubset, SplitDatasets, holdout_rows
+from ._training.validation import SplitDatasets, holdout_rows, row_subset
 from ._validation import (
     check_float32_range,
     resolve_image_shape,
@@ -125,8 +130,9 @@ class BaseMetricEmbedder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Training rows (a float32 ``np.memmap`` is read without a copy).
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training rows (a float32 ``np.memmap`` is read without a copy; a
+            scipy sparse matrix or array is densified one batch at a time).
         y : array-like of shape (n_samples,), default=None
             Class labels of any type that sorts (numbers, text, booleans, a
             pandas Series, categoricals included); ``-1``, ``None``, NaN and
@@ -175,7 +181,9 @@ class BaseMetricEmbedder(
             )
         neighbors = None
         if self.weight > 0 and settings.neighbor_weight > 0:
-            neighbors = input_neighbors(rows, self.n_neighbors, seed)
+            neighbors = input_neighbors(
+                rows, self.n_neighbors, seed, settings.input_metric
+            )
         if self.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
@@ -198,7 +206,7 @@ class BaseMetricEmbedder(
                     ),
                     seed=seed,
                     validation=valid is not None,
-                    probe_rows=np.asarray(X[:2], dtype=np.float32),
+                    probe_rows=dense_rows(X, slice(0, 2)),
                 )
             else:
                 net = self.net_
@@ -207,7 +215,9 @@ class BaseMetricEmbedder(
                 # the objective, the callbacks and skorch's routed arguments
                 # keep the first fit's.
                 net.set_params(max_epochs=settings.max_epochs, lr=self.lr)
-            dataset = self._fit_data(rows, training, valid, neighbors, seed)
+            dataset = self._fit_data(
+                rows, training, valid, neighbors, seed, settings.input_metric
+            )
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
             except Exception:
@@ -218,6 +228,7 @@ class BaseMetricEmbedder(
                 raise
         self.net_ = net
         self.history_ = net.history
+        self.input_metric_ = settings.input_metric
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._set_label_attributes(X, supervision.labels, seed)
         return self
@@ -225,9 +236,9 @@ class BaseMetricEmbedder(
     def _hold_out(self, X, supervision, fraction: float, seed: int):
         """``((rows, supervision), (rows, supervision))``: training, validation.
 
-        Each side is a view of ``X`` with its labels and the constraints
-        inside it; constraints joining the two sides are left out, with a
-        warning.
+        Each side is a :func:`row_subset` of ``X`` with its labels and the
+        constraints inside it; constraints joining the two sides are left
+        out, with a warning.
         """
         train_rows, valid_rows = holdout_rows(
             supervision.labels, fraction, np.random.RandomState(seed)
@@ -248,11 +259,11 @@ class BaseMetricEmbedder(
                 "validation_fraction=None to train on all of them."
             )
         return (
-            (RowSubset(X, train_rows), training),
-            (RowSubset(X, valid_rows), validation),
+            (row_subset(X, train_rows), training),
+            (row_subset(X, valid_rows), validation),
         )
 
-    def _fit_data(self, rows, training, valid, neighbors, seed: int):
+    def _fit_data(self, rows, training, valid, neighbors, seed: int, metric: str):
         """What skorch trains on: the training rows' batch plans, and the
         validation rows' beside them when the fit holds rows out."""
         dataset = self._dataset(rows, training, seed, neighbors)
@@ -263,7 +274,9 @@ class BaseMetricEmbedder(
         if neighbors is not None:
             # Searched among the validation rows only: no training row is a
             # neighbour of theirs, nor they of a training row.
-            valid_neighbors = input_neighbors(valid_rows, self.n_neighbors, seed)
+            valid_neighbors = input_neighbors(
+                valid_rows, self.n_neighbors, seed, metric
+            )
         # The same plans every epoch, drawn from a seed of their own.
         plans = self._dataset(
             valid_rows, validation, seed + 1, valid_neighbors, repeat_plans=True
@@ -404,6 +417,7 @@ class BaseMetricEmbedder(
             validation_fraction=resolve_validation_fraction(
                 self.validation_fraction, self.early_stopping
             ),
+            input_metric=resolve_input_metric(self.input_metric, sp.issparse(X)),
         )
 
     def _check_user_modules(self) -> None:
@@ -443,9 +457,10 @@ class BaseMetricEmbedder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to embed; processed in batches of ``batch_size``. A dask
-            array is embedded lazily, block of rows by block of rows.
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Rows to embed; processed in batches of ``batch_size`` (a scipy
+            sparse matrix is densified one batch at a time). A dask array is
+            embedded lazily, block of rows by block of rows.
 
         Returns
         -------
@@ -550,7 +565,7 @@ class BaseMetricEmbedder(
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
             Rows to score, typically held out from the fit.
         y : array-like of shape (n_samples,)
             Labels, of the type the fit's were; unlabelled rows (``-1``,
@@ -591,4 +606,6 @@ class BaseMetricEmbedder(
         tags.non_deterministic = False
         # The network computes in float32 whatever the input dtype.
         tags.transformer_tags.preserves_dtype = ["float32"]
+        # Sparse rows are densified a batch at a time (._training.rows).
+        tags.input_tags.sparse = True
         return tags

@@ -6,7 +6,10 @@ block of rows is embedded (or decoded) by the fitted network when the
 result is computed, on the local scheduler or on a ``dask.distributed``
 cluster, whose workers receive the pickled embedder. Only the rows are
 split: a block holds all the columns (a chunked column axis is merged
-first). dask is not a dependency; an array is recognised by its type.
+first). A block may be a scipy sparse matrix (``da.from_array(X_csr,
+chunks=(rows_per_block, n_features), asarray=False)``), which the embedder
+densifies one batch of rows at a time, as it does a sparse ``X``. dask is
+not a dependency; an array is recognised by its type.
 """
 
 from __future__ import annotations

@@ -64,6 +64,9 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
         Above {MAX_PROPAGATION_ROWS:,} unlabelled rows the spreading runs on a
         sample of that many, and the others average the distributions of
         their nearest sampled rows.
+    input_metric_ : str
+        The metric of the last fit's input-space neighbour search:
+        ``input_metric`` with ``"auto"`` resolved for the fit's ``X``.
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of str

@@ -30,6 +30,7 @@ from ._defaults import (
     AUTO_HIDDEN_FULL_ROWS,
     AUTO_HIDDEN_LAYER_SIZES,
     AUTO_HIDDEN_MIN_WIDTH,
+    AUTO_INPUT_METRIC,
     AUTO_MAX_EPOCHS,
     AUTO_MIN_EPOCHS,
     AUTO_PSEUDO_LABEL_FRACTION,
@@ -42,7 +43,7 @@ from ._sklearn_compat import Interval, StrOptions
 from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
 from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS
-from ._training.neighbors import PCA_DIMENSIONS
+from ._training.neighbors import INPUT_METRICS, PCA_DIMENSIONS
 from ._training.setup import DEVICES, OPTIMIZERS
 from ._training.validation import (
     EARLY_STOPPING_NAME,
@@ -271,10 +272,28 @@ PARAMETERS: tuple[Parameter, ...] = (
         10,
         _at_least(1, _INTEGRAL),
         "int >= 1",
-        "Input-space neighbours per row for that term (searched in a "
-        f"PCA-{PCA_DIMENSIONS} projection above {PCA_DIMENSIONS} features), "
+        "Input-space neighbours per row for that term (searched with "
+        f"``input_metric`` in a {PCA_DIMENSIONS}-dimensional projection above "
+        f"{PCA_DIMENSIONS} features: PCA, or a truncated SVD for sparse ``X``), "
         "and of the graph that spreads pseudo-labels.",
         annotation="int",
+    ),
+    Parameter(
+        "input_metric",
+        "auto",
+        [StrOptions({"auto", *INPUT_METRICS})],
+        options_doc(("auto", *INPUT_METRICS)),
+        "Metric of the input-space neighbour search (the neighbour term's "
+        "positives), the only distance the embedders measure between input "
+        f'rows. ``"auto"`` is ``"{AUTO_INPUT_METRIC["sparse"]}"`` for scipy '
+        "sparse ``X`` (TF-IDF, one-hot: there the angle between rows, not "
+        "their lengths, says which are alike) and "
+        f'``"{AUTO_INPUT_METRIC["dense"]}"`` for dense ``X``; the fit records '
+        'its choice as ``input_metric_``. ``"cosine"`` scales rows to unit '
+        "length, before the projection and after it, and searches there, "
+        "where the Euclidean distance orders neighbours as the cosine "
+        "distance does.",
+        annotation="str",
     ),
     Parameter(
         "supervised_contrastive_weight",

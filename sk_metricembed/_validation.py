@@ -21,7 +21,12 @@ from sklearn.utils.validation import check_array, validate_data
 
 
 def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
-    """``validate_data`` for rows the float32 network will read."""
+    """``validate_data`` for rows the float32 network will read.
+
+    A scipy sparse matrix or array of any format comes back as CSR (whose
+    rows index cheaply), never densified: the network reads its rows a batch
+    at a time (``_training.rows``).
+    """
     try:
         X = validate_data(
             estimator,
@@ -29,6 +34,7 @@ def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
             dtype=[np.float32, np.float64],
             reset=reset,
             ensure_min_samples=ensure_min_samples,
+            accept_sparse="csr",
         )
     except ValueError as error:
         if "could not convert string" not in str(error):
@@ -44,6 +50,7 @@ def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
 def check_float32_range(X) -> None:
     # float64 rows are cast to float32 chunk by chunk: catch overflow here,
     # before training, rather than as an infinite loss or embedding later.
+    # (A sparse X's size counts its stored values, its max and min its zeros.)
     if X.dtype == np.float64 and X.size:
         largest = max(abs(float(X.max())), abs(float(X.min())))
         if largest > float(np.finfo(np.float32).max):

@@ -30,7 +30,7 @@ class EmbeddingRecorder(Callback):
 
     Parameters
     ----------
-    X : array-like of shape (n_rows, n_features)
+    X : {array-like, sparse matrix} of shape (n_rows, n_features)
         The rows to embed, typically a few hundred.
     every : int >= 1, default=1
         Record after every ``every``-th epoch (and always after the last).
@@ -64,7 +64,7 @@ class EmbeddingRecorder(Callback):
     """
 
     _parameter_constraints: dict = {
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],
         "every": [Interval(Integral, 1, None, closed="left")],
     }
 
@@ -79,7 +79,9 @@ class EmbeddingRecorder(Callback):
             caller_name=type(self).__name__,
         )
         # A trailing underscore keeps it out of skorch's get_params.
-        self._rows_ = check_array(self.X, dtype=np.float32, input_name="X")
+        self._rows_ = check_array(
+            self.X, accept_sparse="csr", dtype=np.float32, input_name="X"
+        )
         self.embeddings_: list[np.ndarray] = []
         self.epochs_: list[int] = []
         return self

@@ -96,7 +96,6 @@ BAD_X = [
     ("complex", X_OK.astype(complex), ValueError, "Complex data not supported"),
     ("one_d", X_OK[:, 0], ValueError, "Expected 2D array"),
     ("three_d", X_OK.reshape(N_SAMPLES, 3, 2), ValueError, "dim 3"),
-    ("sparse", sp.csr_matrix(X_OK), TypeError, "Sparse data was passed for X"),
 ]
 
 

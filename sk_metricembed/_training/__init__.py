@@ -8,6 +8,8 @@ their tensors), ``mlp``/``conv``/``autoencoder`` (the torch modules),
 and triplets a loss sees), ``loss_parts`` (the names of the losses and of
 the loss's parts), ``objective`` (the blended loss), ``skorch_net``
 (skorch's hooks), ``pseudo_labels`` (a callback), ``setup`` (device,
-optimiser, seeding) and ``inference`` (chunked forward passes). Nothing is
-imported here, so that importing one module never drags in the others.
+optimiser, seeding), ``inference`` (chunked forward passes) and ``rows``
+(reading rows of a dense, memmapped or sparse ``X`` as dense arrays, a
+batch at a time). Nothing is imported here, so that importing one module
+never drags in the others.
 """

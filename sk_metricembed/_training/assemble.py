@@ -50,6 +50,8 @@ class FitSettings:
     supervised_contrastive_weight: float
     # The share of rows held out to score each epoch; None trains on all.
     validation_fraction: float | None = None
+    # The metric of the input-space neighbour search, "auto" resolved.
+    input_metric: str = "euclidean"
 
 
 def build_net(

@@ -29,6 +29,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from .rows import dense_rows
+
 #: Class-balanced labelled rows a step may add, as a share of ``batch_size``
 #: (and at least ``MIN_BALANCED_ROWS``).
 MAX_BALANCED_SHARE = 0.25
@@ -242,7 +244,8 @@ class BatchTargets(_Tensors):
 class PlanDataset(Dataset):
     """Materialises a :class:`BatchPlan` as ``(BatchInputs, BatchTargets)``.
 
-    ``X`` may be a float32 ``np.memmap``: only the rows of a plan are read.
+    ``X`` may be a float32 ``np.memmap`` (only the rows of a plan are read)
+    or a scipy sparse matrix (only the rows of a plan are densified).
     """
 
     def __init__(self, X: np.ndarray, labels: np.ndarray, sampler: PlanSampler) -> None:
@@ -275,5 +278,5 @@ class PlanDataset(Dataset):
         return inputs, targets
 
 
-def _rows(X: np.ndarray, index: np.ndarray) -> torch.Tensor:
-    return torch.from_numpy(np.ascontiguousarray(X[index], dtype=np.float32))
+def _rows(X, index: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(dense_rows(X, index))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .rows import dense_rows, rows_per_chunk
+
 #: Rows per forward pass: large enough to amortise the call, small enough
 #: that a memmap is never read whole.
 INFERENCE_CHUNK = 4096
@@ -17,7 +19,9 @@ def apply_in_chunks(
 
     Each chunk of ``step`` rows (of any trailing shape) is copied as
     ``dtype`` into a tensor on ``device``; torch gets memory of its own, so
-    neither a read-only memmap nor an in-place first layer is a problem.
+    neither a read-only memmap nor an in-place first layer is a problem. A
+    scipy sparse ``X`` is densified chunk by chunk, in chunks of fewer rows
+    when its rows are wide (:func:`.rows.rows_per_chunk`).
     Results go straight into one preallocated output, so the peak is the
     output plus a chunk (a list of chunks joined at the end would hold the
     output twice). ``module`` (default: the module ``function`` is bound to)
@@ -30,8 +34,9 @@ def apply_in_chunks(
     output = None
     try:
         with torch.inference_mode():
+            step = rows_per_chunk(X, step)
             for start in range(0, X.shape[0], step):
-                rows = np.array(X[start : start + step], dtype=dtype)
+                rows = dense_rows(X, slice(start, start + step), dtype)
                 result = function(torch.from_numpy(rows).to(device)).cpu().numpy()
                 if output is None:
                     output = np.empty((X.shape[0], *result.shape[1:]), result.dtype)

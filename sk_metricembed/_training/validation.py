@@ -8,7 +8,7 @@ scores the objective on them after every epoch, in eval mode, as
 - Which rows (:func:`holdout_rows`): about ``fraction`` of each class's
   labelled rows, so that every class with the rows to spare is scored, and
   the same share of the unlabelled rows at random.
-- Nothing crosses the split. Each side is a :class:`RowSubset` of ``X``
+- Nothing crosses the split. Each side is a :func:`row_subset` of ``X``
   (read on demand: a memmap stays on disk) with its own neighbour table,
   searched among its own rows, and the explicit constraints that lie within
   it; the pseudo-labels spread over the training side only.
@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from skorch.callbacks import EarlyStopping
 from torch.utils.data import Dataset
 
@@ -78,6 +79,16 @@ def _round(value: float) -> int:
     # Half up: round() sends 0.5 to 0, which would hold out no row of a
     # class of five at fraction 0.1.
     return int(np.floor(value + 0.5))
+
+
+def row_subset(X, rows: np.ndarray):
+    """Rows of ``X`` as one side of the split reads them.
+
+    A :class:`RowSubset` of a dense ``X``, read only when indexed; the rows
+    themselves of a scipy sparse ``X``, whose copy costs their stored values
+    only, and which the neighbour search reads as a sparse matrix.
+    """
+    return X[rows] if sp.issparse(X) else RowSubset(X, rows)
 
 
 class RowSubset:
