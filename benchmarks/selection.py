@@ -28,6 +28,18 @@ the labelled rows a class (in the train split and in a validation fold) and
 the spread of the CV scores across the CV seeds: for each candidate the
 standard deviation of its mean CV score over the seeds, averaged over the
 candidates.
+
+Pairs only (``--pairs N``, written to ``RESULTS_selection_<dataset>_pairs.md``)::
+
+    python -m benchmarks.selection --dataset mnist --pairs 5000
+
+No label is kept: ``N`` pairs are drawn from the train rows' true labels
+(``sample_pairs``, seed 0, half similar), and ``SiameseAutoencoderEmbedder``
+is searched over the data set's grid as ``ConstraintEmbedder(rows=every
+train row)`` with ``ConstraintKFold(3, random_state=seed)`` dividing the
+pairs, scored by the ROC AUC of a fold's held-out pairs. The truth is the
+same: test 5-NN of each candidate fitted on all train rows with all ``N``
+pairs, neighbours voted by every true train label.
 """
 
 from __future__ import annotations
@@ -46,9 +58,18 @@ from sklearn.datasets import load_digits
 from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
-from sk_metricembed import TripletVAEEmbedder, knn_accuracy_scorer
+from sk_metricembed import (
+    SiameseAutoencoderEmbedder,
+    TripletVAEEmbedder,
+    knn_accuracy_scorer,
+    sample_pairs,
+)
 from sk_metricembed.datasets import hide_labels
-from sk_metricembed.model_selection import SemiSupervisedKFold
+from sk_metricembed.model_selection import (
+    ConstraintEmbedder,
+    ConstraintKFold,
+    SemiSupervisedKFold,
+)
 
 from .report import machine
 
@@ -66,6 +87,16 @@ READING = (
     "candidate, the standard deviation (ddof=1) of its mean CV score across "
     "the CV seeds, averaged over the candidates; two candidates whose CV "
     "scores differ by less than it are not told apart by the search."
+)
+PAIRS_READING = (
+    "Reading: each candidate of a fold is fitted on every train row with the "
+    "training folds' pairs (ConstraintEmbedder) and scored by the ROC AUC of "
+    "the held-out pairs ranked by negative latent distance (`auc`, "
+    "pair_auc_score); no label is used until the truth, the test 5-NN of the "
+    "candidate fitted on all pairs, voted by every true train label. NaN is a "
+    "score undefined on every fold. CV spread: as in the label tables, the "
+    "standard deviation (ddof=1) of a candidate's mean CV score across the CV "
+    "seeds, averaged over the candidates."
 )
 
 
@@ -111,15 +142,22 @@ PROTOCOLS = {
 }
 
 
-def held_out_quality(X_train, y_semi, y_train, X_test, y_test, grid, epochs) -> dict:
-    """Test 5-NN accuracy of every candidate fitted on all train rows."""
+def held_out_quality(
+    model, X_train, y_train, X_test, y_test, grid, epochs, **supervision
+) -> dict:
+    """Test 5-NN accuracy of every candidate fitted on all train rows.
+
+    ``model`` is the embedder class and ``supervision`` what its ``fit``
+    trains on besides the rows (``y=`` the labels with -1, or ``pairs=`` and
+    ``pair_labels=``); the 5-NN votes with every true train label.
+    """
     quality = {}
     for weight, latent_dim in product(grid["weight"], grid["latent_dim"]):
-        model = TripletVAEEmbedder(
+        fitted = model(
             weight=weight, latent_dim=latent_dim, max_epochs=epochs, random_state=0
-        ).fit(X_train, y_semi)
-        knn = KNeighborsClassifier(5).fit(model.transform(X_train), y_train)
-        quality[weight, latent_dim] = knn.score(model.transform(X_test), y_test)
+        ).fit(X_train, **supervision)
+        knn = KNeighborsClassifier(5).fit(fitted.transform(X_train), y_train)
+        quality[weight, latent_dim] = knn.score(fitted.transform(X_test), y_test)
     return quality
 
 
@@ -134,12 +172,40 @@ def search(X_train, y_semi, grid, epochs, seed) -> dict:
         error_score=np.nan,
     )
     searcher.fit(X_train, y_semi)
-    results = searcher.cv_results_
+    columns = {name: f"mean_test_{name}" for name in SCORINGS}
+    return _mean_cv_scores(searcher.cv_results_, columns)
+
+
+def search_pairs(X_train, pairs, pair_labels, grid, epochs, seed) -> dict:
+    """Mean CV score (ROC AUC of held-out pairs) of every candidate, from pairs."""
+    searcher = GridSearchCV(
+        ConstraintEmbedder(
+            SiameseAutoencoderEmbedder(max_epochs=epochs, random_state=0),
+            rows=X_train,
+        ),
+        {f"estimator__{name}": values for name, values in grid.items()},
+        refit=False,
+        cv=ConstraintKFold(N_SPLITS, random_state=seed),
+        error_score=np.nan,
+    )
+    searcher.fit(pairs, pair_labels)
+    # One scoring, the estimator's own score: the pairs' ROC AUC.
+    columns = {"auc": "mean_test_score"}
+    return _mean_cv_scores(searcher.cv_results_, columns, prefix="estimator__")
+
+
+def _mean_cv_scores(results: dict, columns: dict, prefix: str = "") -> dict:
+    """``{scoring: {(weight, latent_dim): mean CV score}}`` from ``cv_results_``.
+
+    ``columns`` names each scoring's column of ``cv_results_``; the grid's
+    parameters are named with ``prefix`` (``estimator__`` in a meta-estimator).
+    """
     candidates = [
-        (params["weight"], params["latent_dim"]) for params in results["params"]
+        (params[f"{prefix}weight"], params[f"{prefix}latent_dim"])
+        for params in results["params"]
     ]
     return {
-        name: dict(zip(candidates, results[f"mean_test_{name}"])) for name in SCORINGS
+        name: dict(zip(candidates, results[column])) for name, column in columns.items()
     }
 
 
@@ -199,6 +265,20 @@ def labels_per_class(y_semi, seeds) -> tuple[tuple[int, int], tuple[int, int]]:
     )
 
 
+def pairs_per_fold(pairs, pair_labels, seeds) -> tuple[tuple[int, int], ...]:
+    """(min, max) similar and (min, max) dissimilar pairs in a validation fold."""
+    counts = np.array(
+        [
+            (int(pair_labels[test].sum()), int((pair_labels[test] == 0).sum()))
+            for seed in seeds
+            for _, test in ConstraintKFold(N_SPLITS, random_state=seed).split(
+                pairs, pair_labels
+            )
+        ]
+    )  # (n_folds, 2): similar, dissimilar
+    return tuple(zip(counts.min(axis=0).tolist(), counts.max(axis=0).tolist()))
+
+
 def _range(low_high: tuple[int, int]) -> str:
     low, high = low_high
     return f"{low}" if low == high else f"{low}-{high}"
@@ -208,6 +288,76 @@ def _grid_text(grid: dict) -> str:
     return " x ".join(
         f"{name} {{{', '.join(str(value) for value in values)}}}"
         for name, values in grid.items()
+    )
+
+
+@dataclass
+class Setting:
+    """One supervision of a run: its cells in the tables, truth and search."""
+
+    name: str  # first cell: "10%" of labels, or "5,000 pairs"
+    size: str  # labelled rows, or similar and dissimilar pairs
+    per_class: str  # summary: labels a class, or pairs of each kind
+    per_fold: str  # summary: the same in a validation fold
+    quality: dict  # candidate -> test 5-NN accuracy
+    search: Callable[[int], dict]  # CV seed -> {scoring: {candidate: CV score}}
+    scorings: tuple[str, ...]
+
+
+def label_settings(data, fractions, grid, epochs, seeds):
+    """One setting per label fraction, searched on the labels with -1."""
+    X_train, X_test, y_train, y_test = data
+    for fraction in fractions:
+        y_semi = hide_labels(y_train, fraction, random_state=0)
+        per_class, per_fold = labels_per_class(y_semi, seeds)
+        yield Setting(
+            name=f"{fraction:.0%}",
+            size=str(int((y_semi >= 0).sum())),
+            per_class=_range(per_class),
+            per_fold=_range(per_fold),
+            quality=held_out_quality(
+                TripletVAEEmbedder,
+                X_train,
+                y_train,
+                X_test,
+                y_test,
+                grid,
+                epochs,
+                y=y_semi,
+            ),
+            search=lambda seed, y_semi=y_semi: search(
+                X_train, y_semi, grid, epochs, seed
+            ),
+            scorings=tuple(SCORINGS),
+        )
+
+
+def pair_settings(data, n_pairs, grid, epochs, seeds):
+    """The one setting of ``n_pairs`` pairs drawn from the true train labels."""
+    X_train, X_test, y_train, y_test = data
+    pairs, pair_labels = sample_pairs(y_train, n_pairs, random_state=0)
+    n_similar = int(pair_labels.sum())
+    similar, dissimilar = pairs_per_fold(pairs, pair_labels, seeds)
+    yield Setting(
+        name=f"{n_pairs:,} pairs",
+        size=f"{n_similar:,} / {n_pairs - n_similar:,}",
+        per_class=f"{n_similar:,} / {n_pairs - n_similar:,}",
+        per_fold=f"{_range(similar)} / {_range(dissimilar)}",
+        quality=held_out_quality(
+            SiameseAutoencoderEmbedder,
+            X_train,
+            y_train,
+            X_test,
+            y_test,
+            grid,
+            epochs,
+            pairs=pairs,
+            pair_labels=pair_labels,
+        ),
+        search=lambda seed: search_pairs(
+            X_train, pairs, pair_labels, grid, epochs, seed
+        ),
+        scorings=("auc",),
     )
 
 
@@ -224,6 +374,12 @@ def main(argv=None) -> list[str]:
         "10%% and 2%% on MNIST)",
     )
     parser.add_argument(
+        "--pairs",
+        type=int,
+        help="search on this many pairs drawn from the true train labels, "
+        "without any label (SiameseAutoencoderEmbedder, ConstraintKFold)",
+    )
+    parser.add_argument(
         "--weights", type=float, nargs="+", help="weights of the grid (a smaller run)"
     )
     parser.add_argument(
@@ -234,19 +390,45 @@ def main(argv=None) -> list[str]:
     )
     parser.add_argument("--output", help="default: the data set's RESULTS file")
     args = parser.parse_args(argv)
+    if args.pairs is not None and args.fractions:
+        parser.error("--fractions hides labels, --pairs keeps none: pass one of them")
+    if args.pairs is not None and args.pairs < 2 * N_SPLITS:
+        parser.error(f"--pairs needs at least {2 * N_SPLITS}, got {args.pairs}")
     protocol = PROTOCOLS[args.dataset]
     grid = {
         "weight": args.weights or protocol.grid["weight"],
         "latent_dim": args.latent_dims or protocol.grid["latent_dim"],
     }
-    fractions = args.fractions or protocol.fractions
-    X_train, X_test, y_train, y_test = protocol.load()
+    data = protocol.load()
     command = " ".join(
         ["python -m benchmarks.selection", *(sys.argv[1:] if argv is None else argv)]
     )
+    if args.pairs is None:
+        settings = label_settings(
+            data, args.fractions or protocol.fractions, grid, args.epochs, args.seeds
+        )
+        title, reading, output = "few labels", READING, protocol.output
+        method = (
+            f"`TripletVAEEmbedder` over {_grid_text(grid)}; "
+            f"SemiSupervisedKFold({N_SPLITS}, random_state=CV seed) on the labels "
+            "with -1."
+        )
+        columns = ("labels", "labelled rows", "labelled rows a class")
+    else:
+        settings = pair_settings(data, args.pairs, grid, args.epochs, args.seeds)
+        title, reading = "pairs only", PAIRS_READING
+        output = protocol.output.replace(".md", "_pairs.md")
+        method = (
+            f"{args.pairs:,} pairs drawn from the train rows' true labels "
+            "(sample_pairs, seed 0), no label; `SiameseAutoencoderEmbedder` over "
+            f"{_grid_text(grid)} as ConstraintEmbedder(rows=every train row); "
+            f"ConstraintKFold({N_SPLITS}, random_state=CV seed) on the pairs, "
+            "scored by the ROC AUC of the held-out pairs."
+        )
+        columns = ("pairs", "similar / dissimilar", "similar / dissimilar")
     start = time.perf_counter()
     lines = [
-        "# Model selection with few labels",
+        f"# Model selection with {title}",
         "",
         f"Command: `{command}` (epochs {args.epochs}, CV seeds {args.seeds})",
         "",
@@ -254,45 +436,37 @@ def main(argv=None) -> list[str]:
         "",
         f"Date: {datetime.datetime.now().isoformat(timespec='seconds')}",
         "",
-        f"{protocol.description}; `TripletVAEEmbedder` over {_grid_text(grid)}; "
-        f"SemiSupervisedKFold({N_SPLITS}, random_state=CV seed) on the labels "
-        "with -1. Spearman: rank correlation of the candidates' mean CV score "
-        "with their test 5-NN accuracy; regret: the best candidate's test 5-NN "
-        "minus the picked one's.",
+        f"{protocol.description}; {method} Spearman: rank correlation of the "
+        "candidates' mean CV score with their test 5-NN accuracy; regret: the "
+        "best candidate's test 5-NN minus the picked one's.",
         "",
-        "| labels | labelled rows | scoring | CV seed | Spearman | regret | "
+        f"| {columns[0]} | {columns[1]} | scoring | CV seed | Spearman | regret | "
         "CV scores (min-max) |",
         "|---|---|---|---|---|---|---|",
     ]
     summary = [
-        "| labels | labelled rows a class | in a validation fold | scoring | "
+        f"| {columns[0]} | {columns[2]} | in a validation fold | scoring | "
         "CV spread across seeds | Spearman (mean, min) | regret (mean, max) |",
         "|---|---|---|---|---|---|---|",
     ]
-    for fraction in fractions:
-        y_semi = hide_labels(y_train, fraction, random_state=0)
-        per_class, per_fold = labels_per_class(y_semi, args.seeds)
-        quality = held_out_quality(
-            X_train, y_semi, y_train, X_test, y_test, grid, args.epochs
-        )
-        per_seed = {name: [] for name in SCORINGS}
+    for setting in settings:
+        per_seed = {name: [] for name in setting.scorings}
         for seed in args.seeds:
-            for name, cv_scores in search(
-                X_train, y_semi, grid, args.epochs, seed
-            ).items():
-                rho, regret = agreement(cv_scores, quality)
+            for name, cv_scores in setting.search(seed).items():
+                rho, regret = agreement(cv_scores, setting.quality)
                 per_seed[name].append((cv_scores, rho, regret))
                 values = np.array(list(cv_scores.values()), dtype=float)
                 row = (
-                    f"| {fraction:.0%} | {int((y_semi >= 0).sum())} | {name} | "
+                    f"| {setting.name} | {setting.size} | {name} | "
                     f"{seed} | {rho:.2f} | {regret:.3f} | "
                     f"{np.nanmin(values):.3f}-{np.nanmax(values):.3f} |"
                 )
                 lines.append(row)
                 print(row, flush=True)
+        quality = setting.quality
         best = max(quality, key=quality.get)
         lines.append(
-            f"| {fraction:.0%} | | test 5-NN of the candidates | | | | "
+            f"| {setting.name} | | test 5-NN of the candidates | | | | "
             f"{min(quality.values()):.3f}-{max(quality.values()):.3f} "
             f"(best: weight {best[0]}, latent_dim {best[1]}) |"
         )
@@ -301,13 +475,13 @@ def main(argv=None) -> list[str]:
             rhos = np.array([rho for _, rho, _ in measured])
             regrets = np.array([regret for _, _, regret in measured])
             summary.append(
-                f"| {fraction:.0%} | {_range(per_class)} | {_range(per_fold)} | "
+                f"| {setting.name} | {setting.per_class} | {setting.per_fold} | "
                 f"{name} | {spread:.3f} | {rhos.mean():.2f}, {rhos.min():.2f} | "
                 f"{regrets.mean():.3f}, {regrets.max():.3f} |"
             )
-    lines += ["", *summary, "", READING]
+    lines += ["", *summary, "", reading]
     lines += ["", f"Total time: {time.perf_counter() - start:.0f} s."]
-    with open(args.output or protocol.output, "w", encoding="utf-8") as file:
+    with open(args.output or output, "w", encoding="utf-8") as file:
         file.write("\n".join(lines) + "\n")
     return lines
 

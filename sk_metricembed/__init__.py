@@ -21,8 +21,10 @@ _EXPORTS = {
         "triplet_accuracy_scorer",
         "knn_accuracy_scorer",
         "make_embedding_scorer",
+        "pair_auc_score",
+        "triplet_satisfied_score",
     ),
-    "model_selection": ("SemiSupervisedKFold",),
+    "model_selection": ("SemiSupervisedKFold", "ConstraintKFold", "ConstraintEmbedder"),
     "constraints": (
         "sample_pairs",
         "sample_triplets",

@@ -17,6 +17,7 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.exceptions import NotFittedError
+from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.validation import check_is_fitted
 
 import sk_metricembed
@@ -28,11 +29,13 @@ from sk_metricembed import (
     knn_accuracy_score,
     knn_accuracy_scorer,
     make_embedding_scorer,
+    pair_auc_score,
     pairs_to_triplets,
     sample_pairs,
     sample_triplets,
     triplet_accuracy_score,
     triplet_accuracy_scorer,
+    triplet_satisfied_score,
     triplets_to_pairs,
     tuples_to_rows,
 )
@@ -625,6 +628,8 @@ def test_conversions_accept_empty_input():
 
 Z_OK = np.r_[RNG.rand(5, 2), RNG.rand(5, 2) + 3]
 Y_Z = np.repeat([0, 1], 5)
+#: A fitted transformer that embeds rows as they are: the constraint scores'.
+_IDENTITY = FunctionTransformer().fit(Z_OK)
 
 BAD_SCORE_INPUTS = [
     ("empty", np.empty((0, 2)), [], ValueError, "0 sample"),
@@ -676,6 +681,26 @@ def test_scores_catch_non_finite_embeddings_anywhere(row, value):
         (lambda: make_embedding_scorer("knn"), TypeError, "score_func"),
         (lambda: knn_accuracy_scorer(None, Z_OK), ValueError, "needs the labels y"),
         (lambda: triplet_accuracy_scorer(None, Z_OK), ValueError, "labels y"),
+        (
+            lambda: triplet_satisfied_score(_IDENTITY, Z_OK, [[0, 1, 2]], margin=-1),
+            ValueError,
+            "margin",
+        ),
+        (
+            lambda: pair_auc_score(_IDENTITY, Z_OK, [[0, 1], [2, 3]], [1, 1]),
+            ValueError,
+            "similar pairs only",
+        ),
+        (
+            lambda: pair_auc_score(_IDENTITY, Z_OK, [[0, 10], [2, 3]], [1, 0]),
+            ValueError,
+            "pairs",
+        ),
+        (
+            lambda: triplet_satisfied_score(_IDENTITY, Z_OK, [[0, 1]]),
+            ValueError,
+            "triplets",
+        ),
     ],
     ids=[
         "margin",
@@ -685,6 +710,10 @@ def test_scores_catch_non_finite_embeddings_anywhere(row, value):
         "scorer_factory",
         "knn_scorer_no_y",
         "triplet_scorer_no_y",
+        "satisfied_margin",
+        "auc_one_kind",
+        "auc_index_out_of_range",
+        "satisfied_not_triplets",
     ],
 )
 def test_score_parameters_are_checked(call, error, match):
@@ -762,6 +791,8 @@ CATALOGUED_NAMES = {
     "triplets_to_pairs",
     "pairs_to_triplets",
     "tuples_to_rows",
+    "pair_auc_score",
+    "triplet_satisfied_score",
 }
 
 
