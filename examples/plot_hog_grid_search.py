@@ -20,7 +20,8 @@ from sklearn.model_selection import GridSearchCV, train_test_split
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sk_metricembed import HOGTransformer, TripletVAEEmbedder, plot_embedding
+from sk_metricembed import HOGTransformer, TripletVAEEmbedder
+from sk_metricembed.plotting import EmbeddingDisplay
 
 X, y = load_digits(return_X_y=True)
 X_train, X_test, y_train, y_test = train_test_split(
@@ -48,11 +49,16 @@ for latent_dim, score in zip(
 # %%
 # The refitted best pipeline embeds the held-out digits
 # -----------------------------------------------------
-# Above two dimensions, :func:`~sk_metricembed.plot_embedding` shows a PCA
-# projection (the axis labels say so).
-Z = search.best_estimator_.transform(X_test)
+# :class:`~sk_metricembed.EmbeddingDisplay`'s ``from_estimator`` embeds the
+# rows with the whole pipeline's ``transform`` and, above two dimensions,
+# shows a PCA projection (the axis labels say so).
 print(f"held-out triplet accuracy {search.score(X_test, y_test):.3f}")
 best = search.best_params_["tripletvaeembedder__latent_dim"]
-ax = plot_embedding(Z, y_test, title=f"HOG + triplet VAE, latent_dim={best}")
-plt.tight_layout()
+display = EmbeddingDisplay.from_estimator(
+    search.best_estimator_,
+    X_test,
+    y_test,
+    title=f"HOG + triplet VAE, latent_dim={best}",
+)
+display.figure_.tight_layout()
 plt.show()

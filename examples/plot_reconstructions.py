@@ -7,7 +7,8 @@ decodes latent codes back to images and a VAE's ``sample`` draws new ones
 from its prior. This example fits a :class:`~sk_metricembed.TripletVAEEmbedder`
 on digits and shows inputs against their reconstructions (as in figure 3 of
 the TVAE paper), images sampled from the prior, and the training curves kept
-in ``history_``.
+in ``history_``. Each plotting function returns a display: its
+``figure_`` and axes are there to adjust.
 """
 
 # %%
@@ -33,8 +34,8 @@ embedder = TripletVAEEmbedder(
 # %%
 # Held-out digits (top) and their reconstructions (bottom)
 # --------------------------------------------------------
-fig = plot_reconstructions(embedder, X_test, n_images=12)
-fig.suptitle("held-out digits and their reconstructions")
+display = plot_reconstructions(embedder, X_test, n_images=12)
+display.figure_.suptitle("held-out digits and their reconstructions")
 plt.show()
 
 # %%
@@ -46,8 +47,8 @@ plt.show()
 # about 1.5 per dimension here, against 1), and most draws fall between
 # the class clusters. A lower ``weight`` or a higher ``beta`` brings the
 # codes back towards the prior.
-fig = plot_samples(embedder, n_samples=36, random_state=0)
-fig.suptitle("samples from the prior")
+display = plot_samples(embedder, n_samples=36, random_state=0)
+display.figure_.suptitle("samples from the prior")
 plt.show()
 
 # %%
@@ -56,6 +57,6 @@ plt.show()
 # Left: the total loss and its reconstruction parts (squared error and KL);
 # right: the metric terms (triplet loss on mined triplets, the neighbour
 # term, supervised contrastive).
-axes = plot_history(embedder)
-plt.tight_layout()
+display = plot_history(embedder)
+display.figure_.tight_layout()
 plt.show()

@@ -36,7 +36,8 @@ print("recorded epochs:", recorder.epochs_)
 # The GIF
 # -------
 with tempfile.TemporaryDirectory() as folder:
-    path = animate_embedding(recorder, y[watched], Path(folder) / "latent.gif")
+    display = animate_embedding(recorder, y[watched], Path(folder) / "latent.gif")
+    path = display.path_  # the written file
     size = path.stat().st_size
     print(f"{path.name}: {len(recorder.embeddings_)} frames, {size:,} bytes")
 

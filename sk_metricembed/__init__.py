@@ -34,6 +34,12 @@ _EXPORTS = {
     ),
     "callbacks": ("EmbeddingRecorder",),
     "plotting": (
+        "EmbeddingDisplay",
+        "InteractiveEmbeddingDisplay",
+        "HistoryDisplay",
+        "ReconstructionDisplay",
+        "SampleDisplay",
+        "AnimationDisplay",
         "plot_embedding",
         "plot_embedding_interactive",
         "plot_reconstructions",

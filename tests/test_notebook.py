@@ -3,7 +3,8 @@
 One notebook, executed by nbclient in a fresh kernel: a fit with
 ``verbose=1`` (skorch's progress bar) without ipywidgets and then with
 whatever is installed, the estimator's HTML repr, a plot from
-:mod:`sk_metricembed.plotting`, and ``set_output(transform="pandas")``.
+:mod:`sk_metricembed.plotting` and its interactive scatter (shown as its
+plotly figure), and ``set_output(transform="pandas")``.
 The kernel runs this interpreter and imports the package the tests import.
 Skipped, saying why, where nbclient or ipykernel is missing or no kernel
 starts. The fallback itself is also checked here without a kernel.
@@ -61,10 +62,21 @@ print("shape", Z.shape)
     "html repr": "embedder",
     "plot": """\
 import io
-ax = plot_embedding(Z, y, title="digits")
+scatter = plot_embedding(Z, y, title="digits")
 buffer = io.BytesIO()
-ax.figure.savefig(buffer, format="png")
-print(matplotlib.get_backend(), type(ax).__name__, buffer.getvalue()[:8])
+scatter.figure_.savefig(buffer, format="png")
+print(
+    matplotlib.get_backend(),
+    type(scatter).__name__,
+    type(scatter.ax_).__name__,
+    buffer.getvalue()[:8],
+)
+""",
+    "interactive plot": """\
+from importlib.util import find_spec
+from sk_metricembed import plot_embedding_interactive
+print("plotly installed:", find_spec("plotly") is not None)
+plot_embedding_interactive(Z, y) if find_spec("plotly") else None
 """,
     "set_output": """\
 frame = (
@@ -153,6 +165,7 @@ def test_a_notebook_runs_in_a_jupyter_kernel(tmp_path):
     _check_progress_as_installed(executed["fit as installed"])
     _check_html_repr(executed["html repr"])
     _check_plot(executed["plot"])
+    _check_interactive_plot(executed["interactive plot"])
     _check_pandas_output(executed["set_output"])
 
 
@@ -185,9 +198,17 @@ def _check_html_repr(outputs):
 
 
 def _check_plot(outputs):
-    backend, axes = _text(outputs, "stdout").split()[:2]
-    assert (backend.lower(), axes) == ("agg", "Axes")
+    backend, display, axes = _text(outputs, "stdout").split()[:3]
+    assert (backend.lower(), display, axes) == ("agg", "EmbeddingDisplay", "Axes")
     assert "\\x89PNG" in _text(outputs, "stdout")  # savefig wrote a PNG
+
+
+def _check_interactive_plot(outputs):
+    # The display, a cell's value, shows as its plotly figure, not as text.
+    if "plotly installed: False" in _text(outputs, "stdout"):
+        return
+    (result,) = [o for o in outputs if o["output_type"] == "execute_result"]
+    assert set(result["data"]) - {"text/plain"}, result["data"].keys()
 
 
 def _check_pandas_output(outputs):

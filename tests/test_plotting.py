@@ -23,6 +23,16 @@ from sk_metricembed import (  # noqa: E402
     plot_samples,
 )
 
+# The displays, from their module until sk_metricembed exports them too.
+from sk_metricembed.plotting import (  # noqa: E402
+    AnimationDisplay,
+    EmbeddingDisplay,
+    HistoryDisplay,
+    InteractiveEmbeddingDisplay,
+    ReconstructionDisplay,
+    SampleDisplay,
+)
+
 
 @pytest.fixture(autouse=True)
 def _close_figures():
@@ -53,7 +63,7 @@ def _collections_by_label(ax):
 def test_plot_embedding_draws_unlabeled_in_grey_and_classes_in_colour():
     Z = np.arange(20, dtype=float).reshape(10, 2)
     y = np.array([-1, -1, 0, 0, 1, 1, 1, 2, -1, 2])
-    ax = plot_embedding(Z, y, class_names={0: "zero", 1: "one", 2: "two"})
+    ax = plot_embedding(Z, y, class_names={0: "zero", 1: "one", 2: "two"}).ax_
     by_label = _collections_by_label(ax)
     assert list(by_label) == ["unlabeled", "zero", "one", "two"]
     grey = by_label["unlabeled"]
@@ -70,7 +80,7 @@ def test_plot_embedding_draws_unlabeled_in_grey_and_classes_in_colour():
 def test_plot_embedding_takes_text_labels_with_none_for_unlabeled():
     Z = np.arange(20, dtype=float).reshape(10, 2)
     y = np.array([None, "b", "a", "a", None, "b", "c", "a", np.nan, "c"], object)
-    ax = plot_embedding(Z, y)
+    ax = plot_embedding(Z, y).ax_
     by_label = _collections_by_label(ax)
     assert list(by_label) == ["unlabeled", "a", "b", "c"]
     np.testing.assert_allclose(by_label["unlabeled"].get_offsets(), Z[[0, 4, 8]])
@@ -81,7 +91,7 @@ def test_plot_embedding_projects_more_than_two_dimensions_with_pca():
     rng = np.random.default_rng(0)
     Z = rng.normal(size=(50, 6)) * [5, 3, 1, 1, 1, 1]
     y = np.repeat([0, 1], 25)
-    ax = plot_embedding(Z, y)
+    ax = plot_embedding(Z, y).ax_
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("PC 1", "PC 2")
     expected = PCA(n_components=2).fit_transform(Z)
     np.testing.assert_allclose(
@@ -91,12 +101,14 @@ def test_plot_embedding_projects_more_than_two_dimensions_with_pca():
 
 def test_plot_embedding_tsne_and_one_dimension():
     rng = np.random.default_rng(0)
-    ax = plot_embedding(
+    display = plot_embedding(
         rng.normal(size=(30, 4)), np.repeat([0, 1, 2], 10), method="tsne"
     )
-    assert ax.get_xlabel() == "t-SNE 1"
+    assert (display.projection, display.ax_.get_xlabel()) == ("tsne", "t-SNE 1")
     Z = rng.normal(size=(12, 1))
-    ax = plot_embedding(Z, np.repeat([0, 1], 6), class_names=["a", "b"])
+    display = plot_embedding(Z, np.repeat([0, 1], 6), class_names=["a", "b"])
+    assert display.projection == "bands" and not display.ax_.get_yticks().size
+    ax = display.ax_
     offsets = np.concatenate([c.get_offsets() for c in ax.collections])
     np.testing.assert_allclose(np.sort(offsets[:, 0]), np.sort(Z[:, 0]))
 
@@ -104,7 +116,8 @@ def test_plot_embedding_tsne_and_one_dimension():
 def test_plot_embedding_without_labels_and_on_given_axes():
     fig, ax = plt.subplots()
     returned = plot_embedding(np.zeros((5, 2)), ax=ax, title="t")
-    assert returned is ax and ax.get_title() == "t"
+    assert isinstance(returned, EmbeddingDisplay)
+    assert returned.ax_ is ax and returned.figure_ is fig and ax.get_title() == "t"
     assert ax.get_legend() is None and len(ax.collections) == 1
 
 
@@ -178,8 +191,10 @@ def test_plot_parameters_are_checked_before_drawing(call, error, match):
 def test_plot_reconstructions_pairs_inputs_with_decoded_rows(fitted, digits):
     embedder, _ = fitted
     X, _ = digits
-    fig = plot_reconstructions(embedder, X, n_images=4)
-    assert len(fig.axes) == 8
+    display = plot_reconstructions(embedder, X, n_images=4)
+    assert isinstance(display, ReconstructionDisplay)
+    fig = display.figure_
+    assert len(fig.axes) == 8 and display.axes_.shape == (2, 4)
     assert fig.axes[0].get_ylabel() == "input"
     assert fig.axes[4].get_ylabel() == "decoded"
     shown = fig.axes[0].get_images()[0].get_array()
@@ -212,8 +227,10 @@ class _Sampler(_NonSquare):
 
 def test_plot_samples_grid_and_deterministic_error(fitted, digits):
     embedder, _ = fitted
-    fig = plot_samples(embedder, n_samples=7, random_state=0)
-    assert len(fig.axes) == 7  # a 3x3 grid with the two spare axes removed
+    display = plot_samples(embedder, n_samples=7, random_state=0)
+    assert isinstance(display, SampleDisplay) and display.samples.shape == (7, 64)
+    assert len(display.figure_.axes) == 7  # a 3x3 grid, the spare axes removed
+    assert list(display.axes_) == display.figure_.axes
     X, _ = digits
     autoencoder = SiameseAutoencoderEmbedder(
         weight=0.0, variational=False, max_epochs=1, random_state=0
@@ -224,7 +241,9 @@ def test_plot_samples_grid_and_deterministic_error(fitted, digits):
 
 def test_plot_history_draws_the_recorded_parts(fitted):
     embedder, _ = fitted
-    left, right = plot_history(embedder)
+    display = plot_history(embedder)
+    assert isinstance(display, HistoryDisplay)
+    left, right = display.axes_
     assert [line.get_label() for line in left.get_lines()] == [
         "train_loss",
         "reconstruction_loss",
@@ -252,7 +271,7 @@ def test_plot_history_draws_every_part_a_fit_records(digits):
         contrasting_weight=0.5,
         random_state=0,
     ).fit(X, y)
-    _, right = plot_history(embedder)
+    _, right = plot_history(embedder).axes_
     drawn = {line.get_label() for line in right.get_lines()}
     recorded = {key for key in embedder.history_[-1] if key.endswith("_loss")}
     assert drawn == recorded - {"train_loss", "reconstruction_loss", "kl_loss"}
@@ -290,8 +309,11 @@ def test_recorder_every_and_validation(digits):
 def test_animate_embedding_writes_one_gif_frame_per_record(fitted, digits, tmp_path):
     _, recorder = fitted
     _, y = digits
-    path = animate_embedding(recorder, y[:40], tmp_path / "latent.gif")
-    with Image.open(path) as gif:
+    display = animate_embedding(recorder, y[:40], tmp_path / "latent.gif")
+    assert isinstance(display, AnimationDisplay)
+    assert display.path_ == tmp_path / "latent.gif"
+    assert display.figure_.number not in plt.get_fignums()  # closed once written
+    with Image.open(display.path_) as gif:
         assert gif.n_frames == len(recorder.embeddings_)
         assert gif.size[0] > 100
     with pytest.raises(ValueError, match="must end in .gif or .mp4"):
@@ -312,8 +334,8 @@ def test_animate_embedding_mp4_needs_ffmpeg(tmp_path):
 def test_plot_embedding_legend_can_be_left_out():
     Z = np.random.default_rng(0).normal(size=(30, 2))
     y = np.repeat([0, 1, 2], 10)
-    assert plot_embedding(Z, y).get_legend() is not None
-    assert plot_embedding(Z, y, legend=False).get_legend() is None
+    assert plot_embedding(Z, y).ax_.get_legend() is not None
+    assert plot_embedding(Z, y, legend=False).ax_.get_legend() is None
     with pytest.raises(ValueError, match="legend"):
         plot_embedding(Z, y, legend="no")
     plt.close("all")
@@ -321,13 +343,13 @@ def test_plot_embedding_legend_can_be_left_out():
 
 def test_plot_history_ticks_whole_epochs_and_takes_a_log_scale(fitted):
     embedder, _ = fitted
-    linear = plot_history(embedder)
+    linear = plot_history(embedder).axes_
     for ax in linear:
         assert ax.get_yscale() == "linear"
         ticks = [tick for tick in ax.get_xticks() if ax.get_xlim()[0] <= tick]
         assert all(float(tick).is_integer() for tick in ticks)
     assert all(
-        ax.get_yscale() == "log" for ax in plot_history(embedder, log_scale=True)
+        ax.get_yscale() == "log" for ax in plot_history(embedder, log_scale=True).axes_
     )
     with pytest.raises(TypeError, match="log_scale"):
         plot_history(embedder, log_scale="yes")
@@ -342,7 +364,9 @@ def test_plot_embedding_interactive_shows_each_rows_number_label_and_text():
     Z = rng.normal(size=(12, 3))
     y = np.array(["b", "a", None, "a", "b", "c", None, "a", "c", "b", "a", "c"], object)
     hover = [f"file_{i}.png" for i in range(12)]
-    fig = plot_embedding_interactive(Z, y, hover=hover, class_names={"a": "apple"})
+    display = plot_embedding_interactive(Z, y, hover=hover, class_names={"a": "apple"})
+    assert isinstance(display, InteractiveEmbeddingDisplay)
+    fig = display.figure_
     names = [trace.name for trace in fig.data]
     assert names == ["unlabeled", "apple", "b", "c"]
     by_name = {trace.name: trace for trace in fig.data}
@@ -362,3 +386,312 @@ def test_plot_embedding_interactive_shows_each_rows_number_label_and_text():
     assert fig.layout.xaxis.title.text
     with pytest.raises(ValueError, match="hover must have one text per row"):
         plot_embedding_interactive(Z, y, hover=["x"])
+
+
+# -- the displays: one kind of object behind every plotting function ----------
+
+
+def _is_axes(obj):
+    from matplotlib.axes import Axes
+
+    return isinstance(obj, Axes)
+
+
+def _is_figure(obj):
+    from matplotlib.figure import Figure
+
+    return isinstance(obj, Figure)
+
+
+class _PCAEmbedder:
+    """An estimator with transform and inverse_transform (PCA's), and no fit."""
+
+    def __init__(self, X, n_components):
+        self.pca = PCA(n_components=n_components).fit(X)
+        self.image_shape = None
+
+    def transform(self, X):
+        return self.pca.transform(X)
+
+    def inverse_transform(self, Z):
+        return self.pca.inverse_transform(Z)
+
+
+def test_embedding_display_from_estimator_embeds_and_draws(digits):
+    X, y = digits
+    pca = PCA(n_components=2).fit(X)
+    display = EmbeddingDisplay.from_estimator(
+        pca, X[:60], y[:60], class_names=[f"digit {d}" for d in range(10)], title="t"
+    )
+    assert _is_axes(display.ax_) and _is_figure(display.figure_)
+    assert display.figure_ is display.ax_.figure
+    assert display.projection == "none"  # two components: drawn as they are
+    np.testing.assert_allclose(display.points, pca.transform(X[:60]))
+    assert [s.get_label() for s in display.scatters_] == [
+        f"digit {d}" for d in np.unique(y[:60])
+    ]
+    np.testing.assert_allclose(
+        display.scatters_[0].get_offsets(), pca.transform(X[:60])[y[:60] == 0]
+    )
+    assert display.ax_.get_title() == "t"
+
+
+def test_embedding_display_from_embedding_projects_above_two_dimensions():
+    Z = np.random.default_rng(0).normal(size=(40, 5)) * [4, 2, 1, 1, 1]
+    display = EmbeddingDisplay.from_embedding(Z, np.repeat([0, 1], 20))
+    assert display.projection == "pca" and display.points.shape == (40, 2)
+    np.testing.assert_allclose(display.points, PCA(n_components=2).fit_transform(Z))
+    assert (display.ax_.get_xlabel(), display.ax_.get_ylabel()) == ("PC 1", "PC 2")
+
+
+def test_embedding_display_draws_into_given_axes_and_replots_into_others():
+    points = np.arange(12, dtype=float).reshape(6, 2)
+    y = np.array([0, 0, 1, 1, -1, -1])
+    fig, (left, right) = plt.subplots(1, 2)
+    display = EmbeddingDisplay(points, y, class_names=["a", "b"])
+    assert display.plot(left, point_size=5) is display
+    assert display.ax_ is left and display.figure_ is fig
+    first = display.scatters_
+    display.plot(right, legend=False, title="again")
+    assert display.ax_ is right and display.figure_ is fig
+    assert len(left.collections) == len(right.collections) == 3
+    assert left.get_legend() is not None and right.get_legend() is None
+    assert right.get_title() == "again" and first[0].axes is left
+    for drawn, redrawn in zip(left.collections, right.collections):
+        np.testing.assert_allclose(drawn.get_offsets(), redrawn.get_offsets())
+    assert len(plt.get_fignums()) == 1  # no figure of its own
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: EmbeddingDisplay.from_embedding(np.zeros((5, 3)), method="umap"),
+            ValueError,
+            "'method' parameter of EmbeddingDisplay.from_embedding must be a str",
+        ),
+        (
+            lambda: EmbeddingDisplay.from_estimator(object(), np.zeros((5, 3))),
+            TypeError,
+            "'estimator' parameter of EmbeddingDisplay.from_estimator",
+        ),
+        (
+            lambda: EmbeddingDisplay(np.zeros((5, 2))).plot(point_size=-1),
+            ValueError,
+            "'point_size' parameter of EmbeddingDisplay.plot",
+        ),
+        (
+            lambda: EmbeddingDisplay(np.zeros((5, 3))).plot(),
+            ValueError,
+            "points must have two columns",
+        ),
+        (
+            lambda: EmbeddingDisplay(np.zeros((5, 2)), projection="umap").plot(),
+            ValueError,
+            r"projection must be one of \['bands', 'none', 'pca', 'tsne'\], "
+            "got 'umap'",
+        ),
+        (
+            lambda: EmbeddingDisplay(np.zeros((5, 2)), [0, 1]).plot(),
+            ValueError,
+            r"y must have one label per row of points \(5\)",
+        ),
+        (
+            lambda: HistoryDisplay([1], {"valid_loss": [1.0]}).plot(),
+            ValueError,
+            r"losses holds curves no panel draws: \['valid_loss'\]",
+        ),
+        (
+            lambda: HistoryDisplay([1], {}).plot(axes=[None, None]),
+            TypeError,
+            "axes must hold matplotlib Axes only, got NoneType",
+        ),
+        (
+            lambda: ReconstructionDisplay(np.zeros((2, 4)), np.zeros((3, 4))).plot(),
+            ValueError,
+            r"reconstructions must have the shape of inputs \(2, 4\), got \(3, 4\)",
+        ),
+        (
+            lambda: SampleDisplay(np.zeros((2, 5))).plot(),
+            ValueError,
+            "rows of 5 values are not square images",
+        ),
+        (
+            lambda: AnimationDisplay.from_embeddings(
+                [np.zeros((3, 2)), np.zeros((3, 4))]
+            ),
+            ValueError,
+            r"first one's shape \(3, 2\); frame 1 has \(3, 4\)",
+        ),
+        (
+            lambda: AnimationDisplay.from_embeddings([np.zeros((3, 2))], epochs=[1, 2]),
+            ValueError,
+            r"epochs must give one epoch per frame \(1\), got 2",
+        ),
+        (
+            lambda: AnimationDisplay.from_embeddings([np.zeros((3, 2))], y=[0, 1]),
+            ValueError,
+            r"one label per row of each frame of embeddings \(3\)",
+        ),
+        (
+            lambda: AnimationDisplay.from_recorder(EmbeddingRecorder(np.zeros((3, 2)))),
+            ValueError,
+            "recorder holds no embedding",
+        ),
+        (
+            lambda: AnimationDisplay([np.zeros((3, 2))]).save("latent.avi"),
+            ValueError,
+            "path must end in .gif or .mp4, got 'latent.avi'",
+        ),
+    ],
+    ids=[
+        "method",
+        "estimator",
+        "point_size",
+        "points_columns",
+        "projection",
+        "labels",
+        "history_key",
+        "history_axes",
+        "reconstruction_shape",
+        "sample_shape",
+        "frame_shapes",
+        "epochs",
+        "frame_labels",
+        "recorder",
+        "suffix",
+    ],
+)
+def test_displays_reject_bad_input_before_drawing(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+    assert not plt.get_fignums()
+
+
+def test_history_display_from_history_and_from_estimator_agree(fitted):
+    embedder, _ = fitted
+    from_estimator = HistoryDisplay.from_estimator(embedder)
+    fig, axes = plt.subplots(2, 1)
+    from_history = HistoryDisplay.from_history(embedder.history_, axes=axes)
+    assert from_history.figure_ is fig and list(from_history.axes_) == list(axes)
+    assert from_estimator.figure_ is not fig
+    assert _is_figure(from_estimator.figure_)
+    assert all(_is_axes(ax) for ax in from_estimator.axes_)
+    assert list(from_estimator.losses) == list(from_history.losses)
+    np.testing.assert_array_equal(from_history.epochs, [1, 2, 3])
+    line = from_history.lines_["reconstruction_loss"]
+    assert line.axes is axes[0]
+    np.testing.assert_allclose(
+        line.get_ydata(), embedder.history_[:, "reconstruction_loss"]
+    )
+    assert from_history.lines_["constraint_loss"].axes is axes[1]
+
+
+def test_history_display_replots_and_needs_a_fitted_estimator():
+    from sklearn.exceptions import NotFittedError
+
+    display = HistoryDisplay([1, 2, 3], {"train_loss": [3.0, 2.0, 1.0]})
+    first = display.plot().figure_
+    _, axes = plt.subplots(1, 2)
+    display.plot(axes, log_scale=True)
+    assert display.figure_ is not first and display.axes_[0] is axes[0]
+    assert axes[0].get_yscale() == "log" and not axes[1].get_lines()
+    with pytest.raises(ValueError, match=r"axes must hold 2 matplotlib Axes"):
+        display.plot(axes[:1])
+    with pytest.raises(NotFittedError):
+        HistoryDisplay.from_estimator(TripletVAEEmbedder())
+
+
+def test_reconstruction_display_from_estimator_and_given_axes(digits):
+    X, _ = digits
+    embedder = _PCAEmbedder(X, n_components=5)
+    display = ReconstructionDisplay.from_estimator(embedder, X, n_images=3)
+    assert display.image_shape == (8, 8)
+    np.testing.assert_allclose(display.inputs, X[:3])
+    np.testing.assert_allclose(
+        display.reconstructions, embedder.inverse_transform(embedder.transform(X[:3]))
+    )
+    assert display.axes_.shape == (2, 3) and _is_figure(display.figure_)
+    assert display.axes_[0, 0].get_ylabel() == "input"
+    fig, axes = plt.subplots(2, 3)
+    display.plot(axes, cmap="viridis")
+    assert display.figure_ is fig and display.axes_[1, 2] is axes[1, 2]
+    assert axes[1, 2].get_images()[0].get_cmap().name == "viridis"
+    with pytest.raises(ValueError, match=r"axes must hold 6 matplotlib Axes"):
+        display.plot(axes[0])
+
+
+def test_sample_display_from_estimator_and_given_axes():
+    display = SampleDisplay.from_estimator(_Sampler(), n_samples=3)
+    assert display.samples.shape == (3, 4) and display.image_shape == (2, 2)
+    assert display.axes_.shape == (3,) and len(display.figure_.axes) == 3
+    fig, axes = plt.subplots(3, 1)
+    assert display.plot(axes).figure_ is fig
+    assert all(ax.get_images() for ax in axes)
+
+
+def test_animation_display_from_recorder_shows_the_last_frame(fitted, digits):
+    _, recorder = fitted
+    _, y = digits
+    display = AnimationDisplay.from_recorder(
+        recorder, y[:40], class_names=list("abcdefghij")
+    )
+    assert _is_axes(display.ax_) and _is_figure(display.figure_)
+    assert display.epochs == recorder.epochs_ and display.projection == "pca"
+    # Every frame projected with the PCA of the last.
+    pca = PCA(n_components=2).fit(recorder.embeddings_[-1])
+    np.testing.assert_allclose(
+        display.frames[0], pca.transform(recorder.embeddings_[0]), atol=1e-6
+    )
+    assert display.ax_.get_title() == "epoch 3"
+    shown = np.concatenate([c.get_offsets() for c in display.ax_.collections])
+    np.testing.assert_allclose(
+        np.sort(shown, axis=0), np.sort(display.frames[-1], axis=0), atol=1e-6
+    )
+    # The limits hold every frame, so the axes stay put while the points move.
+    stacked = np.concatenate(display.frames)
+    low, high = display.ax_.get_xlim()
+    assert low <= stacked[:, 0].min() and stacked[:, 0].max() <= high
+
+
+def test_animation_display_saves_into_given_axes(tmp_path):
+    y = np.repeat([0, 1], 5)
+    frames = [np.column_stack([step * y, np.arange(10.0)])[:, :1] for step in range(3)]
+    fig, ax = plt.subplots()
+    display = AnimationDisplay.from_embeddings(frames, y, ax=ax)
+    assert display.ax_ is ax and display.projection == "bands"
+    assert display.save(tmp_path / "bands.gif", fps=2) is display
+    assert display.path_ == tmp_path / "bands.gif"
+    with Image.open(display.path_) as gif:
+        assert gif.n_frames == 3
+    assert ax.get_title() == "epoch 2"  # the last frame, after saving too
+    assert fig.number in plt.get_fignums()  # a display's save closes nothing
+
+
+def test_interactive_display_is_its_plotly_figure_in_a_notebook(digits):
+    pytest.importorskip("plotly")
+    import plotly.graph_objects as go
+
+    X, y = digits
+    pca = PCA(n_components=3).fit(X)
+    hover = [f"row {i}" for i in range(30)]
+    display = InteractiveEmbeddingDisplay.from_estimator(
+        pca, X[:30], y[:30], hover=hover, title="digits"
+    )
+    assert isinstance(display.figure_, go.Figure)
+    assert display.projection == "pca" and display.points.shape == (30, 2)
+    assert [trace.name for trace in display.figure_.data] == [
+        str(d) for d in np.unique(y[:30])
+    ]
+    assert display.figure_.layout.title.text == "digits"
+    assert "plotly" in display._repr_html_()
+    assert isinstance(display._repr_mimebundle_(), dict)
+    # Drawn again with another title: a new figure, the same points.
+    first = display.figure_
+    display.plot(title="again")
+    assert display.figure_ is not first
+    assert display.figure_.layout.title.text == "again"
+    np.testing.assert_allclose(display.figure_.data[0].x, first.data[0].x)
+    with pytest.raises(ValueError, match=r"hover must have one text per row of X"):
+        InteractiveEmbeddingDisplay.from_embedding(X[:30, :2], hover=["x"])
+    assert not plt.get_fignums()  # plotly only
