@@ -45,3 +45,25 @@ def test_subsampled_pca_finds_the_same_neighbours_on_clear_structure(
     subsampled = input_neighbors(X, 3, random_state=0)
     agreement = np.mean([len(set(a) & set(b)) / 3 for a, b in zip(exact, subsampled)])
     assert agreement > 0.8
+
+
+def test_above_the_threshold_pynndescent_finds_the_neighbours(monkeypatch):
+    pynndescent = pytest.importorskip("pynndescent")
+    calls = []
+
+    class Spy(pynndescent.NNDescent):
+        def __init__(self, *args, **kwargs):
+            calls.append(kwargs)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(_neighbors, "APPROXIMATE_ABOVE", 100)
+    monkeypatch.setattr(pynndescent, "NNDescent", Spy)
+    rng = np.random.default_rng(0)
+    centres = rng.normal(scale=20, size=(3, 8))
+    labels = np.repeat(np.arange(3), 100)
+    X = centres[labels] + rng.normal(size=(300, 8))
+    table = input_neighbors(X, 5, random_state=0)
+    assert len(calls) == 1 and calls[0]["n_neighbors"] == 6
+    assert table.shape == (300, 5)
+    assert not (table == np.arange(300)[:, None]).any()  # never the row itself
+    assert (labels[table] == labels[:, None]).mean() > 0.99
