@@ -249,3 +249,76 @@ def test_profile_fit_parts_add_up_to_the_fit(monkeypatch, capsys):
 
     assert not hasattr(objective.Objective.forward, "__wrapped__")
     assert "| whole fit |" in capsys.readouterr().out
+
+
+def _small_digits_split(quick=False):
+    """A 400 / 300-row digits split in the shape of ``scenarios.mnist_split``."""
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    from benchmarks.scenarios import Split
+
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        (X / 16.0).astype("float32"),
+        y,
+        train_size=400,
+        test_size=300,
+        stratify=y,
+        random_state=0,
+    )
+    return Split(
+        "digits", X_train, y_train, X_test, y_test, latent_dim=4, image_shape=(8, 8)
+    )
+
+
+def test_reproductions_print_each_sources_table_and_write_its_figures(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import reproductions, scenarios
+
+    monkeypatch.setattr(scenarios, "mnist_split", _small_digits_split)
+    reproductions.main(["--quick", "--out", str(tmp_path)])
+    output = capsys.readouterr().out
+    for experiment in reproductions.EXPERIMENTS:
+        assert f"## {experiment} (" in output
+    figures = {path.name for path in tmp_path.glob("*.png")}
+    assert figures == {"tvae_tsne.png", "arkwave_sweep.png", "friends_networks.png"}
+    # Every system's row is scored, no blank cell; the sources' own rows
+    # (their published figures) are the only ones with blanks.
+    rows = [line for line in output.splitlines() if line.startswith("| ")]
+    sources = ("| VAE, the paper's Table", "| TVAE, the paper's Table", "| Hoffer")
+    assert sum(row.startswith(sources) for row in rows) == 3
+    scored = [row for row in rows if "---" not in row and not row.startswith(sources)]
+    # Headers + systems: tvae 1 + 6, arkwave 1 + 4, friends 1 + 4, hoffer 1 + 4.
+    assert len(scored) == 7 + 5 + 5 + 5
+    for row in scored:
+        assert all(cell.strip() for cell in row.strip("|").split("|")), row
+    arkwave = [row for row in rows if row.startswith(("| pairwise", "| triplet,"))]
+    assert len(arkwave) == 4
+    for row in arkwave:
+        for cell in row.strip("|").split("|")[1:]:
+            knn, triplets = (float(value) for value in cell.split("/"))
+            assert 0 <= knn <= 1 and 0 <= triplets <= 1
+
+
+def test_reproductions_helpers(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    import numpy as np
+
+    from benchmarks import reproductions
+
+    # Eq. 2's proportions: weight / (1 - weight) = 1 / n_features.
+    weight = reproductions.eq2_weight(784)
+    assert weight / (1 - weight) == pytest.approx(1 / 784)
+    y = np.repeat(np.arange(3), 20)
+    y_semi = reproductions.hundred_labels(y, per_class=4, seed=0)
+    assert np.bincount(y_semi[y_semi >= 0]).tolist() == [4, 4, 4]
+    assert np.array_equal(y_semi[y_semi >= 0], y[y_semi >= 0])
+    # Two exemplars at 0 and 10: a test row at 4 is class 0, one at 6 class 1.
+    Z_train = np.array([[0.0], [0.0], [10.0], [10.0]])
+    labels = np.array([0, -1, 1, 1])
+    Z_test, y_test = np.array([[4.0], [6.0]]), np.array([0, 0])
+    assert reproductions.exemplar_error(Z_train, labels, Z_test, y_test) == 0.5
+    assert reproductions.one_nn_error(Z_train, labels, Z_test, y_test) == 0.5
