@@ -33,7 +33,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._sklearn_compat import HasMethods, _BaseKFold, _fit_context, _num_samples
 from ._validation import UNLABELED, encode_labels
 from .constraints import _check_index_array, _check_pair_labels
-from .metrics import (
+from .metrics._constraint_scores import (
     _pair_distances,
     _triplet_distances,
     pair_auc_score,

@@ -35,13 +35,19 @@ PACKAGE = "sk_metricembed"
 
 
 def _public_functions_and_classes(module) -> list[str]:
-    """Names of the public functions and classes ``module`` itself defines."""
+    """Names of the public functions and classes ``module`` itself defines.
+
+    A sub-package defines them in its private modules (``metrics._scorer``).
+    """
     return sorted(
         name
         for name, obj in vars(module).items()
         if not name.startswith("_")
         and (inspect.isfunction(obj) or inspect.isclass(obj))
-        and obj.__module__ == module.__name__
+        and (
+            obj.__module__ == module.__name__
+            or obj.__module__.startswith(f"{module.__name__}.")
+        )
     )
 
 

@@ -70,7 +70,7 @@ def test_exact_count_when_few_triplets_and_chunked(monkeypatch):
     # More requested triplets than exist: the count is exact, whatever the seed.
     assert triplet_accuracy_score(X, y, random_state=1) == pytest.approx(expected)
     # Anchors split over several chunks give the same count.
-    monkeypatch.setattr("sk_metricembed.metrics._CHUNK_SIZE", 7)
+    monkeypatch.setattr("sk_metricembed.metrics._label_scores._CHUNK_SIZE", 7)
     assert triplet_accuracy_score(X, y, n_triplets=None) == pytest.approx(expected)
 
 
