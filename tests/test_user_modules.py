@@ -259,3 +259,36 @@ def test_a_misspelt_prefix_is_suggested():
         TripletVAEEmbedder(encoder_width=8)
     with pytest.raises(ValueError, match="did you mean decoder__"):
         TripletVAEEmbedder().set_params(decoder__=8)
+
+
+class ResNetRows(nn.Module):
+    """torchvision's ResNet-18, untrained, reading 8x8 grey rows as images."""
+
+    def __init__(self, width=16):
+        super().__init__()
+        import torchvision
+
+        self.network = torchvision.models.resnet18(weights=None, num_classes=width)
+
+    def forward(self, x):
+        images = x.reshape(-1, 8, 8, 1).permute(0, 3, 1, 2)
+        return self.network(images.expand(-1, 3, -1, -1))
+
+
+def test_a_torchvision_resnet_is_an_encoder():
+    pytest.importorskip("torchvision")
+    X, y = load_digits(return_X_y=True)
+    X, y = (X[:300] / 16).astype(np.float32), y[:300]
+    encoder = ResNetRows(width=24)
+    embedder = TripletVAEEmbedder(encoder=encoder, batch_size=64, **FAST).fit(X, y)
+    resnets = [
+        m for m in embedder.net_.module_.modules() if type(m).__name__ == "ResNet"
+    ]
+    assert len(resnets) == 1 and resnets[0].fc.out_features == 24
+    Z = embedder.transform(X)
+    assert Z.shape == (300, FAST["latent_dim"]) and np.isfinite(Z).all()
+    # The fit trained a copy: its first convolution moved, the parameter's not.
+    assert not torch.allclose(resnets[0].conv1.weight, encoder.network.conv1.weight)
+    assert embedder.encoder is encoder
+    restored = pickle.loads(pickle.dumps(embedder))
+    np.testing.assert_allclose(restored.transform(X), Z, atol=1e-5)
