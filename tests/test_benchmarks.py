@@ -124,6 +124,12 @@ def test_selection_benchmark_writes_its_tables(monkeypatch, tmp_path):
         low, high = map(float, row.split("|")[7].split("-"))
         # Scored against the fit's labelled rows: no fold scores 0 or NaN.
         assert 0 < low <= high <= 1
+    # One row per candidate, best test 5-NN first, with both scorings' means.
+    candidates = [line for line in lines if line.startswith("| 10% | weight ")]
+    assert len(candidates) == 3
+    truths = [float(row.split("|")[3]) for row in candidates]
+    assert truths == sorted(truths, reverse=True)
+    assert all("score " in row and "knn " in row for row in candidates)
     # Digits at 10%: 10 or 11 labels a class, 3 or 4 in a validation fold.
     summary = [line for line in lines if line.startswith("| 10% | 10-11 | 3-4 |")]
     assert [row.split("|")[4].strip() for row in summary] == ["score", "knn"]
