@@ -39,12 +39,7 @@ drawn, so that the package itself works without them.
 """
 
 from ._animation import AnimationDisplay, animate_embedding
-from ._embedding import (
-    EmbeddingDisplay,
-    InteractiveEmbeddingDisplay,
-    plot_embedding,
-    plot_embedding_interactive,
-)
+from ._embedding import EmbeddingDisplay, plot_embedding
 from ._history import HistoryDisplay, plot_history
 from ._images import (
     ReconstructionDisplay,
@@ -52,6 +47,7 @@ from ._images import (
     plot_reconstructions,
     plot_samples,
 )
+from ._interactive import InteractiveEmbeddingDisplay, plot_embedding_interactive
 
 __all__ = [
     "EmbeddingDisplay",

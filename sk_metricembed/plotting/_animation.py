@@ -17,8 +17,9 @@ from sklearn.utils import check_array
 
 from .._sklearn_compat import Interval, validate_params
 from ..callbacks import EmbeddingRecorder
-from ._embedding import CLASS_NAMES, EmbeddingDisplay, label_codes, on_bands
+from ._embedding import EmbeddingDisplay
 from ._matplotlib import AXES, pyplot
+from ._points import CLASS_NAMES, label_codes, on_bands
 
 #: The movie formats by extension: a GIF (written with Pillow), an MP4 (ffmpeg).
 MOVIE_SUFFIXES = (".gif", ".mp4")

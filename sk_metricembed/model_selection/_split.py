@@ -1,46 +1,25 @@
-"""Cross-validation for weak supervision: few labels, or constraints alone.
+"""Splitters of weakly supervised samples: rows with few labels, or constraints.
 
-scikit-learn's splitters know labelled rows or no labels at all. With an
-integer ``cv``, ``GridSearchCV`` splits an embedder's rows with unshuffled
-``KFold`` (an embedder is not a classifier), so rows stacked as
-``np.vstack([X_labelled, X_unlabelled])`` leave folds that train without a
-single label; ``StratifiedKFold`` counts -1 as a class and refuses classes
-with fewer labelled rows than folds. :class:`SemiSupervisedKFold` deals the
-labelled rows class by class and the unlabelled rows after them.
-
-Without labels, pairs known similar or dissimilar (or triplets) are the
-only thing to score on, and splitting the rows would cut most constraints
-in two. :class:`ConstraintEmbedder` makes the constraints the samples, as
-metric-learn's pair and triplet learners do: it is fitted on row indices
-of pairs (with their labels as ``y``) or triplets, trains an embedder on
-every row with the fold's constraints, and scores held-out ones.
-:class:`ConstraintKFold` divides the constraints into folds.
+:class:`SemiSupervisedKFold` deals labelled rows class by class and the
+unlabelled rows after them; :class:`ConstraintKFold` splits pairs
+(stratified by kind) or triplets, the samples of
+:class:`~sk_metricembed.model_selection.ConstraintEmbedder`. The checks of
+constraints given as samples live here, beside the splitter that reads them
+first.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike
-from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils import check_random_state
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
-from ._sklearn_compat import HasMethods, _BaseKFold, _fit_context, _num_samples
-from ._validation import UNLABELED, encode_labels
-from .constraints import _check_index_array, _check_pair_labels
-from .metrics._constraint_scores import (
-    _pair_distances,
-    _triplet_distances,
-    pair_auc_score,
-    triplet_satisfied_score,
-)
-
-__all__ = ["SemiSupervisedKFold", "ConstraintKFold", "ConstraintEmbedder"]
+from .._sklearn_compat import _BaseKFold, _num_samples
+from .._validation import UNLABELED, encode_labels
+from ..constraints import _check_index_array, _check_pair_labels
 
 
 class SemiSupervisedKFold(_BaseKFold):
@@ -326,282 +305,6 @@ class ConstraintKFold(_BaseKFold):
         )
 
 
-class ConstraintEmbedder(MetaEstimatorMixin, BaseEstimator):
-    """An embedder fitted on constraints as its samples, for searches without labels.
-
-    scikit-learn's searches split the samples they are given into folds.
-    With pairs or triplets only, the rows cannot be those samples (``score``
-    would need labels, and splitting rows cuts most constraints in two); so
-    here, as in metric-learn's pair and triplet learners, the constraints
-    are: ``fit(X, y)`` takes row indices of pairs ``(n_pairs, 2)`` with
-    their labels ``y``, or of triplets ``(n_triplets, 3)`` with ``y=None``,
-    into ``rows``, the one data array given at construction. A
-    cross-validation (split with :class:`ConstraintKFold`) then divides the
-    constraints, not the rows: every fold fits ``estimator`` on all of
-    ``rows``, so each row's reconstruction is trained in every fold, and
-    only the metric loss is restricted to the fold's training constraints.
-    ``score`` scores held-out constraints: pairs by the ROC AUC of their
-    negative latent distance (:func:`~sk_metricembed.metrics.pair_auc_score`,
-    metric-learn's pair score), triplets by their satisfied share
-    (:func:`~sk_metricembed.metrics.triplet_satisfied_score`); for pairs,
-    scikit-learn's ``scoring="roc_auc"`` reads :meth:`decision_function`
-    and gives the same. Parameters of the embedder are searched as
-    ``estimator__<name>``.
-
-    Parameters
-    ----------
-    estimator : estimator object
-        The embedder to fit, such as :class:`~sk_metricembed.SiameseAutoencoderEmbedder`
-        (pairs) or :class:`~sk_metricembed.TripletVAEEmbedder` (triplets): an
-        estimator with ``transform`` whose ``fit(rows, pairs=...,
-        pair_labels=...)`` and ``fit(rows, triplets=...)`` train on
-        constraints, as the embedders' do. It is cloned at each fit.
-    rows : array-like of shape (n_rows, n_features)
-        Every row the constraints index, the training data of each fit.
-        scikit-learn's ``clone`` copies an array parameter, so each fit of a
-        search holds a copy of it.
-
-    Attributes
-    ----------
-    estimator_ : estimator object
-        The clone of ``estimator`` fitted on ``rows`` and the constraints
-        given to :meth:`fit`.
-    n_features_in_ : int
-        Number of features of ``rows``, which :meth:`transform` takes
-        (``estimator_``'s).
-
-    See Also
-    --------
-    ConstraintKFold : Splits the constraints into folds.
-    sk_metricembed.metrics.pair_auc_score : The score of held-out pairs.
-    sk_metricembed.metrics.triplet_satisfied_score : The score of held-out
-        triplets.
-
-    Notes
-    -----
-    Rows in no constraint still train the reconstruction, so unlabelled
-    data can be added to ``rows`` freely. The held-out constraints of a fold
-    are never given to its fit, but their rows are reconstructed by it, as
-    metric-learn's learners see every row's features and hold out pairs.
-
-    Examples
-    --------
-    >>> from sklearn.datasets import load_digits
-    >>> from sklearn.model_selection import GridSearchCV
-    >>> from sk_metricembed import SiameseAutoencoderEmbedder, sample_pairs
-    >>> from sk_metricembed.model_selection import ConstraintEmbedder, ConstraintKFold
-    >>> X, y = load_digits(return_X_y=True)
-    >>> X, y = X[:300] / 16.0, y[:300]
-    >>> pairs, pair_labels = sample_pairs(y, 300, random_state=0)  # no label kept
-    >>> embedder = SiameseAutoencoderEmbedder(latent_dim=4, hidden_layer_sizes=(32,),
-    ...                                       max_epochs=2, random_state=0)
-    >>> search = GridSearchCV(ConstraintEmbedder(embedder, rows=X),
-    ...                       {"estimator__weight": [0.2, 0.8]},
-    ...                       cv=ConstraintKFold(3, random_state=0))
-    >>> search = search.fit(pairs, pair_labels)
-    >>> bool(0.5 < search.best_score_ <= 1.0)  # ROC AUC of held-out pairs
-    True
-    >>> search.best_estimator_.transform(X).shape
-    (300, 4)
-    """
-
-    _parameter_constraints: dict = {
-        "estimator": [HasMethods(["fit", "transform"])],
-        "rows": ["array-like"],
-    }
-
-    def __init__(self, estimator, *, rows: ArrayLike) -> None:
-        self.estimator = estimator
-        self.rows = rows
-
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X: ArrayLike, y: ArrayLike | None = None) -> ConstraintEmbedder:
-        """Fit a clone of ``estimator`` on all of ``rows`` with these constraints.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_pairs, 2) or (n_triplets, 3)
-            Integer row indices into ``rows``: of pairs, or of triplets
-            (anchor, positive, negative).
-        y : array-like of shape (n_pairs,) or None, default=None
-            Labels of the pairs, 1 similar and 0 (or -1) dissimilar, both
-            kinds present (the embedders' ``pair_labels``); None for
-            triplets.
-
-        Returns
-        -------
-        self : object
-            The fitted meta-estimator.
-        """
-        constraints, similar = self._check_constraints(X, y, "fit")
-        kind = "pairs" if similar is not None else "triplets"
-        if not _fit_takes(self.estimator, kind):
-            raise TypeError(
-                f"ConstraintEmbedder trains estimator={self.estimator!r} on "
-                f"{kind}, but its fit takes no {kind}= argument; pass an "
-                "embedder of sk_metricembed (SiameseAutoencoderEmbedder, "
-                "TripletVAEEmbedder) or an estimator whose fit takes pairs=, "
-                "pair_labels= and triplets=."
-            )
-        if similar is not None and similar.min() == similar.max():
-            which = "similar (y == 1)" if similar[0] else "dissimilar (y != 1)"
-            raise ValueError(
-                f"ConstraintEmbedder.fit got {len(similar)} pairs, all {which}: "
-                "the metric loss needs similar and dissimilar pairs. In a "
-                "cross-validation, split with ConstraintKFold, which puts both "
-                "kinds into every training fold; otherwise add pairs of the "
-                "other kind."
-            )
-        estimator = clone(self.estimator)
-        if similar is None:
-            estimator.fit(self.rows, triplets=constraints)
-        else:
-            estimator.fit(self.rows, pairs=constraints, pair_labels=similar)
-        self.estimator_ = estimator
-        return self
-
-    def transform(self, X: ArrayLike) -> np.ndarray:
-        """Embed rows with the fitted estimator.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows (not constraints), such as ``rows``.
-
-        Returns
-        -------
-        Z : ndarray of shape (n_samples, n_components)
-            ``estimator_.transform(X)``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.transform(X)
-
-    @available_if(lambda self: _has_method(self, "inverse_transform"))
-    def inverse_transform(self, X: ArrayLike) -> np.ndarray:
-        """Decode codes back to rows with the fitted estimator.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_components)
-            Codes, such as the output of :meth:`transform`.
-
-        Returns
-        -------
-        X_reconstructed : ndarray of shape (n_samples, n_features)
-            ``estimator_.inverse_transform(X)``.
-        """
-        check_is_fitted(self)
-        return self.estimator_.inverse_transform(X)
-
-    @available_if(lambda self: _has_method(self, "get_feature_names_out"))
-    def get_feature_names_out(self, input_features: ArrayLike | None = None):
-        """Names of the embedding's columns, the fitted estimator's.
-
-        Parameters
-        ----------
-        input_features : array-like of str or None, default=None
-            Passed to ``estimator_.get_feature_names_out``.
-
-        Returns
-        -------
-        feature_names_out : ndarray of str
-            Names of the columns of :meth:`transform`'s output.
-        """
-        check_is_fitted(self)
-        return self.estimator_.get_feature_names_out(input_features)
-
-    def decision_function(self, X: ArrayLike) -> np.ndarray:
-        """How well each constraint is met in the latent space, as metric-learn's.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_pairs, 2) or (n_triplets, 3)
-            Integer row indices into ``rows`` of pairs or triplets.
-
-        Returns
-        -------
-        decision : ndarray of shape (n_pairs,) or (n_triplets,)
-            For a pair, minus the latent distance of its rows (higher is
-            more similar; :meth:`score` is its ROC AUC); for a triplet,
-            ``d(anchor, negative) - d(anchor, positive)`` (above 0 when
-            satisfied).
-        """
-        check_is_fitted(self)
-        caller = "ConstraintEmbedder.decision_function"
-        constraints, kind = _check_constraint_indices(X, caller)
-        _check_in_rows(constraints, _num_samples(self.rows), caller)
-        if kind == "pairs":
-            return -_pair_distances(self.estimator_, self.rows, constraints)
-        d_positive, d_negative = _triplet_distances(
-            self.estimator_, self.rows, constraints
-        )
-        return d_negative - d_positive
-
-    def score(self, X: ArrayLike, y: ArrayLike | None = None) -> float:
-        """Score held-out constraints: ROC AUC of pairs, satisfied share of triplets.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_pairs, 2) or (n_triplets, 3)
-            Integer row indices into ``rows`` of pairs or triplets, typically
-            a fold's test constraints.
-        y : array-like of shape (n_pairs,) or None, default=None
-            Labels of the pairs, 1 similar and 0 (or -1) dissimilar, both
-            kinds present; None for triplets.
-
-        Returns
-        -------
-        score : float
-            For pairs :func:`~sk_metricembed.metrics.pair_auc_score`, for
-            triplets :func:`~sk_metricembed.metrics.triplet_satisfied_score`
-            (margin 0), of ``estimator_`` on ``rows``; in ``[0, 1]``.
-        """
-        check_is_fitted(self)
-        constraints, similar = self._check_constraints(X, y, "score")
-        if similar is None:
-            return triplet_satisfied_score(self.estimator_, self.rows, constraints)
-        return pair_auc_score(self.estimator_, self.rows, constraints, similar)
-
-    @property
-    def n_features_in_(self) -> int:
-        """Number of features of ``rows``, from the fitted estimator."""
-        return self.estimator_.n_features_in_
-
-    def _check_constraints(self, X, y, method: str):
-        """The constraints and, for pairs, 1 similar / 0 dissimilar."""
-        caller = f"ConstraintEmbedder.{method}"
-        constraints, kind = _check_constraint_indices(X, caller)
-        similar = _check_constraint_labels(kind, y, len(constraints), caller)
-        _check_in_rows(constraints, _num_samples(self.rows), caller)
-        return constraints, similar
-
-    def __sklearn_is_fitted__(self) -> bool:
-        return hasattr(self, "estimator_")
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = False  # triplets carry no labels
-        return tags
-
-
-def _has_method(meta: ConstraintEmbedder, name: str) -> bool:
-    """``available_if`` of a delegated method: the fitted estimator's, or else
-    the unfitted one's."""
-    return hasattr(getattr(meta, "estimator_", meta.estimator), name)
-
-
-def _fit_takes(estimator, kind: str) -> bool:
-    """Whether ``estimator.fit`` takes the argument ``kind`` (or ``**kwargs``)."""
-    try:
-        parameters = inspect.signature(estimator.fit).parameters.values()
-    except (TypeError, ValueError):  # no signature: let fit decide
-        return True
-    return any(
-        parameter.name == kind or parameter.kind is parameter.VAR_KEYWORD
-        for parameter in parameters
-    )
-
-
 def _check_constraint_indices(X, caller: str) -> tuple[np.ndarray, str]:
     """Constraints given as samples: int64 row indices, and their kind.
 
@@ -653,13 +356,3 @@ def _check_constraint_labels(kind: str, y, n_constraints: int, caller: str):
             f"{caller}: y, the labels of the pairs in X, is invalid: {error}"
         ) from error
     return (labels == 1).astype(np.int64)
-
-
-def _check_in_rows(constraints: np.ndarray, n_rows: int, caller: str) -> None:
-    low, high = int(constraints.min()), int(constraints.max())
-    if low < 0 or high >= n_rows:
-        raise ValueError(
-            f"{caller}: X holds row indices in [{low}, {high}], but rows has "
-            f"{n_rows} rows: indices must lie in [0, {n_rows - 1}]. Pass as "
-            "rows= the whole array the constraints index."
-        )
