@@ -13,6 +13,7 @@ from numbers import Real
 import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.metrics import roc_auc_score
+from sklearn.utils.validation import check_is_fitted
 
 from .._sklearn_compat import HasMethods, Interval, _num_samples, validate_params
 from ..constraints import check_pairs, check_triplets
@@ -175,6 +176,9 @@ def _pair_distances(embedder, X, pairs: np.ndarray) -> np.ndarray:
     metric-learn's ``pair_distance(pairs)`` takes no ``X``: it goes the
     second way too.
     """
+    # scikit-learn's NotFittedError for every version and estimator (an
+    # unfitted PCA's transform raised AttributeError in scikit-learn 1.6).
+    check_is_fitted(embedder)
     method = getattr(embedder, "pair_distance", None)
     if method is not None and "X" in _parameter_names(method):
         distances = np.asarray(method(pairs, X))
