@@ -259,13 +259,15 @@ def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         metavar="D",
         help="latent dimensions (default: 2 10)",
     )
-    add(
+    epochs = add(
         "--epochs",
         type=int,
-        default=40,
+        default=None,
         metavar="N",
-        help="passes over the training rows (default: %(default)s)",
+        help="passes over the training rows; without it, the embedder's "
+        "max_epochs, whose 'auto' is a budget of rows shown",
     )
+    epochs.embedder_parameter = "max_epochs"  # read by _RunParser.format_help
     add(
         "--seed",
         type=int,
@@ -382,11 +384,11 @@ def _run(args) -> int:
     data = _load(args)
     split = _split(data, args)
     grid = [(w, d) for d in args.latent_dims for w in args.weights]
-    _check_fits(args, grid, split)
+    total_epochs = _check_fits(args, grid, split)
     _make_output_folders(args)
     plots = not args.no_plots and matplotlib_available()
     rows = []
-    progress = Progress(len(grid) * args.epochs, enabled=not args.quiet)
+    progress = Progress(total_epochs, enabled=not args.quiet)
     animation_rows = _animation_rows(split, args.seed) if args.animation else None
     embeddings = {}
     for index, (weight, latent_dim) in enumerate(grid, start=1):
@@ -507,18 +509,22 @@ def _check_output_files(args) -> None:
             )
 
 
-def _check_fits(args, grid, split: Split) -> None:
+def _check_fits(args, grid, split: Split) -> int:
     """The embedder's own checks of its settings against the data, before
     the first fit, so that a bad combination (``--weights 1 --loss none``
-    without another term) stops the run before any training."""
+    without another term) stops the run before any training; returns the
+    epochs of all fits (``max_epochs`` resolved for the training rows), the
+    progress bar's length."""
+    total_epochs = 0
     for weight, latent_dim in grid:
         embedder = _embedder(args, weight, latent_dim, callbacks=None)
         try:
-            embedder._check_params(split.X_train)
+            total_epochs += embedder._check_params(split.X_train).max_epochs
         except ValueError as error:
             raise _UsageError(
                 f"cannot fit weight={weight:g}, latent_dim={latent_dim}: {error}"
             ) from None
+    return total_epochs
 
 
 # -- data --------------------------------------------------------------------
@@ -589,10 +595,11 @@ def _embedder_params(args, weight: float, latent_dim: int) -> dict:
     params = dict(
         latent_dim=latent_dim,
         weight=weight,
-        max_epochs=args.epochs,
         device=args.device,
         random_state=args.seed,
     )
+    if args.epochs is not None:
+        params["max_epochs"] = args.epochs
     for _, parameter, *_ in _EMBEDDER_OPTIONS:
         if getattr(args, parameter) is not None:
             params[parameter] = getattr(args, parameter)
