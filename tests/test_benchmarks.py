@@ -100,8 +100,13 @@ def test_device_check_passes_on_the_cpu(monkeypatch, tmp_path):
     arguments += ["--throughput-epochs", "1", "--output", str(output)]
     assert main(arguments) == 0
     report = json.loads(output.read_text())
-    assert len(report["checks"]) == 4
+    assert len(report["checks"]) == 6
     assert all(row["pickle_same"] for row in report["checks"])
+    assert {row["mode"] for row in report["checks"]} == {"vector", "image", "sparse"}
+    # The sparse rows' model transforms their dense copy alike (in another
+    # process, on the CPU).
+    sparse = [row for row in report["checks"] if row["mode"] == "sparse"]
+    assert all(row["cpu_load_relative_difference"] < 1e-5 for row in sparse)
     assert {row["mode"] for row in report["throughput"]} == {"vector", "image"}
 
 
