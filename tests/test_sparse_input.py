@@ -256,3 +256,45 @@ def test_embedding_recorder_records_sparse_rows_as_their_dense_copies():
     assert len(sparse) == len(dense) == FAST["max_epochs"] + 1
     for dense_frame, sparse_frame in zip(dense, sparse):
         np.testing.assert_allclose(sparse_frame, dense_frame, atol=1e-6)
+
+
+def test_the_constraint_search_scores_and_displays_take_sparse_rows():
+    from sklearn.decomposition import TruncatedSVD
+
+    from sk_metricembed import (
+        ConstraintEmbedder,
+        EmbeddingDisplay,
+        ReconstructionDisplay,
+        pair_auc_score,
+        sample_pairs,
+        sample_triplets,
+        triplet_satisfied_score,
+    )
+
+    X = sp.csr_matrix(X_BLOBS)
+    pairs, pair_labels = sample_pairs(LABELS_BLOBS, 120, random_state=0)
+    params = dict(FAST, input_metric="euclidean")
+    sparse = ConstraintEmbedder(SiameseAutoencoderEmbedder(**params), rows=X)
+    dense = ConstraintEmbedder(SiameseAutoencoderEmbedder(**params), rows=X_BLOBS)
+    sparse.fit(pairs, pair_labels)
+    dense.fit(pairs, pair_labels)
+    assert sparse.score(pairs, pair_labels) == pytest.approx(
+        dense.score(pairs, pair_labels), abs=1e-6
+    )
+    assert pair_auc_score(sparse.estimator_, X, pairs, pair_labels) == pytest.approx(
+        sparse.score(pairs, pair_labels)
+    )
+    triplets = sample_triplets(LABELS_BLOBS, 50, random_state=0)
+    assert triplet_satisfied_score(
+        sparse.estimator_, X, triplets
+    ) == triplet_satisfied_score(sparse.estimator_, X_BLOBS, triplets)
+    svd = TruncatedSVD(2, random_state=0).fit(X)
+    display = EmbeddingDisplay.from_estimator(svd, X, LABELS_BLOBS)
+    assert display.points.shape == (X.shape[0], 2)
+    images = ReconstructionDisplay.from_estimator(
+        svd, X, n_images=3, image_shape=(5, 6)
+    )
+    assert images.axes_.shape == (2, 3)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -23,7 +23,7 @@ from ._label_scores import _satisfied_share
 @validate_params(
     {
         "embedder": [HasMethods(["transform"])],
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],
         "pairs": ["array-like"],
         "pair_labels": ["array-like"],
     },
@@ -108,7 +108,7 @@ def pair_auc_score(
 @validate_params(
     {
         "embedder": [HasMethods(["transform"])],
-        "X": ["array-like"],
+        "X": ["array-like", "sparse matrix"],
         "triplets": ["array-like"],
         "margin": [Interval(Real, 0, None, closed="left")],
     },

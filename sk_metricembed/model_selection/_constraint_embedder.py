@@ -46,8 +46,8 @@ class ConstraintEmbedder(MetaEstimatorMixin, BaseEstimator):
     (:func:`~sk_metricembed.metrics.triplet_satisfied_score`); for pairs,
     scikit-learn's ``scoring="roc_auc"`` reads :meth:`decision_function`
     and gives the same (scikit-learn 1.9 does; 1.6 takes a decision
-    function from classifiers only and refuses it). Parameters of the embedder are searched as
-    ``estimator__<name>``.
+    function from classifiers only and refuses it). Parameters of the
+    embedder are searched as ``estimator__<name>``.
 
     Parameters
     ----------
@@ -108,7 +108,7 @@ class ConstraintEmbedder(MetaEstimatorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "transform"])],
-        "rows": ["array-like"],
+        "rows": ["array-like", "sparse matrix"],
     }
 
     def __init__(self, estimator, *, rows: ArrayLike) -> None:

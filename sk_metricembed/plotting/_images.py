@@ -27,7 +27,7 @@ _IMAGE_SHAPE = {"image_shape": [tuple, list, None]}
 _CMAP = {"cmap": [str, callable]}
 _DRAW_PARAMETERS = {"axes": ["array-like", None], **_CMAP}
 _RECONSTRUCTION_PARAMETERS = {
-    "X": ["array-like"],
+    "X": ["array-like", "sparse matrix"],
     "n_images": [Interval(Integral, 1, None, closed="left")],
     **_IMAGE_SHAPE,
 }
@@ -196,7 +196,9 @@ class ReconstructionDisplay:
         ((8, 8), (2, 4))
         >>> plt.close("all")
         """
-        X = check_array(X, input_name="X")[:n_images]
+        # The first rows only, densified when X is sparse.
+        X = check_array(X, accept_sparse="csr", input_name="X")[:n_images]
+        X = X.toarray() if hasattr(X, "toarray") else X
         shape = _image_shape(estimator, X.shape[1], image_shape)
         reconstructions = estimator.inverse_transform(estimator.transform(X))
         display = cls(X, reconstructions, image_shape=shape)

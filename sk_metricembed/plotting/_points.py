@@ -45,7 +45,10 @@ _DATA_PARAMETERS = {
 _TITLE = {"title": _DATA_PARAMETERS["title"]}
 #: What a scatter embeds: an embedding at hand, or an estimator and its rows.
 _EMBEDDING = {"X_embedded": ["array-like"]}
-_ESTIMATOR = {"estimator": [HasMethods(["transform"])], "X": ["array-like"]}
+_ESTIMATOR = {
+    "estimator": [HasMethods(["transform"])],
+    "X": ["array-like", "sparse matrix"],
+}
 
 
 def label_codes(y, n_rows: int, rows_name: str) -> tuple[np.ndarray, np.ndarray]:
