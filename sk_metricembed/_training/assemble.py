@@ -48,10 +48,10 @@ class FitSettings:
     # The extra metric terms' weights, "auto" resolved at the fit's weight.
     neighbor_weight: float
     supervised_contrastive_weight: float
+    # The metric of the input-space neighbour search, "auto" resolved.
+    input_metric: str
     # The share of rows held out to score each epoch; None trains on all.
     validation_fraction: float | None = None
-    # The metric of the input-space neighbour search, "auto" resolved.
-    input_metric: str = "euclidean"
 
 
 def build_net(

@@ -38,7 +38,7 @@ _PCA_CHUNK = 8192
 
 
 def input_neighbors(
-    X, n_neighbors: int, random_state: int, metric: str = "euclidean"
+    X, n_neighbors: int, random_state: int, metric: str
 ) -> np.ndarray | None:
     """Return an ``(n_samples, k)`` table of each row's nearest other rows.
 
