@@ -143,7 +143,8 @@ class BaseMetricEmbedder(
         pairs : array-like of shape (n_pairs, 2), default=None
             Row indices of pairs known to be similar or dissimilar.
         pair_labels : array-like of shape (n_pairs,), default=None
-            1 for similar, 0 (or metric-learn's -1) for dissimilar.
+            1 for similar, 0 (or metric-learn's -1) for dissimilar; or True and
+            False.
         triplets : array-like of shape (n_triplets, 3), default=None
             Row indices ``(anchor, positive, negative)``.
         sample_index : array-like of shape (n_samples,), default=None

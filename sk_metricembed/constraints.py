@@ -398,10 +398,12 @@ def _check_pair_labels(pair_labels, n_pairs: int) -> np.ndarray:
             f"pair_labels must be 1-D with one label per pair ({n_pairs}), "
             f"got shape {labels.shape}."
         )
+    if labels.dtype.kind == "b":  # True similar, False dissimilar
+        labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iuf" or not np.isin(labels, [-1, 0, 1]).all():
         raise ValueError(
-            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), got "
-            f"{np.unique(labels)[:10].tolist()}."
+            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), or "
+            f"True and False, got {np.unique(labels)[:10].tolist()}."
         )
     return labels
 

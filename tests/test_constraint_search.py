@@ -440,3 +440,18 @@ def test_pickled_meta_estimator_embeds_and_scores_alike(digits):
     assert np.allclose(loaded.transform(X), meta.transform(X))
     assert loaded.score(pairs, pair_labels) == meta.score(pairs, pair_labels)
     assert loaded.get_params()["estimator__max_epochs"] == 1
+
+
+def test_boolean_pair_labels_mean_similar_and_dissimilar():
+    rows = np.random.RandomState(0).normal(size=(30, 2))
+    pairs, pair_labels = sample_pairs(np.arange(30) % 3, 50, random_state=0)
+    as_bool = pair_labels == 1
+    folds = list(ConstraintKFold(3, random_state=0).split(pairs, pair_labels))
+    for (train, test), (train_b, test_b) in zip(
+        folds, ConstraintKFold(3, random_state=0).split(pairs, as_bool)
+    ):
+        assert np.array_equal(train, train_b) and np.array_equal(test, test_b)
+    meta = ConstraintEmbedder(RecordingEmbedder(), rows=rows)
+    assert meta.fit(pairs, as_bool).score(pairs, as_bool) == meta.fit(
+        pairs, pair_labels
+    ).score(pairs, pair_labels)
