@@ -22,7 +22,25 @@ from .._validation import UNLABELED, encode_labels
 from ..constraints import _check_index_array, _check_pair_labels
 
 
-class SemiSupervisedKFold(_BaseKFold):
+class _ShuffledKFold(_BaseKFold):
+    """scikit-learn's k-fold base with shuffling on by default.
+
+    Weak supervision often comes ordered (labelled rows first, constraints
+    in the order they were written down), where unshuffled folds would hold
+    one kind each.
+    """
+
+    def __init__(
+        self,
+        n_splits: int = 5,
+        *,
+        shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None,
+    ) -> None:
+        super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
+
+
+class SemiSupervisedKFold(_ShuffledKFold):
     """K-fold splitter that stratifies the labelled rows and spreads the rest.
 
     Labels follow the embedders: any labels that sort (numbers, text,
@@ -81,15 +99,6 @@ class SemiSupervisedKFold(_BaseKFold):
     >>> scores.shape, bool(np.all((scores > 0) & (scores <= 1)))
     ((3,), True)
     """
-
-    def __init__(
-        self,
-        n_splits: int = 5,
-        *,
-        shuffle: bool = True,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
 
     def split(
         self, X: ArrayLike, y: ArrayLike, groups: None = None
@@ -181,7 +190,7 @@ class SemiSupervisedKFold(_BaseKFold):
 _KINDS = {2: "pairs", 3: "triplets"}
 
 
-class ConstraintKFold(_BaseKFold):
+class ConstraintKFold(_ShuffledKFold):
     """K-fold splitter of constraints: pairs stratified by kind, or triplets.
 
     The samples it splits are constraints, as :class:`ConstraintEmbedder`
@@ -232,15 +241,6 @@ class ConstraintKFold(_BaseKFold):
     >>> [test.size for _, test in ConstraintKFold(2).split(triplets)]
     [2, 2]
     """
-
-    def __init__(
-        self,
-        n_splits: int = 5,
-        *,
-        shuffle: bool = True,
-        random_state: int | np.random.RandomState | None = None,
-    ) -> None:
-        super().__init__(n_splits=n_splits, shuffle=shuffle, random_state=random_state)
 
     def split(
         self, X: ArrayLike, y: ArrayLike | None = None, groups: None = None

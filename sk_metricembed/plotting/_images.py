@@ -196,8 +196,8 @@ class ReconstructionDisplay:
         ((8, 8), (2, 4))
         >>> plt.close("all")
         """
-        # The first rows only, densified when X is sparse.
-        X = check_array(X, accept_sparse="csr", input_name="X")[:n_images]
+        # The first rows only are checked, and densified when X is sparse.
+        X = check_array(X[:n_images], accept_sparse="csr", input_name="X")
         X = X.toarray() if hasattr(X, "toarray") else X
         shape = _image_shape(estimator, X.shape[1], image_shape)
         reconstructions = estimator.inverse_transform(estimator.transform(X))
