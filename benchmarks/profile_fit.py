@@ -45,7 +45,7 @@ from .scenarios import mnist_split
 #: the timed parts that run inside it (mining inside the objective, the
 #: encoder inside a pseudo-label refresh), so the rows add up to the fit.
 TIMED = [
-    ("neighbour table", _base, "input_neighbors"),
+    ("neighbour table", _base, "input_graph"),
     ("batch plans", batches.PlanSampler, "_plan"),
     ("row reads", batches.PlanDataset, "__getitem__"),
     ("encoder forward", autoencoder_module.AutoEncoder, "_hidden"),

@@ -31,6 +31,7 @@ from ._defaults import (
     resolve_hidden_layer_sizes,
     resolve_input_metric,
     resolve_max_epochs,
+    resolve_neighbor_smoothing,
     resolve_pseudo_label_fraction,
     resolve_validation_fraction,
 )
@@ -49,10 +50,11 @@ from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
-from ._training.neighbors import input_neighbors
+from ._training.neighbors import input_graph, input_neighbors
 from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
+from ._training.smoothing import NeighborSmoothing
 from ._training.validation import SplitDatasets, holdout_rows, row_subset
 from ._validation import (
     check_float32_range,
@@ -180,11 +182,14 @@ class BaseMetricEmbedder(
             (rows, training), valid = self._hold_out(
                 X, supervision, settings.validation_fraction, seed
             )
+        graph = None
+        if settings.neighbor_smoothing > 0 or (
+            self.weight > 0 and settings.neighbor_weight > 0
+        ):
+            graph = input_graph(rows, self.n_neighbors, seed, settings.input_metric)
         neighbors = None
-        if self.weight > 0 and settings.neighbor_weight > 0:
-            neighbors = input_neighbors(
-                rows, self.n_neighbors, seed, settings.input_metric
-            )
+        if graph is not None and self.weight > 0 and settings.neighbor_weight > 0:
+            neighbors = graph.table
         if self.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
@@ -231,6 +236,20 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         self.input_metric_ = settings.input_metric
         del dataset  # the batch plans' bookkeeping: free before the spreading's
+        self._smoothing = None
+        # (A net whose training the package's tests stub builds no module.)
+        trained = hasattr(self.net_, "module_")
+        if trained and graph is not None and settings.neighbor_smoothing > 0:
+            self._smoothing = NeighborSmoothing(
+                graph,
+                self._apply(self.net_.module_.encode, rows),
+                self.n_neighbors,
+                settings.neighbor_smoothing,
+            )
+        self.neighbor_smoothing_ = (
+            0.0 if self._smoothing is None else settings.neighbor_smoothing
+        )
+        del graph
         self._set_label_attributes(X, supervision.labels, seed)
         return self
 
@@ -319,9 +338,9 @@ class BaseMetricEmbedder(
         self.labels_labeled_ = self.classes_[labels[labeled]]
         if len(np.unique(labels[labeled])) < 2:
             # Nothing to spread: one class tells no rows apart.
-            self.embedding_labeled_ = self._apply(self.net_.module_.encode, X[labeled])
+            self.embedding_labeled_ = self._codes(X[labeled])
             return
-        Z = self._apply(self.net_.module_.encode, X)
+        Z = self._codes(X)
         self.embedding_labeled_ = Z[labeled]
         self.label_distributions_ = spread_labels(
             Z, labels, len(self.classes_), self.n_neighbors, np.random.RandomState(seed)
@@ -419,6 +438,11 @@ class BaseMetricEmbedder(
                 self.validation_fraction, self.early_stopping
             ),
             input_metric=resolve_input_metric(self.input_metric, sp.issparse(X)),
+            neighbor_smoothing=resolve_neighbor_smoothing(
+                self.neighbor_smoothing,
+                neighbor_term=self.weight > 0 and neighbor_weight > 0,
+                augment=augment,
+            ),
         )
 
     def _check_user_modules(self) -> None:
@@ -485,7 +509,13 @@ class BaseMetricEmbedder(
         # transform's work, not wrapped by set_output: always an ndarray.
         check_is_fitted(self, "net_")
         X = validate_rows(self, X, reset=False)
-        return self._apply(self.net_.module_.encode, X)
+        return self._codes(X)
+
+    def _codes(self, X) -> np.ndarray:
+        """The embedding of validated rows: the encoder's codes, smoothed."""
+        Z = self._apply(self.net_.module_.encode, X)
+        smoothing = getattr(self, "_smoothing", None)
+        return Z if smoothing is None else smoothing(X, Z)
 
     def inverse_transform(self, X) -> np.ndarray:
         """Decode latent codes back to the input space.

@@ -67,6 +67,10 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
     input_metric_ : str
         The metric of the last fit's input-space neighbour search:
         ``input_metric`` with ``"auto"`` resolved for the fit's ``X``.
+    neighbor_smoothing_ : float
+        The share of each code that ``transform`` takes from the row's
+        input-space training neighbours: ``neighbor_smoothing`` with
+        ``"auto"`` resolved for the last fit (0: the encoder's codes).
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of str

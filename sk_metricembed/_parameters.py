@@ -33,6 +33,7 @@ from ._defaults import (
     AUTO_INPUT_METRIC,
     AUTO_MAX_EPOCHS,
     AUTO_MIN_EPOCHS,
+    AUTO_NEIGHBOR_SMOOTHING,
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
     AUTO_TRAINING_ROWS,
@@ -294,6 +295,27 @@ PARAMETERS: tuple[Parameter, ...] = (
         "where the Euclidean distance orders neighbours as the cosine "
         "distance does.",
         annotation="str",
+    ),
+    Parameter(
+        "neighbor_smoothing",
+        "auto",
+        [StrOptions({"auto"}), Interval(numbers.Real, 0, 1, closed="both")],
+        'float in [0, 1] or "auto"',
+        "Share of each embedded row's code taken from the mean code of its "
+        "``n_neighbors`` nearest training rows in input space (searched as "
+        "the neighbour term's positives are), the rest being the encoder's "
+        "own code: ``transform`` gives ``(1 - s) * f(x) + s * mean f(x_j)``. "
+        "An encoder fitted on few rows maps new rows less well than the rows "
+        "it trained on; the input-space neighbours carry them to where their "
+        "training neighbours lie, as UMAP's ``transform`` does. The fit keeps "
+        "the training rows' codes and their projection for it. "
+        f'``"auto"`` is {AUTO_NEIGHBOR_SMOOTHING} when the neighbour term is '
+        "on and 0 when it is off (``weight=0``, the plain AE or VAE; "
+        "``weight=1``, the pure {network} network) or when ``augment`` "
+        "draws random views, which teach the encoder invariances that "
+        "input-space neighbours lack; 0 returns the encoder's codes. The fit "
+        "records its choice as ``neighbor_smoothing_``.",
+        annotation="float | str",
     ),
     Parameter(
         "supervised_contrastive_weight",

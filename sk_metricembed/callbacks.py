@@ -26,7 +26,10 @@ class EmbeddingRecorder(Callback):
     array per recorded epoch. Rows must be given as the embedder sees them
     (after any scaling or feature step of a pipeline). Recording encodes the
     rows in evaluation mode without gradients, so it changes neither the
-    weights nor the random draws of training.
+    weights nor the random draws of training. It records the encoder's
+    codes: ``transform`` after the fit also draws each code toward its
+    input-space training neighbours' (``neighbor_smoothing``), which needs
+    the trained encoder.
 
     Parameters
     ----------

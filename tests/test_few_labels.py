@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
@@ -120,15 +120,16 @@ def test_default_embedding_of_digits_stays_near_the_raw_pixels(
     Estimator, digits_few_labels
 ):
     # Defaults only (latent_dim 8 as in the general suite). Measured (triplet,
-    # 5-NN): raw pixels (0.875, 0.985); tvae (0.984, 0.971), siamese (0.984,
-    # 0.962). The 5-NN accuracy is still below the raw pixels' on this split
-    # (docs/few_labels.md); what is asserted is that it stays within 3 points
-    # while the classes separate far better than in pixel space.
+    # 5-NN): raw pixels (0.875, 0.985); tvae (0.983, 0.976), siamese (0.985,
+    # 0.979). The held-out 5-NN accuracy is still below the raw pixels' on
+    # this split (docs/few_labels.md); what is asserted is that it stays
+    # within 2 points while the classes separate far better than in pixel
+    # space.
     raw = _raw_scores(digits_few_labels)
     ours = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
     message = f"raw pixels {raw}, default embedding {ours}"
     assert ours[0] > raw[0] + 0.05, message
-    assert ours[1] > raw[1] - 0.03, message
+    assert ours[1] > raw[1] - 0.02, message
 
 
 @pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
@@ -145,3 +146,37 @@ def test_image_mode_of_small_images_keeps_up_with_vectors(Estimator, digits_few_
     message = f"vectors {vectors}, image mode {image}"
     assert image[1] > vectors[1] - 0.02, message
     assert image[1] > 0.93, message
+
+
+def test_default_embedding_keeps_the_raw_pixels_neighbourhoods(digits_few_labels):
+    # Leave-out 5-NN accuracy over the training rows (10 folds, every true
+    # label): the embedding's neighbourhoods against the raw pixels'.
+    # Measured: raw 0.9833; tvae 0.9851 (0.9851 with neighbor_smoothing=0);
+    # siamese 0.9814 (0.9786). The tolerance is two of the 1,078 rows.
+    X_train, y_train, y_semi, _, _ = digits_few_labels
+    folds = StratifiedKFold(10, shuffle=True, random_state=0)
+
+    def leave_out(Z):
+        return cross_val_score(KNeighborsClassifier(5), Z, y_train, cv=folds).mean()
+
+    raw = leave_out(X_train)
+    embedder = TripletVAEEmbedder(latent_dim=8, random_state=0).fit(X_train, y_semi)
+    ours = leave_out(embedder.transform(X_train))
+    assert ours >= raw - 2 / len(X_train), f"raw pixels {raw}, embedding {ours}"
+
+
+@pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_neighbor_smoothing_carries_held_out_rows_toward_the_raw_pixels(
+    Estimator, digits_few_labels
+):
+    # Held-out 5-NN accuracy with and without the default smoothing.
+    # Measured: tvae 0.976 against 0.969, siamese 0.979 against 0.962
+    # (raw pixels 0.985).
+    smoothed = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
+    plain = _scores(
+        Estimator(latent_dim=8, random_state=0, neighbor_smoothing=0),
+        digits_few_labels,
+    )
+    message = f"smoothed {smoothed}, encoder's codes {plain}"
+    assert smoothed[1] > plain[1] + 0.003, message
+    assert smoothed[0] > plain[0] - 0.002, message

@@ -24,6 +24,7 @@ from sk_metricembed import (  # noqa: E402
 )
 
 # The displays, from their module until sk_metricembed exports them too.
+from sk_metricembed._training.inference import apply_in_chunks  # noqa: E402
 from sk_metricembed.plotting import (  # noqa: E402
     AnimationDisplay,
     EmbeddingDisplay,
@@ -285,9 +286,11 @@ def test_recorder_keeps_one_embedding_per_epoch_without_changing_the_fit(
     X, y = digits
     assert recorder.epochs_ == [0, 1, 2, 3]
     assert [z.shape for z in recorder.embeddings_] == [(40, 3)] * 4
-    np.testing.assert_allclose(
-        recorder.embeddings_[-1], embedder.transform(X[:40]), rtol=1e-5, atol=1e-6
-    )
+    # The encoder's codes: transform then draws them toward the training
+    # neighbours' (neighbor_smoothing), which needs the fitted encoder.
+    codes = apply_in_chunks(embedder.net_.module_.encode, X[:40], embedder.net_.device)
+    np.testing.assert_allclose(recorder.embeddings_[-1], codes, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(recorder.embeddings_[-1], embedder.transform(X[:40]))
     assert not np.allclose(recorder.embeddings_[0], recorder.embeddings_[-1])
     plain = TripletVAEEmbedder(
         latent_dim=3, max_epochs=3, batch_size=64, random_state=0

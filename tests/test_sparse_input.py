@@ -132,13 +132,13 @@ def test_auto_input_metric_is_cosine_for_sparse_and_euclidean_for_dense(
     make_X, expected, monkeypatch
 ):
     searched = []
-    search = _base.input_neighbors
+    search = _base.input_graph
 
     def spy(rows, n_neighbors, seed, metric):
         searched.append(metric)
         return search(rows, n_neighbors, seed, metric)
 
-    monkeypatch.setattr(_base, "input_neighbors", spy)
+    monkeypatch.setattr(_base, "input_graph", spy)
     embedder = TripletVAEEmbedder(**FAST).fit(make_X(X_BLOBS), Y_BLOBS)
     assert searched == [expected]
     assert embedder.input_metric_ == expected

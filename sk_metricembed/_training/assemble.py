@@ -50,6 +50,9 @@ class FitSettings:
     supervised_contrastive_weight: float
     # The metric of the input-space neighbour search, "auto" resolved.
     input_metric: str
+    # The share of a code taken from its input-space neighbours' codes at
+    # transform, "auto" resolved (0: the encoder's code alone).
+    neighbor_smoothing: float
     # The share of rows held out to score each epoch; None trains on all.
     validation_fraction: float | None = None
 

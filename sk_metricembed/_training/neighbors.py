@@ -20,6 +20,8 @@ projection's rotation.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.decomposition import PCA, TruncatedSVD
@@ -37,10 +39,61 @@ _PCA_SUBSAMPLE = 20_000
 _PCA_CHUNK = 8192
 
 
-def input_neighbors(
+@dataclass(frozen=True)
+class InputSpace:
+    """The space the input-space search runs in, fitted on the training rows.
+
+    Above ``PCA_DIMENSIONS`` features, rows are projected on ``components``
+    (``(PCA_DIMENSIONS, n_features)``, C-ordered) after subtracting ``mean``
+    (PCA for dense rows; ``None`` for the truncated SVD of sparse rows,
+    which is not centred); at or below them ``components`` is ``None`` and
+    rows are searched as they are. ``unit_length`` scales rows to unit
+    length before and after the projection (cosine). :meth:`transform` maps
+    any rows, new ones included, into that space, with the same arithmetic
+    before and after pickling.
+    """
+
+    components: np.ndarray | None
+    mean: np.ndarray | None
+    unit_length: bool
+
+    def transform(self, X):
+        """Rows of ``X`` in the search space, a chunk at a time for memmaps."""
+        if self.components is None:
+            return normalize(X) if self.unit_length else X
+        n_samples = X.shape[0]
+        features = np.empty((n_samples, PCA_DIMENSIONS), dtype=np.float32)
+        for start in range(0, n_samples, _PCA_CHUNK):
+            features[start : start + _PCA_CHUNK] = self._project(
+                X[start : start + _PCA_CHUNK]
+            )
+        return normalize(features, copy=False) if self.unit_length else features
+
+    def _project(self, rows):
+        rows = normalize(rows) if self.unit_length else rows
+        projected = rows @ self.components.T  # sparse @ dense is dense
+        if self.mean is not None:
+            projected -= self.mean @ self.components.T
+        return projected
+
+
+@dataclass(frozen=True)
+class InputGraph:
+    """Each training row's nearest other rows, and the space they were found in.
+
+    ``table`` is ``(n_samples, k)``; ``features`` the training rows in
+    ``space`` (what a search for new rows' neighbours compares them with).
+    """
+
+    table: np.ndarray
+    space: InputSpace
+    features: object
+
+
+def input_graph(
     X, n_neighbors: int, random_state: int, metric: str
-) -> np.ndarray | None:
-    """Return an ``(n_samples, k)`` table of each row's nearest other rows.
+) -> InputGraph | None:
+    """Return the :class:`InputGraph` of ``X``'s rows.
 
     ``X`` is an ndarray, a memmap, a scipy sparse matrix or a row subset of
     one; ``metric`` one of :data:`INPUT_METRICS`. ``k`` is ``n_neighbors``
@@ -53,7 +106,8 @@ def input_neighbors(
     k = min(n_neighbors, n_samples - 1)
     if n_samples < 3 or k < 1:
         return None
-    features = _search_features(X, metric, random_state)
+    space = _fit_space(X, metric, random_state)
+    features = space.transform(X)
     if n_samples > APPROXIMATE_ABOVE:
         try:
             from pynndescent import NNDescent
@@ -62,44 +116,49 @@ def input_neighbors(
         else:
             index = NNDescent(features, n_neighbors=k + 1, random_state=random_state)
             table, _ = index.neighbor_graph
-            return _drop_self(table, k)
+            return InputGraph(_drop_self(table, k), space, features)
     search = NearestNeighbors(n_neighbors=k + 1).fit(features)
     table = search.kneighbors(features, return_distance=False)
-    return _drop_self(table, k)
+    return InputGraph(_drop_self(table, k), space, features)
 
 
-def _search_features(X, metric: str, random_state: int):
-    """The rows the Euclidean search runs on: projected, unit length for cosine."""
+def input_neighbors(
+    X, n_neighbors: int, random_state: int, metric: str
+) -> np.ndarray | None:
+    """Return an ``(n_samples, k)`` table of each row's nearest other rows.
+
+    The ``table`` of :func:`input_graph` (``None`` below three rows).
+    """
+    graph = input_graph(X, n_neighbors, random_state, metric)
+    return None if graph is None else graph.table
+
+
+def _fit_space(X, metric: str, random_state: int) -> InputSpace:
+    """The projection of the search, fitted on (a subsample of) ``X``."""
     unit_length = metric == "cosine"
-    if X.shape[1] > PCA_DIMENSIONS and X.shape[0] > PCA_DIMENSIONS:
-        features = _projected_features(X, random_state, unit_length)
-        return normalize(features, copy=False) if unit_length else features
-    return normalize(X) if unit_length else X
-
-
-def _projected_features(X, random_state: int, unit_length: bool) -> np.ndarray:
+    if not (X.shape[1] > PCA_DIMENSIONS and X.shape[0] > PCA_DIMENSIONS):
+        return InputSpace(None, None, unit_length)
     if sp.issparse(X):
         projection = TruncatedSVD(PCA_DIMENSIONS, random_state=random_state)
     else:
         projection = PCA(
             PCA_DIMENSIONS, svd_solver="randomized", random_state=random_state
         )
-
-    def prepared(rows):
-        return normalize(rows) if unit_length else rows
-
     n_samples = X.shape[0]
-    if n_samples <= _PCA_SUBSAMPLE:
-        return projection.fit_transform(prepared(X))
-    rng = np.random.RandomState(random_state)
-    subsample = np.sort(rng.choice(n_samples, _PCA_SUBSAMPLE, replace=False))
-    projection.fit(prepared(X[subsample]))
-    features = np.empty((n_samples, PCA_DIMENSIONS), dtype=np.float32)
-    for start in range(0, n_samples, _PCA_CHUNK):
-        features[start : start + _PCA_CHUNK] = projection.transform(
-            prepared(X[start : start + _PCA_CHUNK])
-        )
-    return features
+    sample = slice(None)
+    if n_samples > _PCA_SUBSAMPLE:
+        rng = np.random.RandomState(random_state)
+        sample = np.sort(rng.choice(n_samples, _PCA_SUBSAMPLE, replace=False))
+    rows = X[sample]
+    projection.fit(normalize(rows) if unit_length else rows)
+    # Owned, C-ordered float32 arrays: sklearn's components_ can be a
+    # transposed view, whose product rounds differently from the contiguous
+    # copy a pickle restores.
+    components = np.ascontiguousarray(projection.components_, dtype=np.float32)
+    mean = getattr(projection, "mean_", None)
+    if mean is not None:
+        mean = np.ascontiguousarray(mean, dtype=np.float32)
+    return InputSpace(components, mean, unit_length)
 
 
 def _drop_self(table: np.ndarray, k: int) -> np.ndarray:
