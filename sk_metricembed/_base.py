@@ -249,8 +249,11 @@ class BaseMetricEmbedder(
         self.neighbor_smoothing_ = (
             0.0 if self._smoothing is None else settings.neighbor_smoothing
         )
+        codes = None  # the embedding of X, when it is known without a search
+        if self._smoothing is not None and rows is X:
+            codes = self._smoothing.training_codes(graph.table)
         del graph
-        self._set_label_attributes(X, supervision.labels, seed)
+        self._set_label_attributes(X, supervision.labels, seed, codes)
         return self
 
     def _hold_out(self, X, supervision, fraction: float, seed: int):
@@ -317,8 +320,10 @@ class BaseMetricEmbedder(
             repeat_plans=repeat_plans,
         )
 
-    def _set_label_attributes(self, X, labels, seed: int) -> None:
+    def _set_label_attributes(self, X, labels, seed: int, codes=None) -> None:
         """What the fit's labels give, in the user's labels.
+
+        ``codes`` is the embedding of ``X`` when the fit has it, else None.
 
         ``embedding_labeled_`` and ``labels_labeled_``, the labelled rows'
         codes and labels (the scorers' reference); with labelled rows of two
@@ -338,9 +343,11 @@ class BaseMetricEmbedder(
         self.labels_labeled_ = self.classes_[labels[labeled]]
         if len(np.unique(labels[labeled])) < 2:
             # Nothing to spread: one class tells no rows apart.
-            self.embedding_labeled_ = self._codes(X[labeled])
+            self.embedding_labeled_ = (
+                self._codes(X[labeled]) if codes is None else codes[labeled]
+            )
             return
-        Z = self._codes(X)
+        Z = self._codes(X) if codes is None else codes
         self.embedding_labeled_ = Z[labeled]
         self.label_distributions_ = spread_labels(
             Z, labels, len(self.classes_), self.n_neighbors, np.random.RandomState(seed)

@@ -91,3 +91,17 @@ def test_smoothing_out_of_range_is_refused_before_training(value, wine):
     X, y, _ = wine
     with pytest.raises(ValueError, match="neighbor_smoothing"):
         TripletVAEEmbedder(**FAST, neighbor_smoothing=value).fit(X, y)
+
+
+def test_the_fit_embeds_its_rows_as_transform_does(wine):
+    # The fit smooths its own rows from their neighbour table instead of
+    # searching them again: the labelled rows' codes it keeps for the
+    # scorers match transform's.
+    X, y, _ = wine
+    embedder = TripletVAEEmbedder(**FAST).fit(X, y)
+    np.testing.assert_allclose(
+        embedder.embedding_labeled_,
+        embedder.transform(X[y >= 0]),
+        rtol=1e-5,
+        atol=1e-6,
+    )
