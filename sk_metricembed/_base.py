@@ -182,14 +182,12 @@ class BaseMetricEmbedder(
             (rows, training), valid = self._hold_out(
                 X, supervision, settings.validation_fraction, seed
             )
+        # The input-space graph serves the neighbour term and the smoothing.
+        neighbor_term = self.weight > 0 and settings.neighbor_weight > 0
         graph = None
-        if settings.neighbor_smoothing > 0 or (
-            self.weight > 0 and settings.neighbor_weight > 0
-        ):
+        if neighbor_term or settings.neighbor_smoothing > 0:
             graph = input_graph(rows, self.n_neighbors, seed, settings.input_metric)
-        neighbors = None
-        if graph is not None and self.weight > 0 and settings.neighbor_weight > 0:
-            neighbors = graph.table
+        neighbors = graph.table if neighbor_term and graph is not None else None
         if self.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
