@@ -183,11 +183,12 @@ class BaseMetricEmbedder(
                 X, supervision, settings.validation_fraction, seed
             )
         # The input-space graph serves the neighbour term and the smoothing.
-        neighbor_term = self.weight > 0 and settings.neighbor_weight > 0
         graph = None
-        if neighbor_term or settings.neighbor_smoothing > 0:
+        if settings.neighbor_term or settings.neighbor_smoothing > 0:
             graph = input_graph(rows, self.n_neighbors, seed, settings.input_metric)
-        neighbors = graph.table if neighbor_term and graph is not None else None
+        neighbors = None
+        if settings.neighbor_term and graph is not None:
+            neighbors = graph.table
         if self.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
@@ -417,6 +418,7 @@ class BaseMetricEmbedder(
         supervised_contrastive_weight = resolve_extra_term_weight(
             self.supervised_contrastive_weight, self.weight
         )
+        neighbor_term = self.weight > 0 and neighbor_weight > 0
         other_terms = (
             neighbor_weight,
             supervised_contrastive_weight,
@@ -439,13 +441,14 @@ class BaseMetricEmbedder(
             device=device,
             neighbor_weight=neighbor_weight,
             supervised_contrastive_weight=supervised_contrastive_weight,
+            neighbor_term=neighbor_term,
             validation_fraction=resolve_validation_fraction(
                 self.validation_fraction, self.early_stopping
             ),
             input_metric=resolve_input_metric(self.input_metric, sp.issparse(X)),
             neighbor_smoothing=resolve_neighbor_smoothing(
                 self.neighbor_smoothing,
-                neighbor_term=self.weight > 0 and neighbor_weight > 0,
+                neighbor_term=neighbor_term,
                 augment=augment,
             ),
         )

@@ -48,6 +48,8 @@ class FitSettings:
     # The extra metric terms' weights, "auto" resolved at the fit's weight.
     neighbor_weight: float
     supervised_contrastive_weight: float
+    # Whether the neighbour term trains: a weight above 0 and neighbor_weight.
+    neighbor_term: bool
     # The metric of the input-space neighbour search, "auto" resolved.
     input_metric: str
     # The share of a code taken from its input-space neighbours' codes at

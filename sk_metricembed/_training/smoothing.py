@@ -62,9 +62,7 @@ class NeighborSmoothing:
         """
         k = self.index.n_neighbors
         own = np.arange(len(self.codes))[:, None]
-        table = np.sort(np.concatenate([own, table[:, : k - 1]], axis=1), axis=1)
-        mean = self.codes[table].mean(axis=1)
-        return (1 - self.share) * self.codes + self.share * mean
+        return self._blend(self.codes, np.concatenate([own, table[:, : k - 1]], 1))
 
     def __call__(self, X, Z: np.ndarray) -> np.ndarray:
         """Smooth the codes ``Z`` of the rows ``X`` (same row order)."""
@@ -73,8 +71,12 @@ class NeighborSmoothing:
             stop = start + _CHUNK
             features = self.space.transform(X[start:stop])
             table = self.index.kneighbors(features, return_distance=False)
-            # Sorted, so that the sum runs in one order whatever order ties
-            # come back in.
-            mean = self.codes[np.sort(table, axis=1)].mean(axis=1)
-            out[start:stop] = (1 - self.share) * Z[start:stop] + self.share * mean
+            out[start:stop] = self._blend(Z[start:stop], table)
         return out
+
+    def _blend(self, Z: np.ndarray, table: np.ndarray) -> np.ndarray:
+        """``Z`` drawn toward the mean training code of each row of ``table``."""
+        # Sorted, so that the sum runs in one order whatever order ties come
+        # back in.
+        mean = self.codes[np.sort(table, axis=1)].mean(axis=1)
+        return (1 - self.share) * Z + self.share * mean
