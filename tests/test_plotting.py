@@ -37,6 +37,9 @@ from sk_metricembed.plotting import (  # noqa: E402
 
 @pytest.fixture(autouse=True)
 def _close_figures():
+    # Before too: a test of another module run earlier on the same worker
+    # may have left figures open, which the "nothing drawn" checks count.
+    plt.close("all")
     yield
     plt.close("all")
 
