@@ -301,10 +301,12 @@ PARAMETERS: tuple[Parameter, ...] = (
         "auto",
         [StrOptions({"auto"}), Interval(numbers.Real, 0, 1, closed="both")],
         'float in [0, 1] or "auto"',
-        "Share of each embedded row's code taken from the mean code of its "
-        "``n_neighbors`` nearest training rows in input space (searched as "
-        "the neighbour term's positives are), the rest being the encoder's "
-        "own code: ``transform`` gives ``(1 - s) * f(x) + s * mean f(x_j)``. "
+        "Share of each embedded row's code taken from the weighted mean code "
+        "of its ``n_neighbors`` nearest training rows in input space "
+        "(searched as the neighbour term's positives are), the rest being "
+        "the encoder's own code: ``transform`` gives ``(1 - s) * f(x) + s * "
+        "sum_j w_j f(x_j)``, the ``w_j`` UMAP's membership strengths of the "
+        "neighbours (the nearest weighs most), normalised to sum to one. "
         "An encoder fitted on few rows maps new rows less well than the rows "
         "it trained on; the input-space neighbours carry them to where their "
         "training neighbours lie, as UMAP's ``transform`` does. The fit keeps "

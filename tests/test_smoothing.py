@@ -8,9 +8,35 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed._defaults import AUTO_NEIGHBOR_SMOOTHING
 
 ESTIMATORS = [TripletVAEEmbedder, SiameseAutoencoderEmbedder]
 FAST = dict(latent_dim=3, max_epochs=3, random_state=0)
+
+
+def _strengths(distances):
+    """UMAP's membership strengths of one row's neighbours, written out as
+    the paper's algorithm 3 reads: a bisection on sigma, row by row."""
+    rho = min((d for d in distances if d > 0), default=0.0)
+    target = np.log2(len(distances))
+
+    def total(sigma):
+        return sum(np.exp(-max(0.0, d - rho) / sigma) for d in distances)
+
+    low, high = 0.0, 1.0
+    while total(high) <= target:  # grow until the sum passes the target
+        high *= 2
+    for _ in range(100):
+        middle = (low + high) / 2
+        low, high = (low, middle) if total(middle) > target else (middle, high)
+    sigma = max(high, 1e-3 * np.mean(distances))
+    strengths = np.array([np.exp(-max(0.0, d - rho) / sigma) for d in distances])
+    return strengths / strengths.sum()
+
+
+def _weighted_means(codes, table, distances):
+    weights = np.array([_strengths(row) for row in distances])
+    return np.einsum("rk,rkd->rd", weights, codes[table])
 
 
 @pytest.fixture(scope="module")
@@ -23,35 +49,60 @@ def wine():
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_transform_is_the_encoders_code_half_way_to_its_neighbours_mean(
+def test_transform_draws_the_encoders_code_toward_its_neighbours_weighted_mean(
     Estimator, wine
 ):
     X, y, X_new = wine
     smoothed = Estimator(**FAST).fit(X, y)
     plain = Estimator(**FAST, neighbor_smoothing=0).fit(X, y)
-    assert smoothed.neighbor_smoothing_ == 0.5
+    share = smoothed.neighbor_smoothing_
+    assert 0 < share < 1
     assert plain.neighbor_smoothing_ == 0.0
     # The smoothing changes transform only, not the training.
     codes, codes_new = plain.transform(X), plain.transform(X_new)
     search = NearestNeighbors(n_neighbors=smoothed.n_neighbors).fit(X)
     for rows, own in ((X, codes), (X_new, codes_new)):
-        table = search.kneighbors(rows, return_distance=False)
-        expected = 0.5 * own + 0.5 * codes[table].mean(axis=1)
+        distances, table = search.kneighbors(rows)
+        expected = (1 - share) * own + share * _weighted_means(codes, table, distances)
         np.testing.assert_allclose(
-            smoothed.transform(rows), expected, rtol=1e-5, atol=1e-6
+            smoothed.transform(rows), expected, rtol=1e-5, atol=1e-5
         )
     assert not np.allclose(smoothed.transform(X_new), codes_new, atol=1e-3)
+
+
+def test_membership_weights_are_umaps():
+    from sk_metricembed._training.smoothing import membership_weights
+
+    rng = np.random.default_rng(0)
+    distances = np.sort(rng.gamma(2.0, size=(50, 10)), axis=1)
+    distances[:5, 0] = 0.0  # a training row finds itself
+    distances[5] = 1.5  # every neighbour at one distance: equal weights
+    weights = membership_weights(distances)
+    expected = np.array([_strengths(row) for row in distances])
+    np.testing.assert_allclose(weights, expected, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(weights[5], 0.1)
+    # Nearer neighbours weigh more: never less than a farther one.
+    assert (np.diff(weights[6:], axis=1) <= 1e-12).all()
+    umap_ = pytest.importorskip("umap.umap_")
+    # umap-learn's sum skips each row's first column (the row itself in its
+    # own graph): a column of zeros in front makes it sum over all k.
+    padded = np.hstack([np.zeros((44, 1)), distances[6:]])
+    sigmas, rhos = umap_.smooth_knn_dist(padded, k=10)
+    strengths = np.exp(-np.maximum(distances[6:] - rhos[:, None], 0) / sigmas[:, None])
+    np.testing.assert_allclose(
+        weights[6:], strengths / strengths.sum(axis=1, keepdims=True), rtol=1e-4
+    )
 
 
 @pytest.mark.parametrize(
     "params, expected",
     [
-        ({}, 0.5),
+        ({}, AUTO_NEIGHBOR_SMOOTHING),
         ({"weight": 0.0}, 0.0),  # the plain VAE: the encoder's codes
         ({"weight": 1.0}, 0.0),  # the pure metric network
         ({"neighbor_weight": 0.0}, 0.0),
         ({"image_shape": (4, 4)}, 0.0),  # random views
-        ({"image_shape": (4, 4), "augment": False}, 0.5),
+        ({"image_shape": (4, 4), "augment": False}, AUTO_NEIGHBOR_SMOOTHING),
         ({"weight": 0.0, "neighbor_smoothing": 0.3}, 0.3),
         ({"neighbor_smoothing": 1.0}, 1.0),
     ],
@@ -71,18 +122,16 @@ def test_auto_smoothing_is_on_with_the_neighbour_term_and_without_views(
         np.testing.assert_array_equal(codes, encoded)
 
 
-def test_smoothing_of_one_is_the_neighbours_mean_alone(wine):
+def test_smoothing_of_one_is_the_neighbours_weighted_mean_alone(wine):
     X, y, X_new = wine
     plain = TripletVAEEmbedder(**FAST, neighbor_smoothing=0).fit(X, y)
     mean_only = TripletVAEEmbedder(**FAST, neighbor_smoothing=1.0).fit(X, y)
-    table = (
-        NearestNeighbors(n_neighbors=10).fit(X).kneighbors(X_new, return_distance=False)
-    )
+    distances, table = NearestNeighbors(n_neighbors=10).fit(X).kneighbors(X_new)
     np.testing.assert_allclose(
         mean_only.transform(X_new),
-        plain.transform(X)[table].mean(axis=1),
+        _weighted_means(plain.transform(X), table, distances),
         rtol=1e-5,
-        atol=1e-6,
+        atol=1e-5,
     )
 
 
