@@ -125,24 +125,26 @@ def test_default_embedding_of_digits_stays_near_the_raw_pixels(
     Estimator, digits_few_labels
 ):
     # Defaults only (latent_dim 8 as in the general suite). Measured (triplet,
-    # 5-NN): raw pixels (0.875, 0.985); tvae (0.983, 0.976), siamese (0.985,
-    # 0.979). The held-out 5-NN accuracy is still below the raw pixels' on
-    # this split (docs/few_labels.md); what is asserted is that it stays
-    # within 2 points while the classes separate far better than in pixel
+    # 5-NN): raw pixels (0.875, 0.985); tvae (0.984, 0.985), siamese (0.986,
+    # 0.983): the held-out 5-NN accuracy matches the raw pixels' to a test
+    # row (there were 5 rows between them with the plain-mean smoothing,
+    # 11-16 without smoothing). Asserted: at most two of the 719 test rows
+    # behind them, while the classes separate far better than in pixel
     # space.
     raw = _raw_scores(digits_few_labels)
     ours = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
     message = f"raw pixels {raw}, default embedding {ours}"
+    n_test = len(digits_few_labels[-1])
     assert ours[0] > raw[0] + 0.05, message
-    assert ours[1] > raw[1] - 0.02, message
+    assert ours[1] >= raw[1] - 2 / n_test - 1e-12, message
 
 
 @pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
 def test_image_mode_of_small_images_keeps_up_with_vectors(Estimator, digits_few_labels):
     # 8x8 images: the stem halves the map once and the views shift by under
     # a pixel. Before, a 2x2 map and 2-pixel shifts gave 5-NN 0.73-0.78 here.
-    # Measured (triplet, 5-NN): vectors (0.984, 0.971) and (0.984, 0.962),
-    # image mode (0.983, 0.974) and (0.983, 0.967) for tvae and siamese.
+    # Measured (triplet, 5-NN): vectors (0.984, 0.985) and (0.986, 0.983),
+    # image mode (0.981, 0.986) and (0.981, 0.972) for tvae and siamese.
     vectors = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
     image = _scores(
         Estimator(latent_dim=8, random_state=0, image_shape=(8, 8)),
@@ -156,8 +158,8 @@ def test_image_mode_of_small_images_keeps_up_with_vectors(Estimator, digits_few_
 def test_default_embedding_keeps_the_raw_pixels_neighbourhoods(digits_few_labels):
     # Leave-out 5-NN accuracy over the training rows (10 folds, every true
     # label): the embedding's neighbourhoods against the raw pixels'.
-    # Measured: raw 0.9833; tvae 0.9851 (0.9851 with neighbor_smoothing=0);
-    # siamese 0.9814 (0.9786). The tolerance is two of the 1,078 rows.
+    # Measured: raw 0.9833; tvae 0.9833 (0.9851 with neighbor_smoothing=0);
+    # siamese 0.9824 (0.9786). The tolerance is two of the 1,078 rows.
     X_train, y_train, y_semi, _, _ = digits_few_labels
     folds = StratifiedKFold(10, shuffle=True, random_state=0)
 
@@ -175,7 +177,7 @@ def test_neighbor_smoothing_carries_held_out_rows_toward_the_raw_pixels(
     Estimator, digits_few_labels
 ):
     # Held-out 5-NN accuracy with and without the default smoothing.
-    # Measured: tvae 0.976 against 0.969, siamese 0.979 against 0.962
+    # Measured: tvae 0.985 against 0.969, siamese 0.983 against 0.962
     # (raw pixels 0.985).
     smoothed = _scores(Estimator(latent_dim=8, random_state=0), digits_few_labels)
     plain = _scores(
