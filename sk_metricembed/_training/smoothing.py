@@ -39,8 +39,8 @@ from .neighbors import InputGraph
 # Rows searched at a time: bounds the (chunk, n_neighbors, latent_dim) mean.
 _CHUNK = 8192
 # smooth_knn_dist's bisection: its steps, and the floor of sigma as a share of
-# the row's mean neighbour distance (umap-learn's SMOOTH_K_TOLERANCE's loop
-# and MIN_K_DIST_SCALE).
+# the row's mean neighbour distance (umap-learn's n_iter=64 and
+# MIN_K_DIST_SCALE).
 _BISECTION_STEPS = 64
 _MIN_SIGMA_SCALE = 1e-3
 # Distances below this share of the row's mean neighbour distance count as 0.
@@ -98,7 +98,7 @@ class NeighborSmoothing:
     n_neighbors : int
         Training rows averaged per row (capped at the number of them).
     share : float in (0, 1]
-        The share of each code taken from the neighbours' mean.
+        The share of each code taken from the neighbours' weighted mean.
     """
 
     def __init__(
