@@ -250,7 +250,7 @@ class BaseMetricEmbedder(
         )
         codes = None  # the embedding of X, when it is known without a search
         if self._smoothing is not None and rows is X:
-            codes = self._smoothing.training_codes(graph)
+            codes = self._smoothing.training_codes(graph.table)
         del graph
         self._set_label_attributes(X, supervision.labels, seed, codes)
         return self

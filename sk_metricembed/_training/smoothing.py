@@ -111,7 +111,7 @@ class NeighborSmoothing:
         self.features = graph.features
         self.index = NearestNeighbors(n_neighbors=k).fit(graph.features)
 
-    def training_codes(self, graph: InputGraph) -> np.ndarray:
+    def training_codes(self, table: np.ndarray) -> np.ndarray:
         """The smoothed codes of the training rows, from their neighbour table.
 
         What :meth:`__call__` gives the training rows (each finds itself, at
@@ -121,15 +121,12 @@ class NeighborSmoothing:
         """
         k = self.index.n_neighbors
         own = np.arange(len(self.codes))[:, None]
-        table = np.concatenate([own, graph.table[:, : k - 1]], axis=1)
+        table = np.concatenate([own, table[:, : k - 1]], axis=1)
         out = np.empty_like(self.codes)
         for start in range(0, len(table), _CHUNK):
-            stop = start + _CHUNK
-            features = graph.features[start:stop]
-            distances = self._distances(features, table[start:stop])
-            out[start:stop] = self._blend(
-                self.codes[start:stop], table[start:stop], distances
-            )
+            rows = slice(start, start + _CHUNK)
+            distances = self._distances(self.features[rows], table[rows])
+            out[rows] = self._blend(self.codes[rows], table[rows], distances)
         return out
 
     def __call__(self, X, Z: np.ndarray) -> np.ndarray:
