@@ -16,12 +16,12 @@ from sklearn.utils import column_or_1d
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
 from ._validation import UNLABELED, encode_labels, union_classes, warn
 from .constraints import (
-    _check_no_contradiction,
     check_pairs,
     check_triplets,
     pairs_to_triplets,
     triplets_to_pairs,
 )
+from .constraints._checking import _check_no_contradiction
 
 
 @dataclass

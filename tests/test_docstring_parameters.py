@@ -159,7 +159,7 @@ def test_the_collection_sees_the_public_api():
     }
     assert exported <= {obj.__name__ for obj in PUBLIC.values()}
     assert "sk_metricembed.cli.main" in PUBLIC
-    assert "sk_metricembed.constraints.check_pairs" in PUBLIC
+    assert "sk_metricembed.constraints._checking.check_pairs" in PUBLIC
     assert "sk_metricembed.hog.HOGTransformer.transform" in METHODS
     assert "sk_metricembed._estimators.TripletVAEEmbedder.fit" in METHODS
     assert not any(name.endswith(".fit_transform") for name in METHODS)

@@ -19,7 +19,7 @@ from sklearn.utils import check_random_state
 
 from .._sklearn_compat import _BaseKFold, _num_samples
 from .._validation import UNLABELED, encode_labels
-from ..constraints import _check_index_array, _check_pair_labels
+from ..constraints._checking import _check_index_array, _check_pair_labels
 
 
 class _ShuffledKFold(_BaseKFold):

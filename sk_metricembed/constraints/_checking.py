@@ -1,0 +1,215 @@
+"""The checks the embedders' ``fit`` runs on explicit pairs and triplets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import warn
+
+
+def check_pairs(
+    pairs, pair_labels, n_samples: int, sample_index=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Validate pairs and their labels; return them as row positions.
+
+    This is the check the embedders' ``fit`` runs on its ``pairs`` and
+    ``pair_labels``. Raises a ``ValueError`` or ``TypeError`` naming the
+    parameter for a wrong shape or dtype, an index out of range, a self-pair,
+    or a pair marked both similar and dissimilar. With ``sample_index`` the
+    indices are matched to its values, and pairs reaching outside it are
+    dropped with a warning (another cross-validation fold).
+
+    Parameters
+    ----------
+    pairs : array-like of shape (n_pairs, 2)
+        Integer indices of the two rows of each pair.
+    pair_labels : array-like of shape (n_pairs,)
+        1 for similar, 0 (or -1) for dissimilar.
+    n_samples : int
+        Number of rows of ``X``; without ``sample_index`` the indices must lie
+        in ``[0, n_samples - 1]``.
+    sample_index : ndarray of shape (n_samples,), default=None
+        Identifier of each row of ``X``; when given, ``pairs`` hold
+        identifiers instead of row positions.
+
+    Returns
+    -------
+    pairs : ndarray of shape (n_kept, 2)
+        Row positions of the pairs kept.
+    similar : ndarray of shape (n_kept,)
+        1 for similar, 0 for dissimilar.
+
+    See Also
+    --------
+    check_triplets : The same check for triplets.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed.constraints import check_pairs
+    >>> pairs, similar = check_pairs([[0, 1], [1, 2]], [1, -1], n_samples=3)
+    >>> pairs.tolist(), similar.tolist()
+    ([[0, 1], [1, 2]], [1, 0])
+    >>> ids = np.array([10, 11, 12])
+    >>> check_pairs([[12, 10]], [1], n_samples=3, sample_index=ids)[0].tolist()
+    [[2, 0]]
+    """
+    if pair_labels is None:
+        raise ValueError("pair_labels is required with pairs: 1 similar, 0 dissimilar.")
+    pairs = _check_index_array(pairs, "pairs", width=2)
+    similar = (_check_pair_labels(pair_labels, len(pairs)) == 1).astype(np.int64)
+    pairs = _to_rows(pairs, "pairs", n_samples, sample_index)
+    inside = (pairs >= 0).all(axis=1)
+    _warn_dropped(int((~inside).sum()), "pairs")
+    pairs, similar = pairs[inside], similar[inside]
+    _check_no_contradiction(pairs, similar)
+    return pairs, similar
+
+
+def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
+    """Validate triplets; return them as row positions.
+
+    This is the check the embedders' ``fit`` runs on its ``triplets``, with
+    the rules of :func:`check_pairs`: integer indices in range, three
+    different rows per triplet, no ``(a, p, n)`` together with ``(a, n, p)``;
+    with ``sample_index``, triplets reaching outside it are dropped with a
+    warning.
+
+    Parameters
+    ----------
+    triplets : array-like of shape (n_triplets, 3)
+        Integer indices of the anchor, positive and negative rows.
+    n_samples : int
+        Number of rows of ``X``, as in :func:`check_pairs`.
+    sample_index : ndarray of shape (n_samples,), default=None
+        Row identifiers the indices refer to, as in :func:`check_pairs`.
+
+    Returns
+    -------
+    triplets : ndarray of shape (n_kept, 3)
+        Row positions of the triplets kept.
+
+    See Also
+    --------
+    check_pairs : The same check for pairs.
+
+    Examples
+    --------
+    >>> from sk_metricembed.constraints import check_triplets
+    >>> check_triplets([[0, 1, 2]], n_samples=3).tolist()
+    [[0, 1, 2]]
+    """
+    triplets = _check_index_array(triplets, "triplets", width=3)
+    triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
+    inside = (triplets >= 0).all(axis=1)
+    _warn_dropped(int((~inside).sum()), "triplets")
+    _check_no_contradiction(triplets[inside])
+    return triplets[inside]
+
+
+def _check_index_array(
+    array, name: str, width: int, allow_empty: bool = False
+) -> np.ndarray:
+    array = np.asarray(array)
+    if allow_empty and array.size == 0:
+        return np.empty((0, width), dtype=np.int64)
+    if array.ndim == 3 and array.shape[1] == width:
+        raise ValueError(
+            f"{name} has shape {array.shape}: rows themselves, as metric-learn "
+            f"takes them, not row indices. Turn them into rows and indices "
+            f"first: X, {name} = sk_metricembed.constraints.tuples_to_rows("
+            f"{name}), then fit(X, {name}={name}, ...)."
+        )
+    if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
+        raise ValueError(
+            f"{name} must be a non-empty integer array of shape (n, {width}), got "
+            f"shape {array.shape}."
+        )
+    if array.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must hold integer row indices, got dtype {array.dtype}."
+        )
+    repeated = (array[:, :, None] == array[:, None, :]).sum(axis=(1, 2)) > width
+    if repeated.any():
+        raise ValueError(
+            f"{name} row {int(np.flatnonzero(repeated)[0])} repeats an index "
+            f"({array[repeated][0].tolist()}); each member must be a different row."
+        )
+    return array.astype(np.int64)
+
+
+def _check_row_indices(array, name: str, width: int) -> np.ndarray:
+    """Validate constraints given as row indices (the conversion functions)."""
+    array = _check_index_array(array, name, width, allow_empty=True)
+    if array.size and array.min() < 0:
+        raise ValueError(
+            f"{name} must hold row indices >= 0, got {array.min()}; index rows "
+            "of X from 0."
+        )
+    return array
+
+
+def _check_pair_labels(pair_labels, n_pairs: int) -> np.ndarray:
+    labels = np.asarray(pair_labels)
+    if labels.ndim != 1 or labels.shape[0] != n_pairs:
+        raise ValueError(
+            f"pair_labels must be 1-D with one label per pair ({n_pairs}), "
+            f"got shape {labels.shape}."
+        )
+    if labels.dtype.kind == "b":  # True similar, False dissimilar
+        labels = labels.astype(np.int64)
+    if labels.dtype.kind not in "iuf" or not np.isin(labels, [-1, 0, 1]).all():
+        raise ValueError(
+            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), or "
+            f"True and False, got {np.unique(labels)[:10].tolist()}."
+        )
+    return labels
+
+
+def _check_no_contradiction(constraints: np.ndarray, similar=None) -> None:
+    """Reject a pair both similar and dissimilar, or (a, p, n) with (a, n, p)."""
+    if len(constraints) == 0:
+        return
+    if similar is not None:
+        # Unordered pairs, once per label: a pair left twice is contradictory.
+        kinds = np.unique(np.c_[np.sort(constraints, axis=1), similar], axis=0)
+        keys, counts = np.unique(kinds[:, :2], axis=0, return_counts=True)
+        what = "pairs contains a pair marked both similar and dissimilar"
+    else:
+        given = np.unique(constraints, axis=0)
+        swapped = given[:, [0, 2, 1]]
+        keys, counts = np.unique(np.r_[given, swapped], axis=0, return_counts=True)
+        what = (
+            "triplets contains (anchor, positive, negative) together with "
+            "(anchor, negative, positive)"
+        )
+    if (counts > 1).any():
+        example = keys[counts > 1][0].tolist()
+        raise ValueError(
+            f"{what}, for example {example}; remove the contradictory entries."
+        )
+
+
+def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.ndarray:
+    """Map indices to row positions; -1 marks members outside ``sample_index``."""
+    if sample_index is None:
+        if array.min() < 0 or array.max() >= n_samples:
+            raise ValueError(
+                f"{name} indices must lie in [0, {n_samples - 1}] (rows of X), got "
+                f"values in [{array.min()}, {array.max()}]."
+            )
+        return array
+    order = np.argsort(sample_index, kind="stable")
+    sorted_ids = sample_index[order]
+    position = np.searchsorted(sorted_ids, array).clip(max=len(sorted_ids) - 1)
+    found = sorted_ids[position] == array
+    return np.where(found, order[position], -1)
+
+
+def _warn_dropped(n_dropped: int, name: str) -> None:
+    """Warn that constraints reaching outside ``sample_index`` were left out."""
+    if n_dropped:
+        warn(
+            f"{n_dropped} {name} reach rows outside sample_index (for example "
+            "another cross-validation fold) and were left out of this fit."
+        )
