@@ -17,7 +17,7 @@ DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))
 
 import sk_metricembed  # noqa: E402
-from sk_metricembed.cli import _build_parser  # noqa: E402
+from sk_metricembed._cli.arguments import build_parser  # noqa: E402
 
 project = "sk-metricembed"
 author = "sk-metricembed developers"
@@ -67,7 +67,7 @@ def _write_cli_help() -> None:
     """The command line's --help, included verbatim by cli.md (never stale)."""
     generated = DOCS / "_generated"
     generated.mkdir(exist_ok=True)
-    parser, run = _build_parser()
+    parser, run = build_parser()
     columns = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = "80"  # argparse wraps to the terminal's width
     try:

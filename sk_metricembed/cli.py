@@ -20,13 +20,19 @@ them.
 
 from __future__ import annotations
 
-import argparse
-import inspect
 import time
 import zipfile
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ._cli.arguments import (
+    ANIMATION_ROWS,
+    EMBEDDER_OPTIONS,
+    FLAGS,
+    UsageError,
+    build_parser,
+    embedder_class,
+)
 
 if TYPE_CHECKING:
     from ._cli.data import LabelledData, Split
@@ -34,67 +40,6 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 _READ_ERRORS = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)
-
-#: The embedder of each ``--constraint``, by its name in ``_estimators``.
-_EMBEDDERS = {
-    "pairwise": "SiameseAutoencoderEmbedder",
-    "triplet": "TripletVAEEmbedder",
-}
-#: Options handed to the embedder as they are: flag, parameter, type,
-#: metavar, help. Their defaults, ranges and choices are the embedder's
-#: (shown in --help, checked by its ``_parameter_constraints``); an option
-#: not given is not passed.
-_EMBEDDER_OPTIONS = (
-    ("--loss", "metric_loss", str, "LOSS", "the pair or triplet loss"),
-    ("--margin", "margin", float, "M", "margin of the pair or triplet loss"),
-    (
-        "--classifier-weight",
-        "classifier_weight",
-        float,
-        "W",
-        "weight of a linear classifier head on the code, trained on the kept "
-        "labels; with --weights 1 --loss none, a classification network",
-    ),
-    ("--lr", "lr", float, "RATE", "learning rate"),
-    ("--dropout", "dropout", float, "P", "dropout after each hidden layer"),
-    ("--batch-size", "batch_size", int, "N", "rows per step"),
-)
-#: The flag that sets each embedder parameter, for error messages.
-_FLAGS = {
-    "weight": "--weights",
-    "latent_dim": "--latent-dims",
-    "max_epochs": "--epochs",
-    "device": "--device",
-    "random_state": "--seed",
-    **{parameter: flag for flag, parameter, *_ in _EMBEDDER_OPTIONS},
-}
-#: Training rows recorded by --animation (a random sample above it).
-_ANIMATION_ROWS = 500
-
-
-class _UsageError(Exception):
-    """A bad argument or file: reported by argparse with exit status 2."""
-
-
-def _embedder_class(constraint: str) -> type:
-    """The embedder class of a ``--constraint`` (imports torch)."""
-    from . import _estimators
-
-    return getattr(_estimators, _EMBEDDERS[constraint])
-
-
-class _RunParser(argparse.ArgumentParser):
-    """The ``run`` command's parser: the embedder options' help is completed
-    with the embedder's choices and defaults when the help is shown, not
-    when the parser is built, so that building it imports no embedder."""
-
-    def format_help(self) -> str:
-        for action in self._actions:
-            parameter = getattr(action, "embedder_parameter", None)
-            if parameter is not None:
-                action.help += f" ({_choices_and_default(parameter)})"
-                action.embedder_parameter = None  # completed once
-        return super().format_help()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -123,249 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     >>> status
     0
     """
-    parser, run_parser = _build_parser()
+    parser, run_parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 0
     try:
         return _run(args)
-    except _UsageError as error:
+    except UsageError as error:
         run_parser.error(str(error))
-
-
-def _build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
-    parser = argparse.ArgumentParser(
-        prog="sk-metricembed",
-        description="Weakly supervised metric embeddings for scikit-learn.",
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"%(prog)s {version('sk-metricembed')}"
-    )
-    commands = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=_RunParser
-    )
-    run = commands.add_parser(
-        "run",
-        help="fit embedders over a grid of weights and latent dimensions",
-        description=(
-            "Fit an embedder for each weight and latent dimension, print the "
-            "held-out triplet and 5-NN accuracy, write results.csv and "
-            "latent-space plots. Without --data: scikit-learn's digits."
-        ),
-    )
-    data = run.add_argument_group("data")
-    add = data.add_argument
-    add(
-        "--data",
-        type=Path,
-        metavar="PATH",
-        help=(
-            "a .npz (arrays X and y), a .csv (label column --target), a folder "
-            "of MNIST-style IDX files, or CIFAR-10's python batches (a folder, "
-            "or one batch file such as test_batch) (default: scikit-learn's "
-            "digits)"
-        ),
-    )
-    add(
-        "--target",
-        default="target",
-        metavar="COLUMN",
-        help="label column of a .csv (default: %(default)s)",
-    )
-    add(
-        "--features",
-        choices=("raw", "hog", "resnet50"),
-        default="raw",
-        help=(
-            "raw values, HOG features of the images, or the pooled features of "
-            "a pretrained ResNet-50 (needs torchvision and --backbone-weights) "
-            "(default: %(default)s)"
-        ),
-    )
-    add(
-        "--backbone-weights",
-        type=Path,
-        metavar="FILE",
-        help=(
-            "the ResNet-50's ImageNet weights, a state dict saved with "
-            "torch.save (nothing is downloaded)"
-        ),
-    )
-    add(
-        "--merge-classes",
-        type=_class_groups,
-        metavar="GROUPS",
-        help=(
-            "join classes into composite ones: groups separated by ';', the "
-            "classes of a group by ',', named as the data names them or by "
-            "number, e.g. '3,5,8;4,9'"
-        ),
-    )
-    add(
-        "--label-fraction",
-        type=float,
-        default=0.1,
-        metavar="F",
-        help=(
-            "share of training labels kept per class, the rest become -1 "
-            "(default: %(default)s)"
-        ),
-    )
-    add(
-        "--test-size",
-        type=float,
-        default=0.3,
-        metavar="F",
-        help="share of rows held out for scoring (default: %(default)s)",
-    )
-    model = run.add_argument_group("model")
-    add = model.add_argument
-    add(
-        "--constraint",
-        choices=tuple(_EMBEDDERS),
-        default="triplet",
-        help=(
-            "SiameseAutoencoderEmbedder or TripletVAEEmbedder (default: %(default)s)"
-        ),
-    )
-    kind = model.add_mutually_exclusive_group()
-    kind.add_argument(
-        "--variational",
-        dest="variational",
-        action="store_true",
-        default=None,
-        help="train VAEs (the default)",
-    )
-    kind.add_argument(
-        "--deterministic",
-        dest="variational",
-        action="store_false",
-        help="train plain autoencoders",
-    )
-    add(
-        "--weights",
-        type=float,
-        nargs="+",
-        default=[0.0, 0.5, 0.9],
-        metavar="W",
-        help="metric-loss weights; 0 is a plain AE/VAE (default: 0 0.5 0.9)",
-    )
-    add(
-        "--latent-dims",
-        type=int,
-        nargs="+",
-        default=[2, 10],
-        metavar="D",
-        help="latent dimensions (default: 2 10)",
-    )
-    epochs = add(
-        "--epochs",
-        type=int,
-        default=None,
-        metavar="N",
-        help="passes over the training rows; without it, the embedder's "
-        "max_epochs, whose 'auto' is a budget of rows shown",
-    )
-    epochs.embedder_parameter = "max_epochs"  # read by _RunParser.format_help
-    add(
-        "--seed",
-        type=int,
-        default=0,
-        metavar="N",
-        help=(
-            "seed of the split, of the labels kept and of the fits "
-            "(default: %(default)s)"
-        ),
-    )
-    add("--device", default="cpu", help="cpu, cuda or auto (default: %(default)s)")
-    passed = run.add_argument_group(
-        "embedder parameters",
-        "Handed to the embedder as they are; left out, the embedder's default.",
-    )
-    for flag, parameter, kind, metavar, text in _EMBEDDER_OPTIONS:
-        action = passed.add_argument(
-            flag, dest=parameter, type=kind, metavar=metavar, help=text
-        )
-        action.embedder_parameter = parameter  # read by _RunParser.format_help
-    output = run.add_argument_group("output")
-    add = output.add_argument
-    add(
-        "--output",
-        type=Path,
-        default=Path("sk-metricembed-out"),
-        metavar="DIR",
-        help="folder for results.csv and the PNGs (default: ./%(default)s)",
-    )
-    add(
-        "--save-model",
-        type=Path,
-        metavar="FILE",
-        help=(
-            "save each fitted embedder with joblib (for a grid, one file per "
-            "fit: FILE's name gets _weight-W_latent-D)"
-        ),
-    )
-    add(
-        "--save-embeddings",
-        type=Path,
-        metavar="FILE",
-        help=(
-            "save each fit's held-out embedding, labels and row numbers, as "
-            ".npz or .csv by FILE's extension (named per fit as --save-model)"
-        ),
-    )
-    add(
-        "--animation",
-        type=Path,
-        metavar="FILE",
-        help=(
-            f"a .gif or .mp4 of the latent space of {_ANIMATION_ROWS} training "
-            "rows after each epoch (named per fit as --save-model)"
-        ),
-    )
-    add("--no-plots", action="store_true", help="write no PNG")
-    add("--quiet", action="store_true", help="no progress on standard error")
-    return parser, run
-
-
-def _class_groups(text: str) -> list[list[str]]:
-    """``"3,5,8;4,9"`` -> ``[["3", "5", "8"], ["4", "9"]]`` (--merge-classes)."""
-    groups = [
-        [label.strip() for label in group.split(",")] for group in text.split(";")
-    ]
-    if not all(all(group) for group in groups):
-        raise argparse.ArgumentTypeError(
-            f"expected groups of classes such as '3,5,8;4,9', got {text!r}"
-        )
-    return groups
-
-
-def _choices_and_default(parameter: str) -> str:
-    """What --help says of an embedder parameter, per embedder where they differ."""
-    texts = {
-        constraint: _choices_and_default_of(_embedder_class(constraint), parameter)
-        for constraint in _EMBEDDERS
-    }
-    if len(set(texts.values())) == 1:
-        return next(iter(texts.values()))
-    return "; ".join(f"{constraint}: {text}" for constraint, text in texts.items())
-
-
-def _choices_and_default_of(embedder: type, parameter: str) -> str:
-    from ._sklearn_compat import StrOptions
-    from ._training.loss_parts import NO_METRIC_LOSS
-
-    default = inspect.signature(embedder).parameters[parameter].default
-    constraints = embedder._parameter_constraints[parameter]
-    if not all(isinstance(c, StrOptions) for c in constraints):
-        return f"default: {default}"
-    # The default first, the loss-free option last.
-    options = sorted(
-        {option for c in constraints for option in c.options},
-        key=lambda option: (option != default, option == NO_METRIC_LOSS, option),
-    )
-    return ", ".join(f"{o} (default)" if o == default else o for o in options)
 
 
 def _run(args) -> int:
@@ -431,11 +142,11 @@ def _run(args) -> int:
 
 def _check_args(args) -> None:
     if not 0 < args.label_fraction <= 1:
-        raise _UsageError(
+        raise UsageError(
             f"--label-fraction must be in (0, 1], got {args.label_fraction}."
         )
     if not 0 < args.test_size < 1:
-        raise _UsageError(f"--test-size must be in (0, 1), got {args.test_size}.")
+        raise UsageError(f"--test-size must be in (0, 1), got {args.test_size}.")
     # A repeated value would fit twice and overwrite its own plot.
     args.weights = list(dict.fromkeys(args.weights))
     args.latent_dims = list(dict.fromkeys(args.latent_dims))
@@ -447,9 +158,9 @@ def _check_args(args) -> None:
     try:
         resolve_device(args.device)
     except ValueError as error:
-        raise _UsageError(f"--device: {error}") from None
+        raise UsageError(f"--device: {error}") from None
     if (args.features == "resnet50") != (args.backbone_weights is not None):
-        raise _UsageError(
+        raise UsageError(
             "--features resnet50 and --backbone-weights FILE go together: the "
             "ResNet-50's weights are read from a local file."
         )
@@ -460,24 +171,24 @@ def _check_embedder_params(args, weight: float, latent_dim: int) -> None:
     """Each parameter the options set, against the embedder's own constraints."""
     from ._sklearn_compat import InvalidParameterError, validate_parameter_constraints
 
-    embedder_class = _embedder_class(args.constraint)
+    embedder = embedder_class(args.constraint)
     for parameter, value in _embedder_params(args, weight, latent_dim).items():
         try:
             validate_parameter_constraints(
-                {parameter: embedder_class._parameter_constraints[parameter]},
+                {parameter: embedder._parameter_constraints[parameter]},
                 {parameter: value},
-                caller_name=embedder_class.__name__,
+                caller_name=embedder.__name__,
             )
         except InvalidParameterError as error:
-            flag = _FLAGS.get(parameter, parameter)
-            raise _UsageError(f"{flag} {value}: {error}") from None
+            flag = FLAGS.get(parameter, parameter)
+            raise UsageError(f"{flag} {value}: {error}") from None
 
 
 def _check_suffix(flag: str, path: Path, suffixes, what: str = "") -> str:
     """The file's extension, lower-cased, if it is one of ``suffixes``."""
     suffix = path.suffix.lower()
     if suffix not in suffixes:
-        raise _UsageError(
+        raise UsageError(
             f"{flag} {path}: the file must end in {' or '.join(suffixes)}{what}, "
             f"got {suffix or 'no extension'}."
         )
@@ -499,11 +210,11 @@ def _check_output_files(args) -> None:
         try:
             from matplotlib import animation
         except ImportError:
-            raise _UsageError(
+            raise UsageError(
                 "--animation needs matplotlib: pip install 'sk-metricembed[plot]'."
             ) from None
         if suffix == ".mp4" and not animation.FFMpegWriter.isAvailable():
-            raise _UsageError(
+            raise UsageError(
                 f"--animation {args.animation}: writing .mp4 needs ffmpeg on the "
                 "PATH; install it or write a .gif."
             )
@@ -521,7 +232,7 @@ def _check_fits(args, grid, split: Split) -> int:
         try:
             total_epochs += embedder._check_params(split.X_train).max_epochs
         except ValueError as error:
-            raise _UsageError(
+            raise UsageError(
                 f"cannot fit weight={weight:g}, latent_dim={latent_dim}: {error}"
             ) from None
     return total_epochs
@@ -540,19 +251,19 @@ def _load(args) -> LabelledData:
         try:
             data = read_data(args.data, args.target)
         except _READ_ERRORS as error:
-            raise _UsageError(f"cannot read --data {args.data}: {error}") from None
+            raise UsageError(f"cannot read --data {args.data}: {error}") from None
     if args.merge_classes is not None:
         try:
             merge_labelled_classes(data, args.merge_classes)
         except (TypeError, ValueError) as error:
-            raise _UsageError(f"--merge-classes: {error}") from None
+            raise UsageError(f"--merge-classes: {error}") from None
     try:
         if args.features == "hog":
             data.X = features.hog_features(data)
         elif args.features == "resnet50":
             data.X = features.pretrained_features(data, backbone, args.device)
     except ValueError as error:  # its message names --features
-        raise _UsageError(str(error)) from None
+        raise UsageError(str(error)) from None
     return data
 
 
@@ -562,9 +273,9 @@ def _backbone(path: Path):
     try:
         return features.resnet50_backbone(path)
     except OSError as error:
-        raise _UsageError(f"cannot read --backbone-weights {path}: {error}") from None
+        raise UsageError(f"cannot read --backbone-weights {path}: {error}") from None
     except ValueError as error:
-        raise _UsageError(str(error)) from None
+        raise UsageError(str(error)) from None
 
 
 def _split(data: LabelledData, args) -> Split:
@@ -575,7 +286,7 @@ def _split(data: LabelledData, args) -> Split:
             data, args.test_size, args.label_fraction, args.seed
         )
     except ValueError as error:
-        raise _UsageError(f"cannot split the data: {error}") from None
+        raise UsageError(f"cannot split the data: {error}") from None
 
 
 def _animation_rows(split: Split, seed: int):
@@ -583,10 +294,10 @@ def _animation_rows(split: Split, seed: int):
     import numpy as np
 
     n_rows = len(split.X_train)
-    if n_rows <= _ANIMATION_ROWS:
+    if n_rows <= ANIMATION_ROWS:
         return np.arange(n_rows)
     rng = np.random.default_rng(seed)
-    return np.sort(rng.choice(n_rows, size=_ANIMATION_ROWS, replace=False))
+    return np.sort(rng.choice(n_rows, size=ANIMATION_ROWS, replace=False))
 
 
 # -- fitting and scoring -----------------------------------------------------
@@ -600,7 +311,7 @@ def _embedder_params(args, weight: float, latent_dim: int) -> dict:
     )
     if args.epochs is not None:
         params["max_epochs"] = args.epochs
-    for _, parameter, *_ in _EMBEDDER_OPTIONS:
+    for _, parameter, *_ in EMBEDDER_OPTIONS:
         if getattr(args, parameter) is not None:
             params[parameter] = getattr(args, parameter)
     if args.variational is not None:
@@ -610,7 +321,7 @@ def _embedder_params(args, weight: float, latent_dim: int) -> dict:
 
 def _embedder(args, weight: float, latent_dim: int, callbacks):
     params = _embedder_params(args, weight, latent_dim)
-    return _embedder_class(args.constraint)(**params, callbacks=callbacks)
+    return embedder_class(args.constraint)(**params, callbacks=callbacks)
 
 
 def _scores(Z, y, weight, latent_dim, seconds, seed) -> dict:
@@ -654,4 +365,4 @@ def _make_output_folders(args) -> None:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise _UsageError(f"cannot create {flag} {folder}: {error}") from None
+            raise UsageError(f"cannot create {flag} {folder}: {error}") from None

@@ -564,9 +564,10 @@ def test_version_is_the_installed_distributions(capsys):
 
 
 def test_without_epochs_the_embedder_keeps_its_training_budget():
-    from sk_metricembed.cli import _build_parser, _embedder_params
+    from sk_metricembed._cli.arguments import build_parser
+    from sk_metricembed.cli import _embedder_params
 
-    parser, _ = _build_parser()
+    parser, _ = build_parser()
     assert "max_epochs" not in _embedder_params(parser.parse_args(["run"]), 0.5, 2)
     with_epochs = parser.parse_args(["run", "--epochs", "3"])
     assert _embedder_params(with_epochs, 0.5, 2)["max_epochs"] == 3

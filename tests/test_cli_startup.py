@@ -13,7 +13,7 @@ import pytest
 
 import sk_metricembed
 from sk_metricembed import TripletVAEEmbedder
-from sk_metricembed.cli import _build_parser
+from sk_metricembed._cli.arguments import build_parser
 
 PACKAGE_ROOT = Path(sk_metricembed.__file__).resolve().parents[1]
 #: What a fit needs and a help text does not.
@@ -69,7 +69,7 @@ def test_importing_the_package_imports_no_numerical_library():
 
 def test_run_help_still_shows_the_embedders_defaults_and_choices():
     # Read from the embedders when the help is shown, and added once.
-    _, run = _build_parser()
+    _, run = build_parser()
     text = " ".join(run.format_help().split())
     assert f"--lr RATE learning rate (default: {TripletVAEEmbedder().lr})" in text
     assert "triplet: triplet (default), softmax_ratio, none" in text

@@ -1,3 +1,3 @@
-"""The command line's helpers: reading data files (``data``) and writing
-results (``output``). The parser and the main job live in
-:mod:`sk_metricembed.cli`."""
+"""The command line's helpers: its arguments (``arguments``), reading data
+files (``data``), computing features (``features``) and writing results
+(``output``). The main job lives in :mod:`sk_metricembed.cli`."""
