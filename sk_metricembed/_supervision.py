@@ -13,8 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import column_or_1d
 
+from ._labels import UNLABELED, encode_labels, union_classes
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
-from ._validation import UNLABELED, encode_labels, union_classes, warn
+from ._validation import warn
 from .constraints import (
     check_pairs,
     check_triplets,
@@ -80,7 +81,7 @@ def check_supervision(
 ) -> Supervision:
     """Validate ``y`` and constraints against ``X``; set ``classes_`` on reset.
 
-    ``y`` holds the user's labels (any that :func:`._validation.encode_labels`
+    ``y`` holds the user's labels (any that :func:`._labels.encode_labels`
     takes); the sampler reads them as indices into ``classes_``. A warm fit
     keeps the first fit's ``classes_``: rows of classes outside them train
     as unlabelled, with a warning.

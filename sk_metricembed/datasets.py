@@ -19,7 +19,7 @@ import numpy as np
 from sklearn.utils import check_random_state
 
 from ._sklearn_compat import Interval, StrOptions, validate_params
-from ._validation import check_labels
+from ._labels import check_labels
 
 __all__ = ["load_idx", "load_mnist", "load_cifar10", "hide_labels", "merge_classes"]
 

@@ -131,7 +131,7 @@ def test_only_the_top_and_the_command_line_import_the_estimators(name):
 #: from its own layer or the ones below. ``losses`` is the training layer's
 #: maths, published.
 LAYERS = [
-    {"_validation", "_sklearn_compat"},
+    {"_validation", "_labels", "_sklearn_compat"},
     {"_training", "losses"},
     {
         "constraints",

@@ -27,10 +27,10 @@ from sk_metricembed import (
     knn_accuracy_scorer,
     triplet_accuracy_score,
 )
+from sk_metricembed._labels import encode_labels, is_unlabeled
 from sk_metricembed._training import pseudo_labels
 from sk_metricembed._training.pseudo_labels import spread_labels
 from sk_metricembed._training.skorch_net import EmbeddingNet
-from sk_metricembed._validation import encode_labels, is_unlabeled
 from sk_metricembed.model_selection import SemiSupervisedKFold
 
 ESTIMATORS = [SiameseAutoencoderEmbedder, TripletVAEEmbedder]

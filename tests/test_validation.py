@@ -7,8 +7,8 @@ import pytest
 from sklearn.base import BaseEstimator
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed._labels import check_labels
 from sk_metricembed._validation import (
-    check_labels,
     resolve_image_shape,
     validate_images,
     warn,

@@ -7,8 +7,8 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
+from .._labels import check_labels
 from .._sklearn_compat import Interval, validate_params
-from .._validation import check_labels
 
 
 @validate_params(

@@ -17,8 +17,8 @@ from scipy.spatial.distance import cdist
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_array, check_consistent_length, check_random_state
 
+from .._labels import UNLABELED, encode_labels, union_classes
 from .._sklearn_compat import Interval, validate_params
-from .._validation import UNLABELED, encode_labels, union_classes
 
 # Distances computed at once by the exact triplet count, to bound memory.
 _CHUNK_SIZE = 2**20

@@ -17,8 +17,8 @@ from numpy.typing import ArrayLike
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.utils import check_random_state
 
+from .._labels import UNLABELED, encode_labels
 from .._sklearn_compat import _BaseKFold, _num_samples
-from .._validation import UNLABELED, encode_labels
 from ..constraints._checking import _check_index_array, _check_pair_labels
 
 
@@ -152,7 +152,7 @@ class SemiSupervisedKFold(_ShuffledKFold):
     def _fold_of_each_row(self, y: np.ndarray) -> np.ndarray:
         """Deal the labelled rows class by class, then the unlabelled ones.
 
-        ``y`` holds class indices, :data:`._validation.UNLABELED` for an
+        ``y`` holds class indices, :data:`._labels.UNLABELED` for an
         unlabelled row.
         """
         labeled = np.flatnonzero(y != UNLABELED)

@@ -14,8 +14,8 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.utils import check_array
 
+from .._labels import is_unlabeled
 from .._sklearn_compat import HasMethods, StrOptions
-from .._validation import is_unlabeled
 
 #: The grey of unlabelled rows, as matplotlib and as plotly spell it.
 _UNLABELED_COLOR = "0.75"
