@@ -16,14 +16,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import (
+from ..datasets import hide_labels, merge_classes
+from ..datasets._files import (
     CIFAR10_BATCHES,
     CIFAR10_FOLDER,
     CIFAR10_IMAGE_SHAPE,
     _cifar10_class_names,
     _read_cifar10_batches,
-    hide_labels,
-    merge_classes,
 )
 
 
