@@ -11,7 +11,12 @@ Arguments: the estimator's parameters as JSON (``latent_dim=20`` and
 estimator (``tvae`` for :class:`~sk_metricembed.TripletVAEEmbedder`,
 ``siamese`` for :class:`~sk_metricembed.SiameseAutoencoderEmbedder`).
 ``--threads 1`` runs two fits side by side on 2 cores (the development
-tables did); their seconds are then not the benchmark's.
+tables did); their seconds are then not the benchmark's. ``--constraints
+N`` fits as the constraints-only scenario does: no labels, ``N`` pairs
+(``siamese``) or triplets (``tvae``) drawn from the training labels with
+seed 0 (the label fraction is then ignored)::
+
+    python -m benchmarks.dev_fit '{"image_shape": [28, 28]}' 1 tvae --constraints 4000
 """
 
 from __future__ import annotations
@@ -23,18 +28,39 @@ import time
 import torch
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed.constraints import sample_pairs, sample_triplets
 
 from .scenarios import mnist_split
 
 ESTIMATORS = {"tvae": TripletVAEEmbedder, "siamese": SiameseAutoencoderEmbedder}
 
 
-def dev_fit(params: dict, label_fraction: float, estimator: str = "tvae") -> str:
+def supervision(split, estimator: str, constraints: int | None):
+    """``(y, fit_params)`` of a fit: the split's kept labels, or, with
+    ``constraints``, no labels and that many pairs (``siamese``) or triplets
+    (``tvae``) drawn as the constraints-only scenario draws them."""
+    if not constraints:
+        return split.y_train_semi, {}
+    if estimator == "siamese":
+        pairs, pair_labels = sample_pairs(split.y_train, constraints, random_state=0)
+        return None, {"pairs": pairs, "pair_labels": pair_labels}
+    return None, {
+        "triplets": sample_triplets(split.y_train, constraints, random_state=0)
+    }
+
+
+def dev_fit(
+    params: dict,
+    label_fraction: float,
+    estimator: str = "tvae",
+    constraints: int | None = None,
+) -> str:
     """Fit on the MNIST split and return ``triplet / 5-NN (seconds)``."""
     split = mnist_split().with_labels(label_fraction)
+    y, fit_params = supervision(split, estimator, constraints)
     embedder = ESTIMATORS[estimator](latent_dim=20, random_state=0, **params)
     start = time.perf_counter()
-    embedder.fit(split.X_train, split.y_train_semi)
+    embedder.fit(split.X_train, y, **fit_params)
     seconds = time.perf_counter() - start
     triplet, knn = split.score(
         embedder.transform(split.X_train), embedder.transform(split.X_test)
@@ -48,10 +74,11 @@ def main(argv=None) -> None:
     parser.add_argument("label_fraction", type=float)
     parser.add_argument("estimator", nargs="?", default="tvae", choices=ESTIMATORS)
     parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--constraints", type=int, default=None)
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    result = dev_fit(args.params, args.label_fraction, args.estimator)
+    result = dev_fit(args.params, args.label_fraction, args.estimator, args.constraints)
     print(
         f"{args.estimator} {args.label_fraction} {json.dumps(args.params)} -> {result}"
     )

@@ -14,8 +14,9 @@ to the data") quotes these summaries::
 Arguments: the estimators' parameters as JSON (``latent_dim`` is the
 suite's and ``random_state=0``), ``--seeds`` the seeds of the 60/40 splits
 (0 is the suite's; others check that a default is not fitted to that split),
-``--image`` passes each image set's ``image_shape``. Peer scores are cached
-in ``--cache`` (a folder) between runs.
+``--image`` passes each image set's ``image_shape``, ``--fractions`` keeps
+some label fractions only (``0.01,0.1,1``). Peer scores are cached in
+``--cache`` (a folder) between runs.
 """
 
 from __future__ import annotations
@@ -69,6 +70,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--datasets", default=",".join(SMALL_SETS))
     parser.add_argument("--estimators", default="tvae,siamese")
     parser.add_argument("--seeds", default="0")
+    parser.add_argument(
+        "--fractions",
+        default=",".join(map(str, scenarios.GENERAL_LABEL_FRACTIONS)),
+        help="label fractions, comma-separated (default: the suite's)",
+    )
     parser.add_argument("--image", action="store_true")
     parser.add_argument("--cache", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -78,7 +84,7 @@ def main(argv=None) -> dict:
     for name in args.datasets.split(","):
         for seed in map(int, args.seeds.split(",")):
             base = scenarios.general_split(name, seed)
-            for fraction in scenarios.GENERAL_LABEL_FRACTIONS:
+            for fraction in map(float, args.fractions.split(",")):
                 if not scenarios.every_class_keeps_a_label(base.y_train, fraction):
                     continue
                 split = base.with_labels(fraction)

@@ -11,6 +11,9 @@ the rest of the fit (skorch's loop, callbacks, history)::
 
     python -m benchmarks.profile_fit '{}' 0.01 tvae
     python -m benchmarks.profile_fit '{"image_shape": [28, 28]}' 0.1 siamese
+    python -m benchmarks.profile_fit '{}' 1 tvae --constraints 4000
+
+(``--constraints``: as in ``dev_fit``, the constraints-only scenario's fit.)
 
 The timers synchronise nothing, so on a GPU the forward figures only
 count the launches; profile on the CPU, where each op runs as it is called.
@@ -38,7 +41,7 @@ from sk_metricembed._training import (
 from sk_metricembed._training import autoencoder as autoencoder_module
 from sk_metricembed._training.skorch_net import EmbeddingNet
 
-from .dev_fit import ESTIMATORS
+from .dev_fit import ESTIMATORS, supervision
 from .scenarios import mnist_split
 
 #: (label, owner, attribute): the functions timed. A part's seconds exclude
@@ -110,13 +113,16 @@ def timers():
                 setattr(owner, name, original)
 
 
-def profile(params: dict, label_fraction: float, estimator: str) -> dict:
+def profile(
+    params: dict, label_fraction: float, estimator: str, constraints=None
+) -> dict:
     """``{part: seconds}`` of one fit, with ``"fit"`` the whole."""
     split = mnist_split().with_labels(label_fraction)
+    y, fit_params = supervision(split, estimator, constraints)
     embedder = ESTIMATORS[estimator](latent_dim=20, random_state=0, **params)
     with timers() as seconds:
         start = time.perf_counter()
-        embedder.fit(split.X_train, split.y_train_semi)
+        embedder.fit(split.X_train, y, **fit_params)
         total = time.perf_counter() - start
     seconds = dict(seconds)
     seconds["other"] = total - sum(seconds.values())
@@ -129,8 +135,11 @@ def main(argv=None) -> dict:
     parser.add_argument("params", type=json.loads)
     parser.add_argument("label_fraction", type=float)
     parser.add_argument("estimator", choices=sorted(ESTIMATORS))
+    parser.add_argument("--constraints", type=int, default=None)
     args = parser.parse_args(argv)
-    seconds = profile(args.params, args.label_fraction, args.estimator)
+    seconds = profile(
+        args.params, args.label_fraction, args.estimator, args.constraints
+    )
     total = seconds["fit"]
     print(f"{args.estimator} {json.dumps(args.params)} {args.label_fraction:.0%}")
     print("| part | seconds | share |\n|---|---|---|")
