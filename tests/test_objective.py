@@ -76,7 +76,7 @@ def _reconstruction_and_kl(outputs):
     squared_error = ((outputs["reconstruction"] - outputs["input"]) ** 2).mean()
     mean, log_var = outputs["mean"], outputs["log_var"]
     kl_per_row = 0.5 * (mean**2 + log_var.exp() - 1 - log_var).sum(dim=1)
-    return float(squared_error), float(kl_per_row.mean()) / N_FEATURES
+    return squared_error.item(), kl_per_row.mean().item() / N_FEATURES
 
 
 @pytest.mark.parametrize("weight, beta", [(0.3, 1.0), (0.8, 0.25)])
@@ -89,7 +89,7 @@ def test_blend_of_a_triplet_batch(outputs, weight, beta):
     metric = float(F.relu(d_positive - d_negative + 1.0).mean())
     reconstruction, kl = _reconstruction_and_kl(outputs)
     expected = weight * metric + (1 - weight) * (reconstruction + beta * kl)
-    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(expected, rel=1e-5)
     assert float(parts["constraint"]) == pytest.approx(metric, rel=1e-5)
     assert float(parts["reconstruction"]) == pytest.approx(reconstruction, rel=1e-5)
     assert float(parts["kl"]) == pytest.approx(kl, rel=1e-5)
@@ -110,13 +110,13 @@ def test_the_tvae_papers_eq2_is_weight_one_over_features_plus_one(outputs):
     log_var = outputs["log_var"]
     kl = 0.5 * (mean**2 + log_var.exp() - 1 - log_var).sum(dim=1)
     eq2 = float(squared_error.mean() + kl.mean() + triplet)
-    assert float(parts["loss"]) * (N_FEATURES + 1) == pytest.approx(eq2, rel=1e-5)
+    assert parts["loss"].item() * (N_FEATURES + 1) == pytest.approx(eq2, rel=1e-5)
 
 
 def test_weight_zero_is_the_plain_vae_objective(outputs):
     parts = _objective(weight=0.0)(outputs, _targets(triplets=[[0, 1, 2]]))
     reconstruction, kl = _reconstruction_and_kl(outputs)
-    assert float(parts["loss"]) == pytest.approx(reconstruction + kl, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(reconstruction + kl, rel=1e-5)
     assert set(parts) == {"loss", *RECONSTRUCTION_PARTS}
 
 
@@ -124,7 +124,7 @@ def test_weight_one_is_the_metric_alone_without_a_decoder(outputs):
     del outputs["reconstruction"]  # the net skips the decoder at weight 1
     parts = _objective(weight=1.0)(outputs, _targets(triplets=[[0, 1, 2]]))
     assert set(parts) == {"loss", "constraint"}
-    assert float(parts["loss"]) == pytest.approx(float(parts["constraint"]))
+    assert parts["loss"].item() == pytest.approx(float(parts["constraint"]))
 
 
 def test_label_terms_are_weighted_and_named(outputs):
@@ -144,7 +144,7 @@ def test_label_terms_are_weighted_and_named(outputs):
         0.5 * float(losses.semi_supervised_contrasting_loss(mean, labels)), rel=1e-5
     )
     total = sum(float(parts[name]) for name in parts if name != "loss")
-    assert float(parts["loss"]) == pytest.approx(total, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(total, rel=1e-5)
     assert set(parts) - {"loss"} <= set(METRIC_PARTS)
 
 
@@ -176,7 +176,7 @@ def test_pair_bce_trains_its_similarity_head(outputs):
     z1, z2 = outputs["mean"][[0, 2]], outputs["mean"][[1, 3]]
     logits = objective.similarity_head((z1 - z2).abs()).squeeze(1)
     expected = F.binary_cross_entropy_with_logits(logits, torch.tensor([1.0, 0.0]))
-    assert float(parts["loss"]) == pytest.approx(float(expected), rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(expected.item(), rel=1e-5)
     parts["loss"].backward()
     assert objective.similarity_head.weight.grad is not None
     assert outputs["mean"].grad is not None
@@ -212,7 +212,7 @@ def test_contrastive_pairs_by_hand(outputs):
     d_dissimilar = np.linalg.norm(mean[2] - mean[3])
     expected = 0.5 * (d_similar**2 + max(0.0, 2.0 - d_dissimilar) ** 2) / 2
     parts = objective(outputs, targets)
-    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(expected, rel=1e-5)
 
 
 def test_no_supervision_leaves_the_metric_out(outputs):
@@ -220,7 +220,7 @@ def test_no_supervision_leaves_the_metric_out(outputs):
     parts = _objective(weight=0.5)(outputs, _targets())
     reconstruction, kl = _reconstruction_and_kl(outputs)
     assert set(parts) == {"loss", *RECONSTRUCTION_PARTS}
-    assert float(parts["loss"]) == pytest.approx(0.5 * (reconstruction + kl))
+    assert parts["loss"].item() == pytest.approx(0.5 * (reconstruction + kl))
 
 
 def test_objective_has_no_defaults_of_its_own():
@@ -240,7 +240,7 @@ def test_auto_observation_variance_is_the_likelihoods_maximiser(outputs):
     # log(mse) / 2 + mse / (2 * mse) + KL: the NLL at its maximum-likelihood
     # variance (less log(2 pi) / 2), which falls as the reconstruction does.
     expected = 0.5 * math.log(reconstruction) + 0.5 + kl
-    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(expected, rel=1e-5)
     assert float(parts["reconstruction"]) == pytest.approx(reconstruction, rel=1e-5)
     parts["loss"].backward()
     # The gradient is the Gaussian NLL's with var = mse held fixed.
@@ -254,7 +254,7 @@ def test_fixed_observation_variance_scales_the_reconstruction(outputs, variance)
     parts = _objective(weight=0.0, observation_variance=variance)(outputs, _targets())
     reconstruction, kl = _reconstruction_and_kl(outputs)
     expected = reconstruction / (2 * variance) + kl
-    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(expected, rel=1e-5)
 
 
 def test_bernoulli_and_deterministic_reconstructions_have_no_variance(outputs):
@@ -268,11 +268,11 @@ def test_bernoulli_and_deterministic_reconstructions_have_no_variance(outputs):
         )
         + _reconstruction_and_kl(outputs)[1]
     )
-    assert float(parts["loss"]) == pytest.approx(expected, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(expected, rel=1e-5)
     reconstruction, _ = _reconstruction_and_kl(outputs)
     del outputs["log_var"]  # a deterministic autoencoder
     parts = _objective(weight=0.0, observation_variance=0.01)(outputs, _targets())
-    assert float(parts["loss"]) == pytest.approx(reconstruction, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(reconstruction, rel=1e-5)
 
 
 def test_kl_ramp_scales_the_kl_only(outputs):
@@ -280,7 +280,7 @@ def test_kl_ramp_scales_the_kl_only(outputs):
     objective.kl_ramp = 0.25
     parts = objective(outputs, _targets())
     reconstruction, kl = _reconstruction_and_kl(outputs)
-    assert float(parts["loss"]) == pytest.approx(reconstruction + 0.5 * kl, rel=1e-5)
+    assert parts["loss"].item() == pytest.approx(reconstruction + 0.5 * kl, rel=1e-5)
     assert float(parts["kl"]) == pytest.approx(kl, rel=1e-5)
 
 

@@ -177,7 +177,8 @@ def test_a_small_fit_builds_the_narrow_network():
     import numpy as np
 
     X = np.random.RandomState(0).rand(120, 5).astype(np.float32)
-    embedder = SiameseAutoencoderEmbedder(max_epochs=1, random_state=0).fit(X)
+    with pytest.warns(UserWarning, match="no supervision"):
+        embedder = SiameseAutoencoderEmbedder(max_epochs=1, random_state=0).fit(X)
     first = next(
         m for m in embedder.net_.module_.modules() if isinstance(m, torch.nn.Linear)
     )
