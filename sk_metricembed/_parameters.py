@@ -315,10 +315,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "on and 0 when it is off (``weight=0``, the plain AE or VAE; "
         "``weight=1``, the pure {network} network) or when ``augment`` "
         "draws random views, which teach the encoder invariances that "
-        "input-space neighbours lack (on MNIST; on 8x8 images, whose views "
-        "are coarse, 0.75 raised the held-out 5-NN accuracy: see the "
-        "few-labels guide); 0 returns the encoder's codes. The fit records "
-        "its choice as ``neighbor_smoothing_``.",
+        "input-space neighbours lack (on MNIST; on 8x8 images with few "
+        "labels, whose views are coarse, 0.75 raised the held-out 5-NN "
+        "accuracy: see the few-labels guide); 0 returns the encoder's codes. "
+        "The fit records its choice as ``neighbor_smoothing_``.",
         annotation="float | str",
     ),
     Parameter(
