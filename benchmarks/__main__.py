@@ -18,7 +18,6 @@ import traceback
 import numpy as np
 
 from sk_metricembed import TripletVAEEmbedder
-from sk_metricembed.constraints import sample_pairs, sample_triplets
 
 from . import bare_tvae, peers, scenarios
 from .report import Result, write_report
@@ -128,18 +127,15 @@ def scenario_labels(run: Run) -> None:
 def scenario_constraints(run: Run) -> None:
     split = scenarios.mnist_split(run.args.quick)
     split.y_train_semi = np.full_like(split.y_train, -1)
-    pairs, pair_labels = sample_pairs(split.y_train, 4000, random_state=0)
-    triplets = sample_triplets(split.y_train, 4000, random_state=0)
+    constraints = scenarios.draw_constraints(split.y_train)
     for name, (function, _) in run.wanted(peers.CONSTRAINT_SYSTEMS).items():
         run.measure(
             "2. MNIST, constraints only",
             name,
             function,
             split,
-            "4,000 constraints",
-            pairs=pairs,
-            pair_labels=pair_labels,
-            triplets=triplets,
+            f"{scenarios.N_CONSTRAINTS:,} constraints",
+            **constraints,
             image_shape=split.image_shape,
         )
 

@@ -28,9 +28,8 @@ import time
 import torch
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
-from sk_metricembed.constraints import sample_pairs, sample_triplets
 
-from .scenarios import mnist_split
+from .scenarios import draw_constraints, mnist_split
 
 ESTIMATORS = {"tvae": TripletVAEEmbedder, "siamese": SiameseAutoencoderEmbedder}
 
@@ -41,12 +40,9 @@ def supervision(split, estimator: str, constraints: int | None):
     (``tvae``) drawn as the constraints-only scenario draws them."""
     if not constraints:
         return split.y_train_semi, {}
-    if estimator == "siamese":
-        pairs, pair_labels = sample_pairs(split.y_train, constraints, random_state=0)
-        return None, {"pairs": pairs, "pair_labels": pair_labels}
-    return None, {
-        "triplets": sample_triplets(split.y_train, constraints, random_state=0)
-    }
+    drawn = draw_constraints(split.y_train, constraints)
+    names = ("pairs", "pair_labels") if estimator == "siamese" else ("triplets",)
+    return None, {name: drawn[name] for name in names}
 
 
 def dev_fit(

@@ -15,6 +15,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
+from sk_metricembed.constraints import sample_pairs, sample_triplets
 from sk_metricembed.datasets import hide_labels
 from sk_metricembed.metrics import triplet_accuracy_score
 
@@ -121,6 +122,19 @@ def tabular_split(name: str) -> Split:
         y_train_semi=y_train.copy(),
         latent_dim=min(20, X.shape[1]),
     )
+
+
+#: Constraints of the constraints-only scenario (scenario 2).
+N_CONSTRAINTS = 4000
+
+
+def draw_constraints(y_train, n_constraints: int = N_CONSTRAINTS) -> dict:
+    """The constraints-only scenario's supervision, drawn from the training
+    labels with seed 0: ``pairs`` and ``pair_labels`` (half similar) and
+    ``triplets``, ``n_constraints`` of each, as ``fit`` takes them."""
+    pairs, pair_labels = sample_pairs(y_train, n_constraints, random_state=0)
+    triplets = sample_triplets(y_train, n_constraints, random_state=0)
+    return {"pairs": pairs, "pair_labels": pair_labels, "triplets": triplets}
 
 
 MNIST_LABEL_FRACTIONS = (1.0, 0.1, 0.01)

@@ -51,9 +51,14 @@ def mnist_few_labels():
 
 
 def _scores(embedder, data):
-    X_train, y_train, y_semi, X_test, y_test = data
-    embedder.fit(X_train, y_semi)
-    Z_train, Z_test = embedder.transform(X_train), embedder.transform(X_test)
+    embedder.fit(data[0], data[2])
+    return _held_out_scores(embedder.transform, data)
+
+
+def _held_out_scores(embed, data):
+    """Test triplet and 5-NN accuracy of ``embed`` (train rows, true labels)."""
+    X_train, y_train, _, X_test, y_test = data
+    Z_train, Z_test = embed(X_train), embed(X_test)
     knn = KNeighborsClassifier(5).fit(Z_train, y_train).score(Z_test, y_test)
     return triplet_accuracy_score(Z_test, y_test, random_state=0), knn
 
@@ -103,21 +108,25 @@ def test_image_mode_beats_flat_rows(mnist_few_labels):
     assert image[1] > flat[1] + 0.01, message
 
 
-@pytest.fixture(scope="module")
-def digits_few_labels():
-    """scikit-learn's digits as the general suite splits them, 10% of labels."""
+def _digits_split(label_fraction):
+    """scikit-learn's digits as the general suite splits them, a share of
+    the training labels kept: ``X_train, y_train, y_semi, X_test, y_test``."""
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(
         (X / 16).astype(np.float32), y, test_size=0.4, stratify=y, random_state=0
     )
-    y_semi = hide_labels(y_train, 0.1, random_state=np.random.default_rng(0))
+    y_semi = hide_labels(y_train, label_fraction, random_state=np.random.default_rng(0))
     return X_train, y_train, y_semi, X_test, y_test
 
 
+@pytest.fixture(scope="module")
+def digits_few_labels():
+    """The digits split with 10% of labels."""
+    return _digits_split(0.1)
+
+
 def _raw_scores(data):
-    X_train, y_train, _, X_test, y_test = data
-    knn = KNeighborsClassifier(5).fit(X_train, y_train).score(X_test, y_test)
-    return triplet_accuracy_score(X_test, y_test, random_state=0), knn
+    return _held_out_scores(lambda X: X, data)
 
 
 @pytest.mark.parametrize("Estimator", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
@@ -197,22 +206,14 @@ def test_smoothing_helps_small_images_with_few_labels():
     # default returns. Measured at 2% of labels (suite split, siamese):
     # held-out 5-NN 0.976 smoothed against 0.961, triplet accuracy 0.962
     # against 0.951.
-    X, y = load_digits(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        (X / 16).astype(np.float32), y, test_size=0.4, stratify=y, random_state=0
-    )
-    y_semi = hide_labels(y_train, 0.02, random_state=np.random.default_rng(0))
+    data = _digits_split(0.02)
     embedder = SiameseAutoencoderEmbedder(
         latent_dim=8, random_state=0, image_shape=(8, 8), neighbor_smoothing=0.75
-    ).fit(X_train, y_semi)
-
-    def scores(embed):
-        Z_train, Z_test = embed(X_train), embed(X_test)
-        knn = KNeighborsClassifier(5).fit(Z_train, y_train).score(Z_test, y_test)
-        return triplet_accuracy_score(Z_test, y_test, random_state=0), knn
-
-    smoothed = scores(embedder.transform)
-    default = scores(lambda X: embedder._apply(embedder.net_.module_.encode, X))
+    ).fit(data[0], data[2])
+    smoothed = _held_out_scores(embedder.transform, data)
+    default = _held_out_scores(
+        lambda X: embedder._apply(embedder.net_.module_.encode, X), data
+    )
     message = f"smoothed {smoothed}, encoder's codes {default}"
     assert smoothed[1] > default[1] + 0.005, message
     assert smoothed[0] > default[0], message
