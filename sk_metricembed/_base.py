@@ -34,6 +34,7 @@ from ._defaults import (
     resolve_neighbor_smoothing,
     resolve_pseudo_label_fraction,
     resolve_validation_fraction,
+    smoothing_under_views,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._latent_distance import LatentDistanceMixin
@@ -245,8 +246,18 @@ class BaseMetricEmbedder(
                 self.n_neighbors,
                 settings.neighbor_smoothing,
             )
+            if settings.smoothing_follows_views:
+                with seeded_torch(seed, "cpu"):
+                    agreement = self._smoothing.view_agreement(
+                        rows, self.net_.augment, seed
+                    )
+                self._smoothing.share = smoothing_under_views(
+                    settings.neighbor_smoothing, agreement
+                )
+            if self._smoothing.share == 0:
+                self._smoothing = None
         self.neighbor_smoothing_ = (
-            0.0 if self._smoothing is None else settings.neighbor_smoothing
+            0.0 if self._smoothing is None else self._smoothing.share
         )
         codes = None  # the embedding of X, when it is known without a search
         if self._smoothing is not None and rows is X:
@@ -433,6 +444,9 @@ class BaseMetricEmbedder(
                     "to train; set classifier_weight (or another term's weight) "
                     "above 0, lower weight, or choose a metric loss."
                 )
+        smoothing, follows_views = resolve_neighbor_smoothing(
+            self.neighbor_smoothing, neighbor_term=neighbor_term, augment=augment
+        )
         return FitSettings(
             image_shape=shape,
             hidden_layer_sizes=tuple(int(size) for size in sizes),
@@ -446,11 +460,8 @@ class BaseMetricEmbedder(
                 self.validation_fraction, self.early_stopping
             ),
             input_metric=resolve_input_metric(self.input_metric, sp.issparse(X)),
-            neighbor_smoothing=resolve_neighbor_smoothing(
-                self.neighbor_smoothing,
-                neighbor_term=neighbor_term,
-                augment=augment,
-            ),
+            neighbor_smoothing=smoothing,
+            smoothing_follows_views=follows_views,
         )
 
     def _check_user_modules(self) -> None:

@@ -67,14 +67,14 @@ AUTO_EXTRA_TERM_WEIGHT = 1.0
 AUTO_INPUT_METRIC = {"dense": "euclidean", "sparse": "cosine"}
 #: ``neighbor_smoothing="auto"``: the share of each code taken from the
 #: membership-weighted mean code of its ``n_neighbors`` nearest training rows
-#: in input space, when the neighbour term is on and no random views are
-#: drawn; 0 otherwise. The neighbour term is off at ``weight=0`` (the plain
-#: AE/VAE) and ``weight=1`` (the pure metric network). Random views (image
-#: mode) teach the encoder invariances that input-space neighbours lack: on
-#: MNIST in image mode with 1% of labels, 0.5 (with the plain mean) lowered
-#: the test 5-NN accuracy from 0.971 to 0.963. For rows without views 0.75
-#: lost the fewest cells on the general suite's small sets (60 of 88, against
-#: 68 at 0.5 and 62 at 1) and kept MNIST's margins (``docs/few_labels.md``).
+#: in input space, when the neighbour term is on; 0 otherwise. The neighbour
+#: term is off at ``weight=0`` (the plain AE/VAE) and ``weight=1`` (the pure
+#: metric network). For rows without views 0.75 lost the fewest cells on the
+#: general suite's small sets (60 of 88, against 68 at 0.5 and 62 at 1) and
+#: kept MNIST's margins (``docs/few_labels.md``). Random views (image mode)
+#: teach the encoder invariances that input-space neighbours may lack, so
+#: there the share is scaled by the views' agreement with the input graph
+#: (:func:`resolve_neighbor_smoothing`).
 AUTO_NEIGHBOR_SMOOTHING = 0.75
 #: ``validation_fraction="auto"`` with ``early_stopping=True``: the share of
 #: the rows held out to monitor, scikit-learn's (``MLPClassifier``,
@@ -146,12 +146,39 @@ def resolve_input_metric(value, sparse: bool) -> str:
     return AUTO_INPUT_METRIC["sparse" if sparse else "dense"]
 
 
-def resolve_neighbor_smoothing(value, neighbor_term: bool, augment: bool) -> float:
-    """``neighbor_smoothing`` with ``"auto"`` resolved: on with the neighbour
-    term, for rows trained without random views."""
+def resolve_neighbor_smoothing(
+    value, neighbor_term: bool, augment: bool
+) -> tuple[float, bool]:
+    """``neighbor_smoothing`` with ``"auto"`` resolved: ``(share, follows_views)``.
+
+    ``"auto"`` is ``AUTO_NEIGHBOR_SMOOTHING`` with the neighbour term, 0
+    without it. With random views (``augment``) ``follows_views`` is True:
+    the fit then scales the share by the views' agreement with the input
+    graph (:func:`smoothing_under_views`).
+    """
     if not is_auto(value):
-        return float(value)
-    return AUTO_NEIGHBOR_SMOOTHING if neighbor_term and not augment else 0.0
+        return float(value), False
+    if not neighbor_term:
+        return 0.0, False
+    return AUTO_NEIGHBOR_SMOOTHING, augment
+
+
+def smoothing_under_views(share: float, agreement: float) -> float:
+    """The ``"auto"`` share with random views: ``share * max(0, 2 * agreement - 1)``.
+
+    ``agreement`` is the share of random views that find their own row among
+    their nearest training rows in input space
+    (:meth:`~sk_metricembed._training.smoothing.NeighborSmoothing.view_agreement`).
+    While at most half of the views stay by their row, the input graph
+    misses more of the invariances the views teach the encoder than it
+    holds, and smoothing over it would undo them: 0. Above half the share
+    grows to the full one of rows without views, reached when every view
+    stays. Measured (``docs/few_labels.md``): MNIST's 28x28 digits have an
+    agreement near 0.34 (0, the encoder's codes: any share from 0.25 up
+    lowered their test 5-NN accuracy), scikit-learn's 8x8 digits near 0.70
+    (about 0.3, which raised theirs with few labels).
+    """
+    return share * max(0.0, 2.0 * agreement - 1.0)
 
 
 def resolve_validation_fraction(value, early_stopping: bool) -> float | None:

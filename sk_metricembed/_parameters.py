@@ -313,12 +313,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         "the training rows' codes and their projection for it. "
         f'``"auto"`` is {AUTO_NEIGHBOR_SMOOTHING} when the neighbour term is '
         "on and 0 when it is off (``weight=0``, the plain AE or VAE; "
-        "``weight=1``, the pure {network} network) or when ``augment`` "
-        "draws random views, which teach the encoder invariances that "
-        "input-space neighbours lack (on MNIST; on 8x8 images with few "
-        "labels, whose views are coarse, 0.75 raised the held-out 5-NN "
-        "accuracy: see the few-labels guide); 0 returns the encoder's codes. "
-        "The fit records its choice as ``neighbor_smoothing_``.",
+        "``weight=1``, the pure {network} network). When ``augment`` draws "
+        "random views, the share follows how many of them find their own row "
+        "among their ``n_neighbors`` nearest training rows in input space "
+        f"(a share ``a`` of them): ``{AUTO_NEIGHBOR_SMOOTHING} * max(0, 2a - 1)``. "
+        "Views that leave their row's input neighbourhood teach the encoder "
+        "invariances that the input graph lacks, and smoothing over it would "
+        "undo them (28x28 digits: a is about a third, no smoothing); where "
+        "most stay (8x8 digits: a near 0.7, a share near 0.3) the smoothing "
+        "helps held-out rows as it does without views (see the few-labels "
+        "guide). 0 returns the encoder's codes. The fit "
+        "records the share it used as ``neighbor_smoothing_``.",
         annotation="float | str",
     ),
     Parameter(

@@ -53,8 +53,10 @@ class FitSettings:
     # The metric of the input-space neighbour search, "auto" resolved.
     input_metric: str
     # The share of a code taken from its input-space neighbours' codes at
-    # transform, "auto" resolved (0: the encoder's code alone).
+    # transform, "auto" resolved (0: the encoder's code alone), and whether
+    # the fit scales it by the random views' agreement with the input graph.
     neighbor_smoothing: float
+    smoothing_follows_views: bool = False
     # The share of rows held out to score each epoch; None trains on all.
     validation_fraction: float | None = None
 
