@@ -74,7 +74,7 @@ AUTO_INPUT_METRIC = {"dense": "euclidean", "sparse": "cosine"}
 #: kept MNIST's margins (``docs/few_labels.md``). Random views (image mode)
 #: teach the encoder invariances that input-space neighbours may lack, so
 #: there the share is scaled by the views' agreement with the input graph
-#: (:func:`resolve_neighbor_smoothing`).
+#: (:func:`smoothing_under_views`).
 AUTO_NEIGHBOR_SMOOTHING = 0.75
 #: ``validation_fraction="auto"`` with ``early_stopping=True``: the share of
 #: the rows held out to monitor, scikit-learn's (``MLPClassifier``,
