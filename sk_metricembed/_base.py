@@ -26,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
+    input_graph_trust,
     resolve_augment,
     resolve_extra_term_weight,
     resolve_hidden_layer_sizes,
@@ -51,8 +52,12 @@ from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
-from ._training.neighbors import input_graph, input_neighbors
-from ._training.pseudo_labels import spread_labels
+from ._training.neighbors import input_graph, input_neighbors, view_agreement
+from ._training.pseudo_labels import (
+    input_graph_classes,
+    spread_labels,
+    trains_on_pseudo_labels,
+)
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
 from ._training.smoothing import NeighborSmoothing
@@ -221,8 +226,17 @@ class BaseMetricEmbedder(
                 # the objective, the callbacks and skorch's routed arguments
                 # keep the first fit's.
                 net.set_params(max_epochs=settings.max_epochs, lr=self.lr)
+            agreement, input_classes = self._views_and_input_graph(
+                net, graph, rows, training.labels, settings, seed
+            )
             dataset = self._fit_data(
-                rows, training, valid, neighbors, seed, settings.input_metric
+                rows,
+                training,
+                valid,
+                neighbors,
+                seed,
+                settings.input_metric,
+                input_classes,
             )
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
@@ -247,10 +261,6 @@ class BaseMetricEmbedder(
                 settings.neighbor_smoothing,
             )
             if settings.smoothing_follows_views:
-                with seeded_torch(seed, "cpu"):
-                    agreement = self._smoothing.view_agreement(
-                        rows, self.net_.augment, seed
-                    )
                 self._smoothing.share = smoothing_under_views(
                     settings.neighbor_smoothing, agreement
                 )
@@ -296,10 +306,42 @@ class BaseMetricEmbedder(
             (row_subset(X, valid_rows), validation),
         )
 
-    def _fit_data(self, rows, training, valid, neighbors, seed: int, metric: str):
+    def _views_and_input_graph(self, net, graph, rows, labels, settings, seed: int):
+        """``(agreement, input_classes)``: how far the input graph is trusted
+        beside the random views, and what it says of the pseudo-labels.
+
+        ``agreement`` is the share of random views that stay among their
+        row's input-space neighbours (:func:`view_agreement`), measured where
+        the smoothing or the pseudo-labels follow it (None otherwise);
+        ``input_classes`` each row's class by label spreading over the input
+        graph, which the pseudo-labels must agree with, where the graph is
+        trusted (:func:`input_graph_trust` above 0; None otherwise).
+        """
+        if graph is None or net.augment is None:
+            return None, None
+        pseudo_labels = trains_on_pseudo_labels(net)
+        if not (settings.smoothing_follows_views or pseudo_labels):
+            return None, None
+        with seeded_torch(seed, "cpu"):
+            agreement = view_agreement(graph, rows, net.augment, self.n_neighbors, seed)
+        if not (pseudo_labels and input_graph_trust(agreement) > 0):
+            return agreement, None
+        classes = input_graph_classes(
+            graph.features, labels, self.n_neighbors, np.random.RandomState(seed)
+        )
+        return agreement, classes
+
+    def _fit_data(
+        self, rows, training, valid, neighbors, seed: int, metric: str, input_classes
+    ):
         """What skorch trains on: the training rows' batch plans, and the
-        validation rows' beside them when the fit holds rows out."""
-        dataset = self._dataset(rows, training, seed, neighbors)
+        validation rows' beside them when the fit holds rows out.
+
+        ``input_classes`` vet the training rows' pseudo-labels (None: no check).
+        """
+        dataset = self._dataset(
+            rows, training, seed, neighbors, input_classes=input_classes
+        )
         if valid is None:
             return dataset
         valid_rows, validation = valid
@@ -316,7 +358,16 @@ class BaseMetricEmbedder(
         )
         return SplitDatasets(train=dataset, valid=plans)
 
-    def _dataset(self, rows, supervision, seed: int, neighbors, repeat_plans=False):
+    def _dataset(
+        self,
+        rows,
+        supervision,
+        seed: int,
+        neighbors,
+        *,
+        input_classes=None,
+        repeat_plans=False,
+    ):
         """The batch plans over ``rows``, with their labels and constraints."""
         return build_dataset(
             rows,
@@ -327,6 +378,7 @@ class BaseMetricEmbedder(
             pairs=supervision.pairs,
             pair_similar=supervision.pair_similar,
             triplets=supervision.triplets,
+            input_classes=input_classes,
             repeat_plans=repeat_plans,
         )
 

@@ -4,7 +4,11 @@ import numpy as np
 import pytest
 
 from sk_metricembed._training import neighbors as _neighbors
-from sk_metricembed._training.neighbors import input_neighbors
+from sk_metricembed._training.neighbors import (
+    input_graph,
+    input_neighbors,
+    view_agreement,
+)
 
 
 def test_table_holds_each_row_nearest_other_rows():
@@ -69,3 +73,39 @@ def test_above_the_threshold_pynndescent_finds_the_neighbours(monkeypatch):
     assert table.shape == (300, 5)
     assert not (table == np.arange(300)[:, None]).any()  # never the row itself
     assert (labels[table] == labels[:, None]).mean() > 0.99
+
+
+def test_view_agreement_is_the_share_of_views_near_their_own_row():
+    torch = pytest.importorskip("torch")
+    X = np.random.RandomState(0).rand(60, 16).astype(np.float32)
+    graph = input_graph(X, 10, 0, "euclidean")
+
+    def agreement(views):
+        return view_agreement(graph, X, views, n_neighbors=10, seed=0)
+
+    # A view that moves nothing finds its own row first.
+    assert agreement(lambda rows: rows) == 1.0
+    # Views carried far along the diagonal all find the same ten rows (the
+    # largest feature sums): only those ten find themselves.
+    assert agreement(lambda rows: rows + 1000.0) == pytest.approx(10 / 60)
+    # Small noise keeps most views by their row, large noise few of them.
+    noise = lambda scale: lambda rows: rows + scale * torch.randn_like(rows)  # noqa: E731
+    torch.manual_seed(0)
+    near = agreement(noise(0.05))
+    torch.manual_seed(0)
+    lost = agreement(noise(2.0))
+    assert near > 0.9 > 0.5 > lost
+
+
+def test_view_agreement_samples_its_rows_above_the_cap(monkeypatch):
+    X = np.random.RandomState(0).rand(300, 8).astype(np.float32)
+    graph = input_graph(X, 10, 0, "euclidean")
+    seen = []
+
+    def views(rows):
+        seen.append(rows.shape[0])
+        return rows
+
+    monkeypatch.setattr(_neighbors, "AGREEMENT_ROWS", 50)
+    assert view_agreement(graph, X, views, n_neighbors=10, seed=0) == 1.0
+    assert seen == [50]

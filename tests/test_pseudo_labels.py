@@ -6,7 +6,10 @@ from sklearn.datasets import load_digits, make_blobs
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
 from sk_metricembed._training.batches import PlanSampler
-from sk_metricembed._training.pseudo_labels import propagate_labels
+from sk_metricembed._training.pseudo_labels import (
+    input_graph_classes,
+    propagate_labels,
+)
 
 
 def _blobs_with_few_labels(n_labeled_per_class=2):
@@ -44,6 +47,34 @@ def test_propagation_needs_two_labelled_classes():
     labels[labels > 0] = -1
     pseudo = propagate_labels(Z, labels, 0.5, 10, np.random.RandomState(0))
     assert np.array_equal(pseudo, labels)
+
+
+def test_a_second_opinion_leaves_the_rows_it_disputes_unlabelled():
+    Z, y, labels = _blobs_with_few_labels()
+    plain = propagate_labels(Z, labels, 0.5, 10, np.random.RandomState(0))
+    filled = np.flatnonzero((labels < 0) & (plain >= 0))
+    disputed = filled[::3]
+    opinion = plain.copy()
+    opinion[disputed] = (plain[disputed] + 1) % 4
+    vetted = propagate_labels(
+        Z, labels, 0.5, 10, np.random.RandomState(0), second_opinion=opinion
+    )
+    assert (vetted[disputed] == -1).all()
+    kept = np.setdiff1d(filled, disputed)
+    assert np.array_equal(vetted[kept], plain[kept])
+    assert np.array_equal(vetted[labels >= 0], labels[labels >= 0])
+
+
+def test_input_graph_classes_spread_the_true_labels():
+    Z, y, labels = _blobs_with_few_labels(n_labeled_per_class=1)
+    classes = input_graph_classes(Z, labels, 10, np.random.RandomState(0))
+    assert classes.shape == y.shape
+    assert np.array_equal(classes[labels >= 0], labels[labels >= 0])
+    assert (classes == y).mean() > 0.99
+    # Nothing to spread: one class, or every row labelled.
+    one_class = np.where(labels == 0, 0, -1)
+    assert input_graph_classes(Z, one_class, 10, np.random.RandomState(0)) is None
+    assert input_graph_classes(Z, y, 10, np.random.RandomState(0)) is None
 
 
 def test_large_data_propagates_on_a_sample(monkeypatch):
@@ -120,9 +151,47 @@ def test_auto_pseudo_labels_only_when_labels_are_scarce(
     counts = {epoch.get("pseudo_labels") for epoch in embedder.history_[1:]}
     if expected_fraction is None:  # 400 of 1,797 rows: 22% labelled
         assert counts == {None}
-    else:
+    elif image_shape is None:
         n_unlabeled = len(y) - n_labeled
         assert counts == {n_labeled + round(expected_fraction * n_unlabeled)}
+    else:
+        # Most random views of 8x8 digits stay among their row's input
+        # neighbours: the input graph vets the pseudo-labels, which leaves
+        # some of the confident share unlabelled.
+        n_unlabeled = len(y) - n_labeled
+        full = n_labeled + round(expected_fraction * n_unlabeled)
+        assert all(n_labeled < count < full for count in counts), counts
+
+
+def test_the_input_graph_vets_pseudo_labels_only_where_views_keep_to_it(
+    monkeypatch,
+):
+    # Trust in the input graph follows the share of random views that stay
+    # by their row: with none (views that leave every row), the encoder's
+    # pseudo-labels stand alone, the full confident share.
+    import sk_metricembed._base as base
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    y_semi = np.where(np.arange(len(y)) < 40, y, -1)
+    params = dict(latent_dim=4, max_epochs=3, image_shape=(8, 8), random_state=0)
+    seen = []
+    classes = base.input_graph_classes
+
+    def spy(*args, **kwargs):
+        seen.append(args)
+        return classes(*args, **kwargs)
+
+    monkeypatch.setattr(base, "input_graph_classes", spy)
+    vetted = TripletVAEEmbedder(**params).fit(X, y_semi)
+    assert len(seen) == 1
+    monkeypatch.setattr(base, "view_agreement", lambda *args, **kwargs: 0.5)
+    alone = TripletVAEEmbedder(**params).fit(X, y_semi)
+    assert len(seen) == 1
+    full = 40 + round(0.8 * (len(y) - 40))
+    assert {epoch.get("pseudo_labels") for epoch in alone.history_[1:]} == {full}
+    assert vetted.history_[-1, "pseudo_labels"] < full
+    assert alone.neighbor_smoothing_ == 0.0 < vetted.neighbor_smoothing_
 
 
 def test_warm_fit_propagates_its_own_rows_and_labels():

@@ -119,49 +119,6 @@ def test_auto_smoothing_is_on_with_the_neighbour_term(params, expected):
         np.testing.assert_array_equal(codes, encoded)
 
 
-def _smoothing(X, n_neighbors=10):
-    from sk_metricembed._training.neighbors import input_graph
-    from sk_metricembed._training.smoothing import NeighborSmoothing
-
-    graph = input_graph(X, n_neighbors, 0, "euclidean")
-    codes = np.zeros((len(X), 2), dtype=np.float32)
-    return NeighborSmoothing(graph, codes, n_neighbors, AUTO_NEIGHBOR_SMOOTHING)
-
-
-def test_view_agreement_is_the_share_of_views_near_their_own_row():
-    torch = pytest.importorskip("torch")
-    X = np.random.RandomState(0).rand(60, 16).astype(np.float32)
-    smoothing = _smoothing(X)
-    # A view that moves nothing finds its own row first.
-    assert smoothing.view_agreement(X, lambda rows: rows, seed=0) == 1.0
-    # Views carried far along the diagonal all find the same ten rows (the
-    # largest feature sums): only those ten find themselves.
-    far = smoothing.view_agreement(X, lambda rows: rows + 1000.0, seed=0)
-    assert far == pytest.approx(10 / 60)
-    # Small noise keeps most views by their row, large noise few of them.
-    noise = lambda scale: lambda rows: rows + scale * torch.randn_like(rows)  # noqa: E731
-    torch.manual_seed(0)
-    near = smoothing.view_agreement(X, noise(0.05), seed=0)
-    torch.manual_seed(0)
-    lost = smoothing.view_agreement(X, noise(2.0), seed=0)
-    assert near > 0.9 > 0.5 > lost
-
-
-def test_view_agreement_samples_its_rows_above_the_cap(monkeypatch):
-    from sk_metricembed._training import smoothing as module
-
-    X = np.random.RandomState(0).rand(300, 8).astype(np.float32)
-    seen = []
-
-    def views(rows):
-        seen.append(rows.shape[0])
-        return rows
-
-    monkeypatch.setattr(module, "AGREEMENT_ROWS", 50)
-    assert _smoothing(X).view_agreement(X, views, seed=0) == 1.0
-    assert seen == [50]
-
-
 @pytest.mark.parametrize(
     "agreement, expected",
     [(0.0, 0.0), (0.34, 0.0), (0.5, 0.0), (0.7, 0.4), (1.0, 1.0)],
@@ -181,6 +138,7 @@ def test_auto_smoothing_with_random_views_follows_their_agreement():
     # the draw is seeded by random_state and leaves the caller's torch
     # generator where it was.
     torch = pytest.importorskip("torch")
+    from sk_metricembed._training.neighbors import input_graph, view_agreement
     from sk_metricembed._training.setup import seeded_torch
 
     X, y = load_digits(return_X_y=True)
@@ -190,10 +148,10 @@ def test_auto_smoothing_with_random_views_follows_their_agreement():
     state = torch.get_rng_state()
     embedder = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, y)
     assert torch.equal(torch.get_rng_state(), state)
-    smoothing = embedder._smoothing
     seed = np.random.RandomState(0).randint(np.iinfo(np.int32).max)  # the fit's
+    graph = input_graph(X, embedder.n_neighbors, seed, "euclidean")
     with seeded_torch(seed, "cpu"):
-        agreement = smoothing.view_agreement(X, embedder.net_.augment, seed)
+        agreement = view_agreement(graph, X, embedder.net_.augment, 10, seed)
     assert 0.5 < agreement < 1
     assert embedder.neighbor_smoothing_ == pytest.approx(
         AUTO_NEIGHBOR_SMOOTHING * (2 * agreement - 1)

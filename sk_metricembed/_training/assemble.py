@@ -255,10 +255,13 @@ def build_dataset(
     pair_similar: np.ndarray | None,
     triplets: np.ndarray | None,
     repeat_plans: bool = False,
+    input_classes: np.ndarray | None = None,
 ) -> PlanDataset:
     """The dataset of one fit: ``X`` read through batch plans.
 
-    ``repeat_plans`` gives every epoch the same plans (the validation rows).
+    ``repeat_plans`` gives every epoch the same plans (the validation rows);
+    ``input_classes`` the input graph's classes that vet the pseudo-labels
+    (:func:`~.pseudo_labels.input_graph_classes`), or None.
     """
     sampler = PlanSampler(
         n_samples=X.shape[0],
@@ -271,4 +274,4 @@ def build_dataset(
         triplets=triplets,
         repeat_plans=repeat_plans,
     )
-    return PlanDataset(X, labels, sampler)
+    return PlanDataset(X, labels, sampler, input_classes)

@@ -246,13 +246,22 @@ class PlanDataset(Dataset):
 
     ``X`` may be a float32 ``np.memmap`` (only the rows of a plan are read)
     or a scipy sparse matrix (only the rows of a plan are densified).
+    ``input_classes``, when given, is each row's class by label spreading
+    over the input graph, which the pseudo-labels must agree with.
     """
 
-    def __init__(self, X: np.ndarray, labels: np.ndarray, sampler: PlanSampler) -> None:
+    def __init__(
+        self,
+        X: np.ndarray,
+        labels: np.ndarray,
+        sampler: PlanSampler,
+        input_classes: np.ndarray | None = None,
+    ) -> None:
         self.X = X
         # What the user gave; the sampler's labels may later hold pseudo-labels.
         self.true_labels = labels
         self.sampler = sampler
+        self.input_classes = input_classes
 
     def __len__(self) -> int:
         return self.X.shape[0]

@@ -24,9 +24,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
+import torch
 from sklearn.decomposition import PCA, TruncatedSVD
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
+
+from .rows import dense_rows
 
 APPROXIMATE_ABOVE = 50_000
 PCA_DIMENSIONS = 50
@@ -37,6 +40,10 @@ INPUT_METRICS = ("euclidean", "cosine")
 # whole.
 _PCA_SUBSAMPLE = 20_000
 _PCA_CHUNK = 8192
+#: Training rows whose random views measure the views' agreement with the
+#: input graph (:func:`view_agreement`): a share measured to about a point,
+#: at any number of rows.
+AGREEMENT_ROWS = 2048
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,31 @@ def input_neighbors(
     """
     graph = input_graph(X, n_neighbors, random_state, metric)
     return None if graph is None else graph.table
+
+
+def view_agreement(graph: InputGraph, X, views, n_neighbors: int, seed: int) -> float:
+    """The share of random views that find their own row among their nearest
+    training rows in the graph's search space.
+
+    One view of each of at most ``AGREEMENT_ROWS`` training rows (a seeded
+    sample of ``X``, the rows ``graph`` was built on) is drawn with ``views``
+    (a callable on a tensor of rows, image mode's
+    :class:`~.augment.RandomAffine`) and searched among the training rows as
+    a new row is (its ``n_neighbors`` nearest). Near 1, the input-space
+    neighbourhoods already hold what the views teach the encoder; near 0,
+    the views carry a row away from its input neighbours, and the encoder
+    learns something that the input graph does not hold. Draws torch's
+    generator: the caller seeds it.
+    """
+    n_rows = X.shape[0]
+    rng = np.random.RandomState(seed)
+    sample = np.sort(rng.choice(n_rows, min(n_rows, AGREEMENT_ROWS), replace=False))
+    viewed = views(torch.from_numpy(dense_rows(X, sample))).numpy()
+    index = NearestNeighbors(n_neighbors=min(n_neighbors, n_rows))
+    table = index.fit(graph.features).kneighbors(
+        graph.space.transform(viewed), return_distance=False
+    )
+    return float(np.mean((table == sample[:, None]).any(axis=1)))
 
 
 def _fit_space(X, metric: str, random_state: int) -> InputSpace:

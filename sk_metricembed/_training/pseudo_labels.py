@@ -48,6 +48,7 @@ def propagate_labels(
     fraction: float,
     n_neighbors: int,
     rng: np.random.RandomState,
+    second_opinion: np.ndarray | None = None,
 ) -> np.ndarray:
     """Labels with the most confident ``fraction`` of unlabelled rows filled in.
 
@@ -64,6 +65,10 @@ def propagate_labels(
         Neighbours of the kNN graph.
     rng : RandomState
         Draws the sample of unlabelled rows above ``MAX_PROPAGATION_ROWS``.
+    second_opinion : ndarray of shape (n_samples,), default=None
+        A class for every row from another judge (:func:`input_graph_classes`):
+        of the most confident ``fraction``, the rows it gives another class
+        are left unlabelled.
 
     Returns
     -------
@@ -80,8 +85,41 @@ def propagate_labels(
     order = np.argsort(-confidence[in_rows], kind="stable")[:n_keep]
     chosen = in_rows[order]
     chosen = chosen[confidence[chosen] > 0]
-    pseudo[rows[chosen]] = spreading.transduction_[chosen]
+    classes = spreading.transduction_[chosen]
+    if second_opinion is not None:
+        agree = second_opinion[rows[chosen]] == classes
+        chosen, classes = chosen[agree], classes[agree]
+    pseudo[rows[chosen]] = classes
     return pseudo
+
+
+def input_graph_classes(
+    features, labels: np.ndarray, n_neighbors: int, rng: np.random.RandomState
+) -> np.ndarray | None:
+    """Each row's class by label spreading over the input-space graph.
+
+    The second judge of the pseudo-labels where the input graph is trusted
+    beside random views (:func:`~sk_metricembed._defaults.input_graph_trust`):
+    the spreading :func:`spread_labels` runs, on ``features`` (the training
+    rows in the input search space) instead of the embedding, from the same
+    true labels. A co-training check (Blum & Mitchell, 1998): a pseudo-label
+    two views of the rows give alike is far more often right. On
+    scikit-learn's 8x8 digits in image mode with 1-2% of labels, the
+    encoder's pseudo-labels were 72-86% right, those the input graph
+    agreed with 94-98% (``docs/few_labels.md``).
+
+    Returns
+    -------
+    classes : ndarray of shape (n_samples,) or None
+        The class index of every row (a labelled row's own); None when the
+        labelled rows hold fewer than two classes or every row is labelled.
+    """
+    labeled = labels[labels >= 0]
+    if labeled.size == labels.size or np.unique(labeled).size < 2:
+        return None
+    n_classes = int(labeled.max()) + 1
+    distributions = spread_labels(features, labels, n_classes, n_neighbors, rng)
+    return distributions.argmax(axis=1)
 
 
 def spread_labels(
@@ -181,7 +219,9 @@ class PseudoLabeler(Callback):
     The first refresh comes after a third of the net's ``max_epochs`` (the
     embedding must first be shaped by the neighbour and label terms), then
     every twelfth of them. Each refresh starts from the dataset's true labels, so
-    a warm fit on new rows or labels propagates those.
+    a warm fit on new rows or labels propagates those. Where the dataset
+    carries ``input_classes`` (:func:`input_graph_classes`), a pseudo-label
+    is kept only where they agree.
 
     Parameters
     ----------
@@ -213,7 +253,21 @@ class PseudoLabeler(Callback):
             return
         Z = apply_in_chunks(net.module_.encode, dataset_train.X, net.device)
         pseudo = propagate_labels(
-            Z, dataset_train.true_labels, self.fraction, self.n_neighbors, self.rng_
+            Z,
+            dataset_train.true_labels,
+            self.fraction,
+            self.n_neighbors,
+            self.rng_,
+            second_opinion=dataset_train.input_classes,
         )
         dataset_train.relabel(pseudo)
         net.history.record("pseudo_labels", int((pseudo >= 0).sum()))
+
+
+def trains_on_pseudo_labels(net) -> bool:
+    """Whether one of ``net``'s callbacks is a :class:`PseudoLabeler`."""
+    for entry in net.callbacks or ():
+        callback = entry[1] if isinstance(entry, tuple) else entry
+        if isinstance(callback, PseudoLabeler):
+            return True
+    return False

@@ -31,12 +31,10 @@ mean (``docs/few_labels.md``).
 from __future__ import annotations
 
 import numpy as np
-import torch
 from sklearn.metrics.pairwise import paired_euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 
 from .neighbors import InputGraph
-from .rows import dense_rows
 
 # Rows searched at a time: bounds the (chunk, n_neighbors, latent_dim) mean.
 _CHUNK = 8192
@@ -47,10 +45,6 @@ _BISECTION_STEPS = 64
 _MIN_SIGMA_SCALE = 1e-3
 # Distances below this share of the row's mean neighbour distance count as 0.
 _SAME_ROW_SCALE = 1e-4
-#: Training rows whose random views measure the views' agreement with the
-#: input graph (:meth:`NeighborSmoothing.view_agreement`): a share measured
-#: to about a point, at any number of rows.
-AGREEMENT_ROWS = 2048
 
 
 def membership_weights(distances: np.ndarray) -> np.ndarray:
@@ -116,29 +110,6 @@ class NeighborSmoothing:
         k = min(n_neighbors, len(self.codes))
         self.features = graph.features
         self.index = NearestNeighbors(n_neighbors=k).fit(graph.features)
-
-    def view_agreement(self, X, views, seed: int) -> float:
-        """The share of random views that find their own row among their
-        nearest training rows in the search space.
-
-        One view of each of at most ``AGREEMENT_ROWS`` training rows (a seeded
-        sample of ``X``, the training rows) is drawn with ``views`` (a callable
-        on a tensor of rows, image mode's :class:`~.augment.RandomAffine`)
-        and searched among the training rows as a new row is (its
-        ``n_neighbors`` nearest). Near 1, the input-space neighbourhoods
-        already hold what the views teach the encoder; near 0, the views
-        carry a row away from its input neighbours, and the encoder knows
-        something that the input graph does not. Draws torch's generator:
-        the caller seeds it.
-        """
-        n_rows = X.shape[0]
-        rng = np.random.RandomState(seed)
-        sample = np.sort(rng.choice(n_rows, min(n_rows, AGREEMENT_ROWS), replace=False))
-        viewed = views(torch.from_numpy(dense_rows(X, sample))).numpy()
-        table = self.index.kneighbors(
-            self.space.transform(viewed), return_distance=False
-        )
-        return float(np.mean((table == sample[:, None]).any(axis=1)))
 
     def training_codes(self, table: np.ndarray) -> np.ndarray:
         """The smoothed codes of the training rows, from their neighbour table.
