@@ -250,25 +250,20 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         self.input_metric_ = settings.input_metric
         del dataset  # the batch plans' bookkeeping: free before the spreading's
+        share = settings.neighbor_smoothing
+        if settings.smoothing_follows_views and agreement is not None:
+            share = smoothing_under_views(share, agreement)
         self._smoothing = None
         # (A net whose training the package's tests stub builds no module.)
         trained = hasattr(self.net_, "module_")
-        if trained and graph is not None and settings.neighbor_smoothing > 0:
+        if trained and graph is not None and share > 0:
             self._smoothing = NeighborSmoothing(
                 graph,
                 self._apply(self.net_.module_.encode, rows),
                 self.n_neighbors,
-                settings.neighbor_smoothing,
+                share,
             )
-            if settings.smoothing_follows_views:
-                self._smoothing.share = smoothing_under_views(
-                    settings.neighbor_smoothing, agreement
-                )
-            if self._smoothing.share == 0:
-                self._smoothing = None
-        self.neighbor_smoothing_ = (
-            0.0 if self._smoothing is None else self._smoothing.share
-        )
+        self.neighbor_smoothing_ = 0.0 if self._smoothing is None else share
         codes = None  # the embedding of X, when it is known without a search
         if self._smoothing is not None and rows is X:
             codes = self._smoothing.training_codes(graph.table)
