@@ -105,7 +105,7 @@ def input_graph_classes(
     true labels. A co-training check (Blum & Mitchell, 1998): a pseudo-label
     two views of the rows give alike is far more often right. On
     scikit-learn's 8x8 digits in image mode with 1-2% of labels, the
-    encoder's pseudo-labels were 72-86% right, those the input graph
+    encoder's pseudo-labels were 74-85% right, those the input graph
     agreed with 95-98% (``docs/few_labels.md``).
 
     Returns
