@@ -104,6 +104,22 @@ def test_image_mode_reads_sparse_rows():
     assert sparse.inverse_transform(Z[:4]).shape == (4, 64)  # dense reconstructions
 
 
+def test_image_mode_vets_pseudo_labels_over_sparse_rows():
+    # 30 pixels: the input graph is searched on the rows themselves, sparse
+    # here, and its label spreading vets the pseudo-labels as on dense rows
+    # (ties among the pixel distances may break otherwise than on dense
+    # rows, so the views' agreement need not match to the last digit).
+    images, labels = load_digits(return_X_y=True)
+    X = (images[:400, :30] / 16).astype(np.float32)
+    y = np.where(np.arange(400) % 25 == 0, labels[:400], -1)
+    params = dict(latent_dim=4, max_epochs=4, image_shape=(5, 6), random_state=0)
+    sparse = TripletVAEEmbedder(**params).fit(sp.csr_matrix(X), y)
+    assert 0 < sparse.neighbor_smoothing_ < 0.75
+    counts = {epoch.get("pseudo_labels") for epoch in sparse.history_[1:]}
+    full = 16 + round(0.8 * 384)
+    assert all(16 < count < full for count in counts), counts
+
+
 # --- input_metric ------------------------------------------------------------------
 
 
