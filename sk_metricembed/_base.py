@@ -26,7 +26,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
-    input_graph_trust,
     resolve_augment,
     resolve_extra_term_weight,
     resolve_hidden_layer_sizes,
@@ -35,7 +34,6 @@ from ._defaults import (
     resolve_neighbor_smoothing,
     resolve_pseudo_label_fraction,
     resolve_validation_fraction,
-    smoothing_under_views,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._latent_distance import LatentDistanceMixin
@@ -52,12 +50,8 @@ from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
-from ._training.neighbors import input_graph, input_neighbors, view_agreement
-from ._training.pseudo_labels import (
-    input_graph_classes,
-    spread_labels,
-    trains_on_pseudo_labels,
-)
+from ._training.neighbors import input_graph, input_neighbors
+from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
 from ._training.smoothing import NeighborSmoothing
@@ -68,6 +62,7 @@ from ._validation import (
     validate_rows,
     warn,
 )
+from ._view_trust import smoothing_and_input_classes
 
 
 class BaseMetricEmbedder(
@@ -226,8 +221,8 @@ class BaseMetricEmbedder(
                 # the objective, the callbacks and skorch's routed arguments
                 # keep the first fit's.
                 net.set_params(max_epochs=settings.max_epochs, lr=self.lr)
-            agreement, input_classes = self._views_and_input_graph(
-                net, graph, rows, training.labels, settings, seed
+            share, input_classes = smoothing_and_input_classes(
+                net, graph, rows, training.labels, settings, self.n_neighbors, seed
             )
             dataset = self._fit_data(
                 rows,
@@ -250,9 +245,6 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         self.input_metric_ = settings.input_metric
         del dataset  # the batch plans' bookkeeping: free before the spreading's
-        share = settings.neighbor_smoothing
-        if settings.smoothing_follows_views and agreement is not None:
-            share = smoothing_under_views(share, agreement)
         self._smoothing = None
         # (A net whose training the package's tests stub builds no module.)
         trained = hasattr(self.net_, "module_")
@@ -300,31 +292,6 @@ class BaseMetricEmbedder(
             (row_subset(X, train_rows), training),
             (row_subset(X, valid_rows), validation),
         )
-
-    def _views_and_input_graph(self, net, graph, rows, labels, settings, seed: int):
-        """``(agreement, input_classes)``: how far the input graph is trusted
-        beside the random views, and what it says of the pseudo-labels.
-
-        ``agreement`` is the share of random views that stay among their
-        row's input-space neighbours (:func:`view_agreement`), measured where
-        the smoothing or the pseudo-labels follow it (None otherwise);
-        ``input_classes`` each row's class by label spreading over the input
-        graph, which the pseudo-labels must agree with, where the graph is
-        trusted (:func:`input_graph_trust` above 0; None otherwise).
-        """
-        if graph is None or net.augment is None:
-            return None, None
-        pseudo_labels = trains_on_pseudo_labels(net)
-        if not (settings.smoothing_follows_views or pseudo_labels):
-            return None, None
-        with seeded_torch(seed, "cpu"):
-            agreement = view_agreement(graph, rows, net.augment, self.n_neighbors, seed)
-        if not (pseudo_labels and input_graph_trust(agreement) > 0):
-            return agreement, None
-        classes = input_graph_classes(
-            graph.features, labels, self.n_neighbors, np.random.RandomState(seed)
-        )
-        return agreement, classes
 
     def _fit_data(
         self, rows, training, valid, neighbors, seed: int, metric: str, input_classes

@@ -151,6 +151,7 @@ LAYERS = [
         "_routing",
         "_docstrings",
         "_supervision",
+        "_view_trust",
         "_base",
         "_latent_distance",
         "_estimators",

@@ -230,12 +230,12 @@ def test_input_graph_vets_the_pseudo_labels_of_small_images(monkeypatch):
     # that check the encoder's pseudo-labels (about 74% right here) pull
     # rows into wrong classes. Measured (suite split, siamese, triplet /
     # 5-NN): (0.954, 0.972) with the check, (0.943, 0.944) without.
-    import sk_metricembed._base as base
+    import sk_metricembed._view_trust as view_trust
 
     data = _digits_split(0.01)
     params = dict(latent_dim=8, random_state=0, image_shape=(8, 8))
     vetted = _scores(SiameseAutoencoderEmbedder(**params), data)
-    monkeypatch.setattr(base, "input_graph_classes", lambda *args, **kwargs: None)
+    monkeypatch.setattr(view_trust, "input_graph_classes", lambda *args, **kwargs: None)
     unvetted = _scores(SiameseAutoencoderEmbedder(**params), data)
     message = f"vetted {vetted}, unvetted {unvetted}"
     assert vetted[1] > unvetted[1] + 0.01, message

@@ -169,23 +169,23 @@ def test_the_input_graph_vets_pseudo_labels_only_where_views_keep_to_it(
     # Trust in the input graph follows the share of random views that stay
     # by their row: with none (views that leave every row), the encoder's
     # pseudo-labels stand alone, the full confident share.
-    import sk_metricembed._base as base
+    import sk_metricembed._view_trust as view_trust
 
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
     y_semi = np.where(np.arange(len(y)) < 40, y, -1)
     params = dict(latent_dim=4, max_epochs=3, image_shape=(8, 8), random_state=0)
     seen = []
-    classes = base.input_graph_classes
+    classes = view_trust.input_graph_classes
 
     def spy(*args, **kwargs):
         seen.append(args)
         return classes(*args, **kwargs)
 
-    monkeypatch.setattr(base, "input_graph_classes", spy)
+    monkeypatch.setattr(view_trust, "input_graph_classes", spy)
     vetted = TripletVAEEmbedder(**params).fit(X, y_semi)
     assert len(seen) == 1
-    monkeypatch.setattr(base, "view_agreement", lambda *args, **kwargs: 0.5)
+    monkeypatch.setattr(view_trust, "view_agreement", lambda *args, **kwargs: 0.5)
     alone = TripletVAEEmbedder(**params).fit(X, y_semi)
     assert len(seen) == 1
     full = 40 + round(0.8 * (len(y) - 40))

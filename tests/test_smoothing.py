@@ -202,6 +202,7 @@ def test_no_smoothing_is_built_where_the_views_leave_the_input_graph(monkeypatch
     # At most half of the views by their row: the share is 0, and the fit
     # neither encodes its rows for the smoothing nor keeps an index.
     import sk_metricembed._base as base
+    import sk_metricembed._view_trust as view_trust
 
     built = []
     original = base.NeighborSmoothing
@@ -211,13 +212,13 @@ def test_no_smoothing_is_built_where_the_views_leave_the_input_graph(monkeypatch
         return original(*args, **kwargs)
 
     monkeypatch.setattr(base, "NeighborSmoothing", spy)
-    monkeypatch.setattr(base, "view_agreement", lambda *args, **kwargs: 0.4)
+    monkeypatch.setattr(view_trust, "view_agreement", lambda *args, **kwargs: 0.4)
     X, y = load_digits(return_X_y=True)
     X = (X[:200] / 16).astype(np.float32)
     embedder = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, y[:200])
     assert embedder.neighbor_smoothing_ == 0.0
     assert built == [] and embedder._smoothing is None
-    monkeypatch.setattr(base, "view_agreement", lambda *args, **kwargs: 0.9)
+    monkeypatch.setattr(view_trust, "view_agreement", lambda *args, **kwargs: 0.9)
     embedder = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, y[:200])
     assert embedder.neighbor_smoothing_ == pytest.approx(0.8 * AUTO_NEIGHBOR_SMOOTHING)
     assert len(built) == 1
