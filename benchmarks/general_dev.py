@@ -12,7 +12,9 @@ to the data") quotes these summaries::
     python -m benchmarks.general_dev '{}' --datasets digits --image
 
 Arguments: the estimators' parameters as JSON (``latent_dim`` is the
-suite's and ``random_state=0``), ``--seeds`` the seeds of the 60/40 splits
+suite's; ``random_state`` is 0 unless given, and another seed of the
+estimator shows how far a change's effect stands above the training's own
+randomness), ``--seeds`` the seeds of the 60/40 splits
 (0 is the suite's; others check that a default is not fitted to that split),
 ``--image`` passes each image set's ``image_shape``, ``--fractions`` keeps
 some label fractions only (``0.01,0.1,1``). Peer scores are cached in
@@ -93,11 +95,11 @@ def main(argv=None) -> dict:
                 line = f"{name} seed {seed} {fraction:.0%}: best peer "
                 line += f"{best[0]:.3f} / {best[1]:.3f} |"
                 for estimator in args.estimators.split(","):
-                    params = dict(args.params)
+                    params = {"random_state": 0, **args.params}
                     if args.image and split.image_shape:
                         params.setdefault("image_shape", split.image_shape)
                     embedder = ESTIMATORS[estimator](
-                        latent_dim=split.latent_dim, random_state=0, **params
+                        latent_dim=split.latent_dim, **params
                     )
                     start = time.perf_counter()
                     embedder.fit(split.X_train, split.y_train_semi)
