@@ -459,7 +459,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         "``transform`` embeds them as any row. The loss is the objective less "
         "a VAE's KL term (recorded apart, as ``valid_kl_loss``), whose weight "
         "the warm-up moves every epoch: the held-out reconstruction and metric "
-        f'terms. ``"auto"`` is {AUTO_VALIDATION_FRACTION} with '
+        "terms, with the random draws of mining and spatial contrasting the "
+        "same every epoch, so that it moves only with the weights. "
+        f'``"auto"`` is {AUTO_VALIDATION_FRACTION} with '
         "``early_stopping`` and no split without; None never holds rows out.",
         annotation="float | str | None",
     ),

@@ -380,3 +380,23 @@ def test_valid_loss_leaves_the_kl_out(digits):
         mse = epoch["valid_reconstruction_loss"]
         assert epoch["valid_loss"] == pytest.approx(0.5 * np.log(mse) + 0.5, rel=1e-5)
         assert epoch["valid_kl_loss"] > 0
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_validation_loss_holds_still_with_the_weights(Estimator, digits):
+    # At lr=1e-12 the weights do not move, so neither may the validation
+    # loss that early stopping and checkpoints follow: mining's random
+    # negatives on the validation rows drew afresh each epoch (the siamese
+    # pair term went 0.174, 0.178, 0.179, 0.181).
+    X, y = digits
+    embedder = Estimator(
+        **{**FAST, "lr": 1e-12, "max_epochs": 4}, validation_fraction=0.2
+    ).fit(X, y)
+    losses = embedder.history_[:, "valid_loss"]
+    assert losses == pytest.approx([losses[0]] * 4, rel=1e-6)
+    # The training's own draws are not reset with them.
+    first, second = (
+        Estimator(**{**FAST, "max_epochs": 2}, validation_fraction=0.2).fit(X, y)
+        for _ in range(2)
+    )
+    assert first.history_[:, "train_loss"] == second.history_[:, "train_loss"]
