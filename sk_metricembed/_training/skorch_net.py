@@ -137,14 +137,18 @@ class EmbeddingNet(NeuralNet):
         generator is forked, so the training's own draws are untouched.
         """
         device = torch.device(self.device)
-        cuda = device.type == "cuda"
-        index = device.index if device.index is not None else 0
-        if cuda and device.index is None:
-            index = torch.cuda.current_device()
-        with torch.random.fork_rng(devices=[index] if cuda else []):
-            torch.random.default_generator.manual_seed(0)
-            if cuda:
-                torch.cuda.default_generators[index].manual_seed(0)
+        devices = []
+        if device.type == "cuda":
+            devices = [
+                device.index
+                if device.index is not None
+                else torch.cuda.current_device()
+            ]
+        with torch.random.fork_rng(devices=devices):
+            for generator in [torch.random.default_generator] + [
+                torch.cuda.default_generators[index] for index in devices
+            ]:
+                generator.manual_seed(0)
             yield
 
     def get_loss(self, y_pred, y_true: BatchTargets, X=None, training=False):
