@@ -53,6 +53,10 @@ def test_subsampled_pca_finds_the_same_neighbours_on_clear_structure(
     assert agreement > 0.8
 
 
+# About 60 s on 2 cores, nearly all of it numba compiling pynndescent: in the
+# slow set. Only fits above APPROXIMATE_ABOVE rows (50,000) take this path;
+# ``python -m benchmarks.large`` (100,000 rows) fits one.
+@pytest.mark.slow
 def test_above_the_threshold_pynndescent_finds_the_neighbours(monkeypatch):
     pynndescent = pytest.importorskip("pynndescent")
     calls = []
