@@ -137,18 +137,15 @@ class EmbeddingNet(NeuralNet):
         generator is forked, so the training's own draws are untouched.
         """
         device = torch.device(self.device)
-        devices = []
+        cuda = []
         if device.type == "cuda":
-            devices = [
-                device.index
-                if device.index is not None
-                else torch.cuda.current_device()
-            ]
-        with torch.random.fork_rng(devices=devices):
-            for generator in [torch.random.default_generator] + [
-                torch.cuda.default_generators[index] for index in devices
-            ]:
-                generator.manual_seed(0)
+            index = device.index
+            cuda = [torch.cuda.current_device() if index is None else index]
+        # Only the forked generators are seeded: the CPU's and this net's GPU.
+        with torch.random.fork_rng(devices=cuda):
+            torch.random.default_generator.manual_seed(0)
+            for index in cuda:
+                torch.cuda.default_generators[index].manual_seed(0)
             yield
 
     def get_loss(self, y_pred, y_true: BatchTargets, X=None, training=False):
