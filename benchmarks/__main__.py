@@ -5,7 +5,11 @@ Scenarios: 1 (MNIST with hidden labels), 2 (MNIST from pairs/triplets only),
 bare torch loop), and ``general``: the general suite (MNIST 10k, digits,
 wine, breast cancer, iris at 1-100% of the labels against raw features,
 PCA, NCA and semi-supervised UMAP; ``--scenario general --output
-benchmarks/RESULTS_general.md``). A failing system is recorded in the
+benchmarks/RESULTS_general.md``), and ``variations``: the same systems on
+the MNIST variations (:mod:`.variations`: rotated digits, digits over
+photographs) at 2, 10 and 100% of the labels, harder images the defaults
+were not chosen on (``--scenario variations --output
+benchmarks/RESULTS_variations.md``). A failing system is recorded in the
 notes and the run goes on; every result is printed as it is measured.
 """
 
@@ -162,9 +166,10 @@ def _chosen(run: Run, datasets) -> list[str]:
     return [name for name in datasets if name in (run.args.datasets or datasets)]
 
 
-def scenario_general(run: Run) -> None:
+def _suite_tables(run: Run, datasets, label_fractions, title: str) -> None:
+    """The general suite's systems on ``datasets``, one table each."""
     names = peers.GENERAL_PEERS + peers.GENERAL_OURS
-    for dataset in _chosen(run, scenarios.GENERAL_DATASETS):
+    for dataset in _chosen(run, datasets):
         split = scenarios.general_split(dataset)
         systems = {
             name: peers.LABEL_SYSTEMS[name]
@@ -173,16 +178,34 @@ def scenario_general(run: Run) -> None:
         }
         fractions = [
             fraction
-            for fraction in scenarios.GENERAL_LABEL_FRACTIONS
+            for fraction in label_fractions
             if scenarios.every_class_keeps_a_label(split.y_train, fraction)
         ]
         _measure_label_fractions(
             run,
-            f"General suite: {dataset} (latent_dim={split.latent_dim})",
+            f"{title}: {dataset} (latent_dim={split.latent_dim})",
             split,
             systems,
             fractions,
         )
+
+
+def scenario_general(run: Run) -> None:
+    _suite_tables(
+        run,
+        scenarios.GENERAL_DATASETS,
+        scenarios.GENERAL_LABEL_FRACTIONS,
+        "General suite",
+    )
+
+
+def scenario_variations(run: Run) -> None:
+    _suite_tables(
+        run,
+        scenarios.VARIATION_DATASETS,
+        scenarios.VARIATION_LABEL_FRACTIONS,
+        "MNIST variations",
+    )
 
 
 def _transform_seconds_per_10k(transform, X) -> float:
@@ -255,6 +278,7 @@ SCENARIOS = {
     "3": scenario_tabular,
     "speed": scenario_speed,
     "general": scenario_general,
+    "variations": scenario_variations,
 }
 # ``python -m benchmarks`` runs these; the general suite has its own file.
 DEFAULT_SCENARIOS = ["1", "2", "3", "speed"]
@@ -279,8 +303,15 @@ def main(argv=None) -> Run:
         "--datasets",
         nargs="+",
         default=None,
-        choices=sorted({*scenarios.TABULAR_LOADERS, *scenarios.GENERAL_DATASETS}),
-        help="data sets of scenario 3 or of the general suite (default: all)",
+        choices=sorted(
+            {
+                *scenarios.TABULAR_LOADERS,
+                *scenarios.GENERAL_DATASETS,
+                *scenarios.VARIATION_DATASETS,
+            }
+        ),
+        help="data sets of scenario 3, the general suite or the variations "
+        "(default: all)",
     )
     parser.add_argument("--output", default="benchmarks/RESULTS.md")
     run = Run(parser.parse_args(argv))

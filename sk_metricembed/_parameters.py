@@ -351,9 +351,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"{AUTO_PSEUDO_LABEL_FRACTION['image']} in image mode when fewer than "
         f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label and "
         "``weight`` is below 1, and 0 otherwise (see the few-labels guide). "
-        "0 turns them off. With random views (image mode) that mostly stay "
-        "among their row's input-space neighbours, a pseudo-label is kept "
-        "only where the same spreading over the input-space graph agrees.",
+        "0 turns them off. A pseudo-label is kept only where the same "
+        "spreading over the input-space graph agrees: always for flattened "
+        "rows, and in image mode where most random views stay among their "
+        "row's input-space neighbours.",
         annotation="float | str",
     ),
     Parameter(

@@ -1,18 +1,21 @@
-"""What image mode's random views decide: how far the input graph is trusted.
+"""How far a fit trusts the input graph, and what that trust decides.
 
-The share of random views that stay among their row's input-space
-neighbours (:func:`~._training.neighbors.view_agreement`) sets the trust in
-the input graph beside the views (:func:`~._defaults.input_graph_trust`),
-and with it two things a fit does: how much new rows' codes are smoothed
-over that graph (``neighbor_smoothing="auto"``), and whether label spreading
-over it vets the pseudo-labels (``docs/few_labels.md``).
+Without random views (flattened rows) the input graph is all the encoder
+learns neighbourhoods from, and it is trusted in full. With image mode's
+views, the share of views that stay among their row's input-space
+neighbours (:func:`~._training.neighbors.view_agreement`) sets the trust
+(:func:`~._defaults.input_graph_trust`). The trust decides two things a fit
+does: how much new rows' codes are smoothed over that graph
+(``neighbor_smoothing="auto"``, scaled by it under views), and whether label
+spreading over it vets the pseudo-labels (wherever it is above 0;
+``docs/few_labels.md``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._defaults import input_graph_trust, smoothing_under_views
+from ._defaults import FULL_TRUST, input_graph_trust, smoothing_under_views
 from ._training.neighbors import view_agreement
 from ._training.pseudo_labels import input_graph_classes, trains_on_pseudo_labels
 from ._training.setup import seeded_torch
@@ -32,16 +35,20 @@ def smoothing_and_input_classes(
     generator seeded by ``seed`` (the caller's left as it was).
     """
     share = settings.neighbor_smoothing
-    if graph is None or net.augment is None:
+    if graph is None:
         return share, None
     pseudo_labels = trains_on_pseudo_labels(net)
-    if not (settings.smoothing_follows_views or pseudo_labels):
+    if net.augment is None:
+        trust = FULL_TRUST
+    elif settings.smoothing_follows_views or pseudo_labels:
+        with seeded_torch(seed, "cpu"):
+            agreement = view_agreement(graph, rows, net.augment, n_neighbors, seed)
+        if settings.smoothing_follows_views:
+            share = smoothing_under_views(share, agreement)
+        trust = input_graph_trust(agreement)
+    else:
         return share, None
-    with seeded_torch(seed, "cpu"):
-        agreement = view_agreement(graph, rows, net.augment, n_neighbors, seed)
-    if settings.smoothing_follows_views:
-        share = smoothing_under_views(share, agreement)
-    if not (pseudo_labels and input_graph_trust(agreement) > 0):
+    if not (pseudo_labels and trust > 0):
         return share, None
     classes = input_graph_classes(
         graph.features, labels, n_neighbors, np.random.RandomState(seed)

@@ -5,6 +5,7 @@ import re
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -74,6 +75,30 @@ def test_quick_general_suite_marks_cells_that_lose(benchmarks_main, tmp_path):
     assert "✗" not in rows["raw"] + rows["pca"]
     losing = sum("✗" in cell for cell in rows["tvae"].split("|")[2:-1])
     assert f"{losing} of 5 cells of tvae lose to the best of raw, pca" in text
+
+
+def test_mnist_variations_keep_the_digits_and_are_reproducible(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import variations
+
+    # Two 28x28 "digits": a bar and a square outline, pixel values 0-255.
+    X = np.zeros((2, 28, 28), dtype=np.float32)
+    X[0, 6:22, 12:16] = 255
+    X[1, 8:20, 8:20] = 255
+    X[1, 10:18, 10:18] = 0
+    X = X.reshape(2, -1)
+    turned = variations.rotated(X)
+    assert turned.shape == X.shape and turned.dtype == np.float32
+    assert np.array_equal(turned, variations.rotated(X))  # seeded
+    assert 0.0 <= turned.min() and turned.max() <= 1.0
+    # A turn moves the pixels but keeps most of the ink on the canvas.
+    assert not np.allclose(turned, X / 255)
+    assert turned.sum() == pytest.approx((X / 255).sum(), rel=0.1)
+    backed = variations.on_backgrounds(X)
+    assert backed.shape == X.shape and 0.0 <= backed.min() and backed.max() <= 1.0
+    # The digit stays on top, and the photograph fills the rest.
+    assert (backed >= X / 255).all()
+    assert (backed[X == 0] > 0).mean() > 0.5
 
 
 def test_dev_fit_prints_scores(monkeypatch, capsys):

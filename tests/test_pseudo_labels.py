@@ -110,9 +110,12 @@ def test_estimators_record_the_pseudo_labels_in_history(Estimator):
         latent_dim=4, max_epochs=6, pseudo_label_fraction=0.5, random_state=0
     ).fit(X, y_semi)
     counts = [epoch.get("pseudo_labels") for epoch in embedder.history_]
-    # First refresh after a third of the epochs (epoch 2), then every epoch.
-    expected = 40 + round(0.5 * (len(y) - 40))
-    assert counts == [None] + [expected] * 5
+    # First refresh after a third of the epochs (epoch 2), then every epoch:
+    # at most the confident half of the unlabelled rows, less those that
+    # the input graph's label spreading disputes.
+    confident = 40 + round(0.5 * (len(y) - 40))
+    assert counts[0] is None
+    assert all(40 < count <= confident for count in counts[1:]), counts
     # y itself is untouched.
     assert (y_semi[40:] == -1).all()
 
@@ -151,13 +154,10 @@ def test_auto_pseudo_labels_only_when_labels_are_scarce(
     counts = {epoch.get("pseudo_labels") for epoch in embedder.history_[1:]}
     if expected_fraction is None:  # 400 of 1,797 rows: 22% labelled
         assert counts == {None}
-    elif image_shape is None:
-        n_unlabeled = len(y) - n_labeled
-        assert counts == {n_labeled + round(expected_fraction * n_unlabeled)}
     else:
-        # Most random views of 8x8 digits stay among their row's input
-        # neighbours: the input graph vets the pseudo-labels, which leaves
-        # some of the confident share unlabelled.
+        # The input graph vets the pseudo-labels (flattened rows, and 8x8
+        # digits, most of whose random views stay among their row's input
+        # neighbours), which leaves some of the confident share unlabelled.
         n_unlabeled = len(y) - n_labeled
         full = n_labeled + round(expected_fraction * n_unlabeled)
         assert all(n_labeled < count < full for count in counts), counts
@@ -194,6 +194,37 @@ def test_the_input_graph_vets_pseudo_labels_only_where_views_keep_to_it(
     assert alone.neighbor_smoothing_ == 0.0 < vetted.neighbor_smoothing_
 
 
+def test_the_input_graph_vets_the_pseudo_labels_of_flattened_rows(monkeypatch):
+    # Without random views the input graph is trusted in full: every fit
+    # that trains on pseudo-labels asks its label spreading, once, and
+    # keeps only the pseudo-labels it agrees with.
+    import sk_metricembed._view_trust as view_trust
+
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    y_semi = np.where(np.arange(len(y)) < 40, y, -1)
+    seen = []
+    classes = view_trust.input_graph_classes
+
+    def spy(*args, **kwargs):
+        seen.append(classes(*args, **kwargs))
+        return seen[-1]
+
+    monkeypatch.setattr(view_trust, "input_graph_classes", spy)
+    params = dict(latent_dim=4, max_epochs=3, random_state=0)
+    vetted = TripletVAEEmbedder(**params).fit(X, y_semi)
+    assert len(seen) == 1 and seen[0].shape == y.shape
+    monkeypatch.setattr(view_trust, "input_graph_classes", lambda *a, **k: None)
+    alone = TripletVAEEmbedder(**params).fit(X, y_semi)
+    full = 40 + round(0.5 * (len(y) - 40))
+    assert {epoch.get("pseudo_labels") for epoch in alone.history_[1:]} == {full}
+    assert 40 < vetted.history_[-1, "pseudo_labels"] < full
+    # No pseudo-labels, no spreading over the input graph.
+    monkeypatch.setattr(view_trust, "input_graph_classes", spy)
+    TripletVAEEmbedder(pseudo_label_fraction=0, **params).fit(X, y_semi)
+    assert len(seen) == 1
+
+
 def test_warm_fit_propagates_its_own_rows_and_labels():
     X, y = load_digits(return_X_y=True)
     X = X / 16.0
@@ -205,5 +236,9 @@ def test_warm_fit_propagates_its_own_rows_and_labels():
     # fit's, and its schedule restarts with the warm fit (first at epoch 2).
     embedder.fit(X[:900], np.where(np.arange(900) < 20, y[:900], -1))
     counts = [epoch.get("pseudo_labels") for epoch in embedder.history_]
+    # At most the confident half of each fit's unlabelled rows (the input
+    # graph disputes some), from each fit's own labelled rows up.
     first, warm = 40 + round(0.5 * (len(y) - 40)), 20 + round(0.5 * 880)
-    assert counts == [None] + [first] * 5 + [None] + [warm] * 5
+    assert counts[0] is None and counts[6] is None, counts
+    assert all(40 < count <= first for count in counts[1:6]), counts
+    assert all(20 < count <= warm for count in counts[7:]), counts

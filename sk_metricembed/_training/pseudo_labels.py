@@ -98,15 +98,19 @@ def input_graph_classes(
 ) -> np.ndarray | None:
     """Each row's class by label spreading over the input-space graph.
 
-    The second judge of the pseudo-labels where the input graph is trusted
-    beside random views (:func:`~sk_metricembed._defaults.input_graph_trust`):
+    The second judge of the pseudo-labels wherever the input graph is
+    trusted: always for flattened rows, and beside random views as far as
+    they stay among their row's neighbours
+    (:func:`~sk_metricembed._defaults.input_graph_trust`):
     the spreading :func:`spread_labels` runs, on ``features`` (the training
     rows in the input search space) instead of the embedding, from the same
     true labels. A co-training check (Blum & Mitchell, 1998): a pseudo-label
     two views of the rows give alike is far more often right. On
     scikit-learn's 8x8 digits in image mode with 1-2% of labels, the
     encoder's pseudo-labels were 74-85% right, those the input graph
-    agreed with 95-98% (``docs/few_labels.md``).
+    agreed with 95-98%; on flattened rows of the rotated MNIST digits with
+    2% of labels the check raised the test 5-NN accuracy by 1.3-2.9 points
+    (``docs/few_labels.md``).
 
     Returns
     -------
