@@ -165,9 +165,7 @@ def general_split(name: str, seed: int = 0) -> Split:
     """60/40 stratified split (``seed`` 0 in the suite) of a general suite's
     or variation's set: images scaled into [0, 1], tables standardised on the
     train rows."""
-    loader, image_shape, latent_dim = {**GENERAL_DATASETS, **VARIATION_DATASETS}[
-        name
-    ]
+    loader, image_shape, latent_dim = {**GENERAL_DATASETS, **VARIATION_DATASETS}[name]
     if loader is None:  # MNIST, or one of its variations
         from sk_metricembed.datasets import load_mnist
 
