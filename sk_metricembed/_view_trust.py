@@ -38,16 +38,13 @@ def smoothing_and_input_classes(
     if graph is None:
         return share, None
     pseudo_labels = trains_on_pseudo_labels(net)
-    if net.augment is None:
-        trust = FULL_TRUST
-    elif settings.smoothing_follows_views or pseudo_labels:
+    trust = FULL_TRUST  # without views, or with views that decide nothing
+    if net.augment is not None and (settings.smoothing_follows_views or pseudo_labels):
         with seeded_torch(seed, "cpu"):
             agreement = view_agreement(graph, rows, net.augment, n_neighbors, seed)
         if settings.smoothing_follows_views:
             share = smoothing_under_views(share, agreement)
         trust = input_graph_trust(agreement)
-    else:
-        return share, None
     if not (pseudo_labels and trust > 0):
         return share, None
     classes = input_graph_classes(
