@@ -13,6 +13,7 @@ the whole matrix.
 from __future__ import annotations
 
 import numbers
+from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
+    nominal_weight,
     resolve_augment,
     resolve_extra_term_weight,
     resolve_hidden_layer_sizes,
@@ -36,6 +38,7 @@ from ._defaults import (
     resolve_validation_fraction,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
+from ._label_trust import fit_weight
 from ._latent_distance import LatentDistanceMixin
 from ._parameters import make_init, options_doc, parameter_constraints
 from ._routing import SkorchRoutingMixin
@@ -190,7 +193,22 @@ class BaseMetricEmbedder(
         neighbors = None
         if settings.neighbor_term and graph is not None:
             neighbors = graph.table
-        if self.weight > 0 and supervision.is_empty:
+        # "auto" resolved from the labels and the input graph; a warm start
+        # keeps the first fit's objective, and so its weight.
+        weight = (
+            fit_weight(
+                self.weight,
+                graph,
+                training.labels,
+                settings.augment,
+                self.n_neighbors,
+                seed,
+            )
+            if first_call
+            else self.weight_
+        )
+        settings = replace(settings, weight=weight)
+        if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
             no_label_in_y = y is not None and not (supervision.labels >= 0).any()
@@ -208,7 +226,7 @@ class BaseMetricEmbedder(
                         self.pseudo_label_fraction,
                         training.labels,
                         settings.image_shape,
-                        self.weight,
+                        settings.weight,
                     ),
                     seed=seed,
                     validation=valid is not None,
@@ -243,6 +261,7 @@ class BaseMetricEmbedder(
                 raise
         self.net_ = net
         self.history_ = net.history
+        self.weight_ = settings.weight
         self.input_metric_ = settings.input_metric
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._smoothing = None
@@ -439,11 +458,12 @@ class BaseMetricEmbedder(
                 "augment=True needs image_shape=(height, width[, channels]): random "
                 "affine views are only defined for images."
             )
-        neighbor_weight = resolve_extra_term_weight(self.neighbor_weight, self.weight)
+        weight = nominal_weight(self.weight)
+        neighbor_weight = resolve_extra_term_weight(self.neighbor_weight, weight)
         supervised_contrastive_weight = resolve_extra_term_weight(
-            self.supervised_contrastive_weight, self.weight
+            self.supervised_contrastive_weight, weight
         )
-        neighbor_term = self.weight > 0 and neighbor_weight > 0
+        neighbor_term = weight > 0 and neighbor_weight > 0
         other_terms = (
             neighbor_weight,
             supervised_contrastive_weight,
@@ -451,7 +471,7 @@ class BaseMetricEmbedder(
             self.classifier_weight,
             self.spatial_contrasting_weight,
         )
-        if self.weight == 1 and self.metric_loss == NO_METRIC_LOSS:
+        if weight == 1 and self.metric_loss == NO_METRIC_LOSS:
             if not any(term > 0 for term in other_terms):
                 raise ValueError(
                     f"weight=1 with metric_loss={NO_METRIC_LOSS!r} leaves no term "
@@ -467,6 +487,7 @@ class BaseMetricEmbedder(
             max_epochs=resolve_max_epochs(self.max_epochs, shape, X.shape[0]),
             augment=augment,
             device=device,
+            weight=weight,
             neighbor_weight=neighbor_weight,
             supervised_contrastive_weight=supervised_contrastive_weight,
             neighbor_term=neighbor_term,

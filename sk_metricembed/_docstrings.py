@@ -71,6 +71,10 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
         The share of each code that ``transform`` takes from the row's
         input-space training neighbours: ``neighbor_smoothing`` with
         ``"auto"`` resolved for the last fit (0: the encoder's codes).
+    weight_ : float
+        The blend of the metric terms and the reconstruction the net trains
+        with: ``weight``, with ``"auto"`` resolved for the first fit's labels
+        and input graph (a warm start keeps it).
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of str

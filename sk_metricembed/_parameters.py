@@ -38,6 +38,9 @@ from ._defaults import (
     AUTO_PSEUDO_LABELS_BELOW,
     AUTO_TRAINING_ROWS,
     AUTO_VALIDATION_FRACTION,
+    AUTO_WEIGHT,
+    LABEL_TRUST_KAPPA,
+    MIN_LABEL_TRUST,
 )
 from ._routing import _unrouted_message, is_routed
 from ._sklearn_compat import Interval, StrOptions
@@ -206,9 +209,9 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "weight",
-        0.2,
-        [Interval(_REAL, 0, 1, closed="both")],
-        "float in [0, 1]",
+        "auto",
+        [StrOptions({"auto"}), Interval(_REAL, 0, 1, closed="both")],
+        'float in [0, 1] or "auto"',
         "``loss = weight * metric + (1 - weight) * (reconstruction + beta * "
         "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network (the "
         '``"auto"`` extra terms and pseudo-labels are off there; terms given '
@@ -216,8 +219,21 @@ PARAMETERS: tuple[Parameter, ...] = (
         "are distances between codes, the reconstruction a per-feature "
         "negative log-likelihood (see ``observation_variance``), "
         "so a small weight still lets the metric lead while the "
-        "reconstruction keeps local structure.",
-        annotation="float",
+        "reconstruction keeps local structure. "
+        f'``"auto"`` is {AUTO_WEIGHT} where the labels are trusted to reach '
+        "the unlabelled rows: in image mode, with every row labelled, "
+        "without labels, and on flattened rows whose input graph carries "
+        "the labels. It is lower on flattened rows whose input-space "
+        "neighbours are often of another class: label spreading over the "
+        "input graph is scored on held-out labelled rows, and where its "
+        "Cohen's kappa (at an upper confidence bound) lies below "
+        f"{LABEL_TRUST_KAPPA[1]} the weight falls towards "
+        f"{AUTO_WEIGHT * MIN_LABEL_TRUST:g} (kappa {LABEL_TRUST_KAPPA[0]} and "
+        "below), less so the more rows are labelled; there a few labelled "
+        "rows per class would pull the classes apart by features that do "
+        "not reach new rows (see the few-labels guide). The fit records the "
+        "weight it used as ``weight_``.",
+        annotation="float | str",
     ),
     Parameter(
         "margin",

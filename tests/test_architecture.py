@@ -152,6 +152,7 @@ LAYERS = [
         "_docstrings",
         "_supervision",
         "_view_trust",
+        "_label_trust",
         "_base",
         "_latent_distance",
         "_estimators",

@@ -45,6 +45,10 @@ class FitSettings:
     max_epochs: int
     augment: bool  # random affine views (image mode)
     device: torch.device
+    # The blend of the metric terms and the reconstruction: the weight
+    # parameter, "auto" at its nominal value until the fit resolves it
+    # from the labels and the input graph (.._label_trust).
+    weight: float
     # The extra metric terms' weights, "auto" resolved at the fit's weight.
     neighbor_weight: float
     supervised_contrastive_weight: float
@@ -115,6 +119,7 @@ def build_net(
         rows = torch.as_tensor(probe_rows, device=settings.device)
         config = check_user_modules(config, rows)
     objective = {name: params[name] for name in OBJECTIVE_PARAMETERS}
+    objective["weight"] = settings.weight
     objective["neighbor_weight"] = (
         settings.neighbor_weight if neighbors is not None else 0.0
     )
@@ -123,7 +128,7 @@ def build_net(
     _check_monitors(callbacks, validation)
     if params["early_stopping"]:
         callbacks.append(early_stopping(params["n_iter_no_change"]))
-    if params["variational"] and params["weight"] < 1 and params["kl_warmup"] > 0:
+    if params["variational"] and settings.weight < 1 and params["kl_warmup"] > 0:
         callbacks.append(KLWarmup(params["kl_warmup"]))
     if pseudo_label_fraction > 0 and (labels < 0).any():
         callbacks.append(

@@ -1,0 +1,107 @@
+"""How far a fit trusts its labels to reach the unlabelled rows: ``weight="auto"``.
+
+Without random views the encoder of flattened rows learns where rows lie
+from the input graph and the labels alone, and the label terms can carry a
+class to unlabelled and new rows only as far as the input geometry carries
+it. Where it does not (a digit turned by any angle, a digit over a
+photograph), a few labelled rows of each class pull them apart by features
+that do not generalise, and the embedding's neighbourhoods come out worse
+than PCA's (``docs/few_labels.md``, "How far the labels are trusted").
+
+The measure is label spreading over the input graph, the same spreading
+that vets the pseudo-labels, scored on labelled rows it did not see
+(stratified folds); :func:`~._defaults.label_trust` turns its accuracy into
+a trust and :func:`~._defaults.auto_weight` into the fit's weight. In image
+mode the convolutions and the random views teach the encoder what the
+pixel graph misses, and the weight is ``AUTO_WEIGHT`` there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.model_selection import StratifiedKFold
+
+from ._defaults import (
+    AUTO_WEIGHT,
+    LABEL_TRUST_FOLDS,
+    auto_weight,
+    is_auto,
+    label_trust,
+)
+from ._training.pseudo_labels import input_graph_classes
+
+#: Rows the check spreads over: every labelled row and a sample of the
+#: others, so that its cost stops growing with the data (five spreadings
+#: over 6,000 rows take about 2 s on 2 cores).
+LABEL_TRUST_ROWS = 10_000
+
+
+def spreading_accuracy(
+    features: np.ndarray, labels: np.ndarray, n_neighbors: int, seed: int
+) -> tuple[float, int] | None:
+    """``(accuracy, n_scored)`` of label spreading over the input graph.
+
+    Each fold of the labelled rows (``LABEL_TRUST_FOLDS``, stratified; fewer
+    when a class has fewer rows) is hidden in turn, the labels spread from
+    the others over the ``n_neighbors`` graph of ``features``
+    (:func:`~._training.pseudo_labels.input_graph_classes`), and the hidden
+    rows scored. None when a class has fewer than two labelled rows, or
+    fewer than two classes have labels.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sk_metricembed._label_trust import spreading_accuracy
+    >>> rng = np.random.RandomState(0)
+    >>> X = np.vstack([rng.normal(0, 1, (40, 2)), rng.normal(6, 1, (40, 2))])
+    >>> y = np.repeat([0, 1], 40)
+    >>> y[::4] = -1
+    >>> spreading_accuracy(X, y, n_neighbors=5, seed=0)
+    (1.0, 60)
+    """
+    rng = np.random.RandomState(seed)
+    labeled = np.flatnonzero(labels >= 0)
+    counts = np.bincount(labels[labeled])
+    counts = counts[counts > 0]
+    n_folds = min(LABEL_TRUST_FOLDS, int(counts.min()) if counts.size else 0)
+    if counts.size < 2 or n_folds < 2:
+        return None
+    unlabeled = np.flatnonzero(labels < 0)
+    room = max(0, LABEL_TRUST_ROWS - labeled.size)
+    if unlabeled.size > room:
+        unlabeled = rng.choice(unlabeled, room, replace=False)
+    rows = np.sort(np.concatenate([labeled, unlabeled]))
+    features, labels = features[rows], labels[rows]
+    labeled = np.flatnonzero(labels >= 0)
+    folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
+    hits = 0
+    for _, hidden in folds.split(labeled, labels[labeled]):
+        hidden = labeled[hidden]
+        seen = labels.copy()
+        seen[hidden] = -1
+        classes = input_graph_classes(features, seen, n_neighbors, rng)
+        hits += int(np.sum(classes[hidden] == labels[hidden]))
+    return hits / labeled.size, int(labeled.size)
+
+
+def fit_weight(value, graph, labels: np.ndarray, views: bool, n_neighbors, seed):
+    """The fit's ``weight``: ``value``, or ``"auto"`` resolved for this data.
+
+    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``views``), without the
+    input graph (``graph`` None: neither the neighbour term nor the
+    smoothing needs it), with every row labelled and where the labels are
+    too few to score the spreading; otherwise
+    :func:`~._defaults.auto_weight` of the trust the spreading's accuracy
+    earns (:func:`~._defaults.label_trust`).
+    """
+    if not is_auto(value):
+        return float(value)
+    labelled_share = float(np.mean(labels >= 0))
+    if views or graph is None or labelled_share in (0.0, 1.0):
+        return AUTO_WEIGHT
+    scored = spreading_accuracy(graph.features, labels, n_neighbors, seed)
+    if scored is None:
+        return AUTO_WEIGHT
+    accuracy, n_scored = scored
+    n_classes = np.unique(labels[labels >= 0]).size
+    return auto_weight(label_trust(accuracy, n_scored, n_classes), labelled_share)

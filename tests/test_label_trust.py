@@ -1,0 +1,100 @@
+"""``weight="auto"``: the blend follows how far the input graph carries the labels.
+
+On flattened rows whose input-space neighbours share their labels the
+weight is ``AUTO_WEIGHT``; where label spreading over the input graph
+misses the held-out labelled rows, it falls towards
+``AUTO_WEIGHT * MIN_LABEL_TRUST``, less so the more rows are labelled.
+Image mode, all-labelled data and explicit numbers keep theirs.
+"""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed._defaults import (
+    AUTO_WEIGHT,
+    MIN_LABEL_TRUST,
+    auto_weight,
+    label_trust,
+)
+from sk_metricembed._label_trust import spreading_accuracy
+from sk_metricembed.datasets import hide_labels
+
+FAST = dict(latent_dim=4, max_epochs=1, batch_size=64, random_state=0)
+
+
+def _blobs(n_per_class=60, n_classes=4, seed=0):
+    """Well-separated blobs in 10 dimensions, their classes, and random labels."""
+    rng = np.random.RandomState(seed)
+    centres = rng.normal(0, 8, (n_classes, 10))
+    y = np.repeat(np.arange(n_classes), n_per_class)
+    X = (centres[y] + rng.normal(0, 1, (y.size, 10))).astype(np.float32)
+    return X, y, rng.permutation(y)
+
+
+def test_label_trust_ramps_from_the_least_to_full():
+    # Chance-level spreading: the least trust; near-perfect: full trust.
+    assert label_trust(0.1, 5000, 10) == MIN_LABEL_TRUST
+    assert label_trust(0.99, 5000, 10) == 1.0
+    middle = label_trust(0.7, 5000, 10)
+    assert MIN_LABEL_TRUST < middle < 1.0
+    assert label_trust(0.6, 5000, 10) < middle < label_trust(0.75, 5000, 10)
+    # A few scored rows widen the bound: the same accuracy earns more trust.
+    assert label_trust(0.6, 10, 10) > label_trust(0.6, 5000, 10)
+    # Kappa, not accuracy: 0.7 on two classes is weak evidence.
+    assert label_trust(0.7, 5000, 2) < label_trust(0.7, 5000, 10)
+
+
+def test_auto_weight_counts_the_trust_as_far_as_rows_are_unlabelled():
+    assert auto_weight(1.0, 0.01) == AUTO_WEIGHT
+    assert auto_weight(0.1, 1.0) == AUTO_WEIGHT
+    assert auto_weight(0.1, 0.0) == pytest.approx(AUTO_WEIGHT * 0.1)
+    assert auto_weight(0.1, 0.02) < auto_weight(0.1, 0.2) < auto_weight(0.1, 0.9)
+
+
+def test_spreading_accuracy_scores_held_out_labelled_rows():
+    X, y, shuffled = _blobs()
+    semi = hide_labels(y, 0.5, random_state=0)
+    accuracy, n_scored = spreading_accuracy(X, semi, n_neighbors=5, seed=0)
+    assert n_scored == int((semi >= 0).sum())
+    assert accuracy > 0.95
+    semi_shuffled = np.where(semi >= 0, shuffled, -1)
+    accuracy, _ = spreading_accuracy(X, semi_shuffled, n_neighbors=5, seed=0)
+    assert accuracy < 0.5  # four classes: chance is 0.25
+    # A class with one labelled row cannot be scored by folds.
+    one = np.full_like(y, -1)
+    one[[0, 1, 70]] = y[[0, 1, 70]]
+    assert spreading_accuracy(X, one, n_neighbors=5, seed=0) is None
+
+
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
+    X, y, shuffled = _blobs()
+    carried = Embedder(**FAST).fit(X, hide_labels(y, 0.5, random_state=0))
+    assert carried.weight_ == AUTO_WEIGHT
+    missed = Embedder(**FAST).fit(X, hide_labels(shuffled, 0.5, random_state=0))
+    assert missed.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, 0.5))
+    # The objective trains with the resolved weight.
+    assert missed.net_.criterion_.weight == missed.weight_
+    # Every row labelled: nothing to reach, the full weight.
+    assert Embedder(**FAST).fit(X, shuffled).weight_ == AUTO_WEIGHT
+    # An explicit number is the blend, whatever the labels.
+    given = Embedder(**FAST, weight=0.3).fit(
+        X, hide_labels(shuffled, 0.5, random_state=0)
+    )
+    assert given.weight_ == 0.3 and given.net_.criterion_.weight == 0.3
+
+
+def test_image_mode_and_warm_starts_keep_their_weight():
+    X, y = load_digits(return_X_y=True)
+    X = (X[:300] / 16).astype(np.float32)
+    rng = np.random.RandomState(0)
+    shuffled = hide_labels(rng.permutation(y[:300]), 0.5, random_state=0)
+    image = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, shuffled)
+    assert image.weight_ == AUTO_WEIGHT
+    vectors = TripletVAEEmbedder(**FAST, warm_start=True).fit(X, shuffled)
+    first = vectors.weight_
+    assert first < AUTO_WEIGHT
+    vectors.fit(X, hide_labels(y[:300], 0.5, random_state=0))
+    assert vectors.weight_ == first == vectors.net_.criterion_.weight
