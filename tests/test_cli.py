@@ -79,7 +79,8 @@ def test_pairwise_deterministic_hog_quiet_without_plots(tmp_path, capsys):
         (
             ["--weights", "1.5"],
             "--weights 1.5: The 'weight' parameter of TripletVAEEmbedder must be "
-            "a float in the range [0.0, 1.0]. Got 1.5 instead.",
+            "a str among {'auto'} or a float in the range [0.0, 1.0]. Got 1.5 "
+            "instead.",
         ),
         (["--label-fraction", "0"], "--label-fraction must be in (0, 1]"),
         (["--latent-dims", "0"], "--latent-dims 0: The 'latent_dim' parameter"),
