@@ -200,7 +200,7 @@ class BaseMetricEmbedder(
                 self.weight,
                 graph,
                 training.labels,
-                settings.augment,
+                settings.image_shape is not None,
                 self.n_neighbors,
                 seed,
             )

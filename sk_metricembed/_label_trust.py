@@ -32,7 +32,7 @@ from ._training.pseudo_labels import input_graph_classes
 
 #: Rows the check spreads over: every labelled row and a sample of the
 #: others, so that its cost stops growing with the data (five spreadings
-#: over 6,000 rows take about 2 s on 2 cores).
+#: over 6,000 rows take about 2.7 s on 2 cores).
 LABEL_TRUST_ROWS = 10_000
 
 
@@ -84,10 +84,12 @@ def spreading_accuracy(
     return hits / labeled.size, int(labeled.size)
 
 
-def fit_weight(value, graph, labels: np.ndarray, views: bool, n_neighbors, seed):
+def fit_weight(
+    value, graph, labels: np.ndarray, image_mode: bool, n_neighbors: int, seed: int
+) -> float:
     """The fit's ``weight``: ``value``, or ``"auto"`` resolved for this data.
 
-    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``views``), without the
+    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``image_mode``), without the
     input graph (``graph`` None: neither the neighbour term nor the
     smoothing needs it), with every row labelled and where the labels are
     too few to score the spreading; otherwise
@@ -97,7 +99,7 @@ def fit_weight(value, graph, labels: np.ndarray, views: bool, n_neighbors, seed)
     if not is_auto(value):
         return float(value)
     labelled_share = float(np.mean(labels >= 0))
-    if views or graph is None or labelled_share in (0.0, 1.0):
+    if image_mode or graph is None or labelled_share in (0.0, 1.0):
         return AUTO_WEIGHT
     scored = spreading_accuracy(graph.features, labels, n_neighbors, seed)
     if scored is None:

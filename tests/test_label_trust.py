@@ -91,8 +91,9 @@ def test_image_mode_and_warm_starts_keep_their_weight():
     X = (X[:300] / 16).astype(np.float32)
     rng = np.random.RandomState(0)
     shuffled = hide_labels(rng.permutation(y[:300]), 0.5, random_state=0)
-    image = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, shuffled)
-    assert image.weight_ == AUTO_WEIGHT
+    for augment in (True, False):  # the convolutions, with or without views
+        image = TripletVAEEmbedder(**FAST, image_shape=(8, 8), augment=augment)
+        assert image.fit(X, shuffled).weight_ == AUTO_WEIGHT
     vectors = TripletVAEEmbedder(**FAST, warm_start=True).fit(X, shuffled)
     first = vectors.weight_
     assert first < AUTO_WEIGHT
