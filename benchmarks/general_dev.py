@@ -17,7 +17,10 @@ estimator shows how far a change's effect stands above the training's own
 randomness), ``--seeds`` the seeds of the 60/40 splits
 (0 is the suite's; others check that a default is not fitted to that split),
 ``--image`` passes each image set's ``image_shape``, ``--fractions`` keeps
-some label fractions only (``0.01,0.1,1``). Peer scores are cached in
+some label fractions only (``0.01,0.1,1``). ``--datasets`` takes the
+general suite's and the MNIST variations' names, and ``idx:FOLDER`` for a
+held-out set of 28x28 images in MNIST's IDX files that the project does
+not ship (``scenarios.IDX_PREFIX``). Peer scores are cached in
 ``--cache`` (a folder) between runs.
 """
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 
@@ -40,7 +44,8 @@ SMALL_SETS = ("digits", "wine", "breast_cancer", "iris")
 
 def peer_scores(split, seed: int, cache: Path | None) -> dict:
     """``{peer: (triplet, 5-NN)}`` for one cell, read from the cache if there."""
-    path = cache / f"{split.dataset}_{seed}.json" if cache else None
+    stem = re.sub(r"\W+", "_", split.dataset).strip("_")  # idx:FOLDER too
+    path = cache / f"{stem}_{seed}.json" if cache else None
     stored = json.loads(path.read_text()) if path and path.exists() else {}
     key = str(split.label_fraction)
     if key not in stored:

@@ -101,6 +101,30 @@ def test_mnist_variations_keep_the_digits_and_are_reproducible(monkeypatch):
     assert (backed[X == 0] > 0).mean() > 0.5
 
 
+def test_held_out_idx_folder_is_split_as_mnist(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import scenarios
+
+    # A user's own 28x28 images in two classes, in MNIST's IDX format.
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, size=(20, 28, 28), dtype=np.uint8)
+    labels = np.repeat(np.arange(2, dtype=np.uint8), 10)
+    header = bytes([0, 0, 0x08, 3]) + b"".join(
+        n.to_bytes(4, "big") for n in images.shape
+    )
+    (tmp_path / "t10k-images-idx3-ubyte").write_bytes(header + images.tobytes())
+    header = bytes([0, 0, 0x08, 1]) + (20).to_bytes(4, "big")
+    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(header + labels.tobytes())
+    split = scenarios.general_split(scenarios.IDX_PREFIX + str(tmp_path))
+    assert (split.image_shape, split.latent_dim) == ((28, 28), 20)
+    assert len(split.X_train) == 12 and len(split.X_test) == 8  # 60/40
+    assert np.bincount(split.y_test).tolist() == [4, 4]  # stratified
+    assert 0.0 <= split.X_test.min() and split.X_train.max() == 1.0
+    # The rows are the folder's images, not MNIST's.
+    flat = images.reshape(20, -1).astype(np.float32)
+    assert any(np.allclose(split.X_train[0] * flat.max(), row) for row in flat)
+
+
 def test_dev_fit_prints_scores(monkeypatch, capsys):
     monkeypatch.syspath_prepend(str(REPO_ROOT))
     from benchmarks import dev_fit, scenarios
