@@ -187,9 +187,10 @@ def resolve_neighbor_smoothing(
     """``neighbor_smoothing`` with ``"auto"`` resolved: ``(share, follows_views)``.
 
     ``"auto"`` is ``AUTO_NEIGHBOR_SMOOTHING`` with the neighbour term, 0
-    without it. With random views (``augment``) ``follows_views`` is True:
-    the fit then scales the share by the views' agreement with the input
-    graph (:func:`smoothing_under_views`).
+    without it; the fit then scales it by its labelled share
+    (:func:`smoothing_for_labels`). With random views (``augment``)
+    ``follows_views`` is True: the fit then scales the share by the views'
+    agreement with the input graph (:func:`smoothing_under_views`).
     """
     if not is_auto(value):
         return float(value), False
@@ -202,7 +203,8 @@ def smoothing_for_labels(share: float, labelled_share: float) -> float:
     """The ``"auto"`` smoothing share for a fit whose rows carry labels.
 
     ``share`` times ``1 - labelled_share * (1 - AUTO_SMOOTHING_ALL_LABELLED)``:
-    the whole share without labels, a third of it with every row labelled.
+    the whole share without labels, ``AUTO_SMOOTHING_ALL_LABELLED`` of it
+    with every row labelled.
 
     >>> smoothing_for_labels(0.75, 0.0), round(smoothing_for_labels(0.75, 1.0), 2)
     (0.75, 0.25)

@@ -36,6 +36,7 @@ from ._defaults import (
     AUTO_NEIGHBOR_SMOOTHING,
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
+    AUTO_SMOOTHING_ALL_LABELLED,
     AUTO_TRAINING_ROWS,
     AUTO_VALIDATION_FRACTION,
     AUTO_WEIGHT,
@@ -330,8 +331,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         f'``"auto"`` is {AUTO_NEIGHBOR_SMOOTHING} when the neighbour term is '
         "on and 0 when it is off (``weight=0``, the plain AE or VAE; "
         "``weight=1``, the pure {network} network), falling linearly with the "
-        "share of labelled training rows to a third of it "
-        f"({AUTO_NEIGHBOR_SMOOTHING / 3:.2f}) with every row labelled: where the "
+        "share of labelled training rows to "
+        f"{AUTO_NEIGHBOR_SMOOTHING * AUTO_SMOOTHING_ALL_LABELLED:.2f} with every "
+        "row labelled: where the "
         "labels reach every row the encoder has learnt each one's class, and "
         "the input graph adds only its own errors. When ``augment`` draws "
         "random views, the share follows how many of them find their own row "
