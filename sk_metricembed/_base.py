@@ -27,7 +27,6 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
-    is_auto,
     nominal_weight,
     resolve_augment,
     resolve_extra_term_weight,
@@ -37,7 +36,6 @@ from ._defaults import (
     resolve_neighbor_smoothing,
     resolve_pseudo_label_fraction,
     resolve_validation_fraction,
-    smoothing_for_labels,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._label_trust import fit_weight
@@ -210,14 +208,6 @@ class BaseMetricEmbedder(
             else self.weight_
         )
         settings = replace(settings, weight=weight)
-        if is_auto(self.neighbor_smoothing):
-            # The labels reach the rows the input graph would carry them to.
-            settings = replace(
-                settings,
-                neighbor_smoothing=smoothing_for_labels(
-                    settings.neighbor_smoothing, float(np.mean(training.labels >= 0))
-                ),
-            )
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.

@@ -101,16 +101,6 @@ AUTO_INPUT_METRIC = {"dense": "euclidean", "sparse": "cosine"}
 #: there the share is scaled by the views' agreement with the input graph
 #: (:func:`smoothing_under_views`).
 AUTO_NEIGHBOR_SMOOTHING = 0.75
-#: The share of ``AUTO_NEIGHBOR_SMOOTHING`` kept with every training row
-#: labelled; in between it falls linearly with the labelled share
-#: (:func:`smoothing_for_labels`). The input graph carries structure the few
-#: labels do not reach; where the labels reach every row the encoder has
-#: learnt each row's class, and smoothing over the graph adds its errors:
-#: with all labels a share of 0.25 against 0.75 raised the test 5-NN
-#: accuracy of Fashion-MNIST's 28x28 images (not shipped; a held-out check)
-#: from 0.823 to 0.841 (`TripletVAEEmbedder`) and lost 7 of the small sets'
-#: 16 all-label cells against 8 (``docs/few_labels.md``).
-AUTO_SMOOTHING_ALL_LABELLED = 1 / 3
 #: ``validation_fraction="auto"`` with ``early_stopping=True``: the share of
 #: the rows held out to monitor, scikit-learn's (``MLPClassifier``,
 #: ``HistGradientBoostingClassifier``). Without early stopping ``"auto"``
@@ -187,29 +177,15 @@ def resolve_neighbor_smoothing(
     """``neighbor_smoothing`` with ``"auto"`` resolved: ``(share, follows_views)``.
 
     ``"auto"`` is ``AUTO_NEIGHBOR_SMOOTHING`` with the neighbour term, 0
-    without it; the fit then scales it by its labelled share
-    (:func:`smoothing_for_labels`). With random views (``augment``)
-    ``follows_views`` is True: the fit then scales the share by the views'
-    agreement with the input graph (:func:`smoothing_under_views`).
+    without it. With random views (``augment``) ``follows_views`` is True:
+    the fit then scales the share by the views' agreement with the input
+    graph (:func:`smoothing_under_views`).
     """
     if not is_auto(value):
         return float(value), False
     if not neighbor_term:
         return 0.0, False
     return AUTO_NEIGHBOR_SMOOTHING, augment
-
-
-def smoothing_for_labels(share: float, labelled_share: float) -> float:
-    """The ``"auto"`` smoothing share for a fit whose rows carry labels.
-
-    ``share`` times ``1 - labelled_share * (1 - AUTO_SMOOTHING_ALL_LABELLED)``:
-    the whole share without labels, ``AUTO_SMOOTHING_ALL_LABELLED`` of it
-    with every row labelled.
-
-    >>> smoothing_for_labels(0.75, 0.0), round(smoothing_for_labels(0.75, 1.0), 2)
-    (0.75, 0.25)
-    """
-    return share * (1 - labelled_share * (1 - AUTO_SMOOTHING_ALL_LABELLED))
 
 
 #: The trust in the input graph without random views (flattened rows), where

@@ -36,7 +36,6 @@ from ._defaults import (
     AUTO_NEIGHBOR_SMOOTHING,
     AUTO_PSEUDO_LABEL_FRACTION,
     AUTO_PSEUDO_LABELS_BELOW,
-    AUTO_SMOOTHING_ALL_LABELLED,
     AUTO_TRAINING_ROWS,
     AUTO_VALIDATION_FRACTION,
     AUTO_WEIGHT,
@@ -330,15 +329,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "the training rows' codes and their projection for it. "
         f'``"auto"`` is {AUTO_NEIGHBOR_SMOOTHING} when the neighbour term is '
         "on and 0 when it is off (``weight=0``, the plain AE or VAE; "
-        "``weight=1``, the pure {network} network), falling linearly with the "
-        "share of labelled training rows to "
-        f"{AUTO_NEIGHBOR_SMOOTHING * AUTO_SMOOTHING_ALL_LABELLED:.2f} with every "
-        "row labelled: where the "
-        "labels reach every row the encoder has learnt each one's class, and "
-        "the input graph adds only its own errors. When ``augment`` draws "
+        "``weight=1``, the pure {network} network). When ``augment`` draws "
         "random views, the share follows how many of them find their own row "
         "among their ``n_neighbors`` nearest training rows in input space "
-        "(a share ``a`` of them): that share times ``max(0, 2a - 1)``. "
+        f"(a share ``a`` of them): ``{AUTO_NEIGHBOR_SMOOTHING} * max(0, 2a - 1)``. "
         "Views that leave their row's input neighbourhood teach the encoder "
         "invariances that the input graph lacks, and smoothing over it would "
         "undo them (28x28 digits: a is about a third, no smoothing); where "

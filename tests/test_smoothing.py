@@ -8,7 +8,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
-from sk_metricembed._defaults import AUTO_NEIGHBOR_SMOOTHING, smoothing_for_labels
+from sk_metricembed._defaults import AUTO_NEIGHBOR_SMOOTHING
 
 ESTIMATORS = [TripletVAEEmbedder, SiameseAutoencoderEmbedder]
 FAST = dict(latent_dim=3, max_epochs=3, random_state=0)
@@ -94,18 +94,14 @@ def test_membership_weights_are_umaps():
     )
 
 
-# The fits below label 20 of their 60 rows.
-AUTO_SHARE = smoothing_for_labels(AUTO_NEIGHBOR_SMOOTHING, 20 / 60)
-
-
 @pytest.mark.parametrize(
     "params, expected",
     [
-        ({}, AUTO_SHARE),
+        ({}, AUTO_NEIGHBOR_SMOOTHING),
         ({"weight": 0.0}, 0.0),  # the plain VAE: the encoder's codes
         ({"weight": 1.0}, 0.0),  # the pure metric network
         ({"neighbor_weight": 0.0}, 0.0),
-        ({"image_shape": (4, 4), "augment": False}, AUTO_SHARE),
+        ({"image_shape": (4, 4), "augment": False}, AUTO_NEIGHBOR_SMOOTHING),
         ({"weight": 0.0, "neighbor_smoothing": 0.3}, 0.3),
         ({"neighbor_smoothing": 1.0}, 1.0),
     ],
@@ -121,19 +117,6 @@ def test_auto_smoothing_is_on_with_the_neighbour_term(params, expected):
     if expected == 0:
         encoded = embedder._apply(embedder.net_.module_.encode, X)
         np.testing.assert_array_equal(codes, encoded)
-
-
-def test_auto_smoothing_falls_as_the_labels_reach_more_rows():
-    rng = np.random.RandomState(0)
-    X = rng.rand(60, 16).astype(np.float32)
-    with pytest.warns(UserWarning, match="no supervision"):
-        shares = [TripletVAEEmbedder(**FAST).fit(X).neighbor_smoothing_]
-    for y in (np.where(np.arange(60) < 20, np.arange(60) % 2, -1), np.arange(60) % 2):
-        shares.append(TripletVAEEmbedder(**FAST).fit(X, y).neighbor_smoothing_)
-    # No labels: the whole share; every row labelled: a third of it.
-    assert shares[0] == AUTO_NEIGHBOR_SMOOTHING
-    assert shares[0] > shares[1] > shares[2]
-    assert shares[2] == pytest.approx(AUTO_NEIGHBOR_SMOOTHING / 3)
 
 
 @pytest.mark.parametrize(
@@ -171,7 +154,7 @@ def test_auto_smoothing_with_random_views_follows_their_agreement():
         agreement = view_agreement(graph, X, embedder.net_.augment, 10, seed)
     assert 0.5 < agreement < 1
     assert embedder.neighbor_smoothing_ == pytest.approx(
-        smoothing_for_labels(AUTO_NEIGHBOR_SMOOTHING, 0.1) * (2 * agreement - 1)
+        AUTO_NEIGHBOR_SMOOTHING * (2 * agreement - 1)
     )
     again = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, y)
     assert again.neighbor_smoothing_ == embedder.neighbor_smoothing_
@@ -237,8 +220,5 @@ def test_no_smoothing_is_built_where_the_views_leave_the_input_graph(monkeypatch
     assert built == [] and embedder._smoothing is None
     monkeypatch.setattr(view_trust, "view_agreement", lambda *args, **kwargs: 0.9)
     embedder = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, y[:200])
-    # Every row labelled: a third of the share, scaled by the views' trust.
-    assert embedder.neighbor_smoothing_ == pytest.approx(
-        0.8 * AUTO_NEIGHBOR_SMOOTHING / 3
-    )
+    assert embedder.neighbor_smoothing_ == pytest.approx(0.8 * AUTO_NEIGHBOR_SMOOTHING)
     assert len(built) == 1
