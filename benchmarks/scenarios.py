@@ -170,17 +170,14 @@ def general_split(name: str, seed: int = 0) -> Split:
     """60/40 stratified split (``seed`` 0 in the suite) of a general suite's
     or variation's set: images scaled into [0, 1], tables standardised on the
     train rows."""
-    if name.startswith(IDX_PREFIX):  # a held-out set of 28x28 images
-        loader, image_shape, latent_dim = None, (28, 28), 20
-    else:
-        loader, image_shape, latent_dim = {**GENERAL_DATASETS, **VARIATION_DATASETS}[
-            name
-        ]
+    # A held-out IDX folder is read and shaped as MNIST is.
+    folder = name[len(IDX_PREFIX) :] if name.startswith(IDX_PREFIX) else None
+    datasets = {**GENERAL_DATASETS, **VARIATION_DATASETS}
+    loader, image_shape, latent_dim = datasets["mnist" if folder else name]
     if loader is None:  # MNIST, one of its variations, or a held-out IDX folder
         from sk_metricembed.datasets import load_mnist
 
-        folder = name[len(IDX_PREFIX) :] if name.startswith(IDX_PREFIX) else MNIST_DIR
-        X, y = load_mnist(str(folder))
+        X, y = load_mnist(str(folder or MNIST_DIR))
         if name in variations.VARIATIONS:
             X = variations.VARIATIONS[name](X)
     else:
