@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from sk_metricembed._training.batches import (
+    MAX_CONSTRAINTS_SHARE,
     BatchInputs,
     BatchPlan,
     BatchTargets,
@@ -179,6 +180,20 @@ def test_constraints_beyond_an_epoch_are_used_at_most_once():
         used.extend(map(tuple, plan.rows[plan.pairs].tolist()))
     assert len(used) == len(set(used))
     assert len(used) == 32 * len(sampler)
+
+
+def test_triplets_beyond_a_third_of_a_batch_a_step_wait_for_the_next_epoch():
+    sampler = _with_constraints(n_pairs=10, n_triplets=1500, batch_size=32)
+    most = int(32 * MAX_CONSTRAINTS_SHARE["triplets"])
+    used = []
+    for plan in sampler:
+        # Three rows each: the step's triplet rows number at most a batch.
+        assert len(plan.triplets) == most
+        used.extend(map(tuple, plan.rows[plan.triplets].tolist()))
+    assert len(set(used)) == len(used) == most * len(sampler)
+    # The next epoch draws again from all of them.
+    later = {tuple(t) for plan in sampler for t in plan.rows[plan.triplets].tolist()}
+    assert later - set(used)
 
 
 def test_plans_are_deterministic_given_the_seed():
