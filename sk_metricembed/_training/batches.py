@@ -43,7 +43,7 @@ MIN_BALANCED_ROWS = 4
 #: 256, 24 steps an epoch, so about half the triplets each epoch) the third
 #: took image mode's fit from 165-168 s to 128-134 s on 2 cores at the same
 #: accuracy (triplet / 5-NN 0.984 / 0.977 and 0.982 / 0.976 against 0.983 /
-#: 0.976 and 0.983 / 0.978, two seeds); half a batch of pairs saved 5-15%
+#: 0.976 and 0.983 / 0.978, two seeds); half a batch of pairs saved 5-6%
 #: and cost 0.2-0.4 points of 5-NN accuracy (``benchmarks/RESULTS.md``).
 MAX_CONSTRAINTS_SHARE = {"pairs": 1.0, "triplets": 1 / 3}
 
