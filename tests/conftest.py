@@ -1,8 +1,10 @@
 """Test session set-up shared by all test modules."""
 
+import gzip
 import logging
 import os
 
+import numpy as np
 import pytest
 import torch
 
@@ -27,3 +29,21 @@ def dask_client():
         distributed.Client(cluster) as client,
     ):
         yield client
+
+
+@pytest.fixture
+def write_idx():
+    """``write(path, array)``: the array as an IDX file (MNIST's format),
+    gzip-compressed where ``path`` ends in ``.gz``; the array's dtype must
+    be one IDX stores (uint8, int8, big-endian int16/int32/float32)."""
+    codes = {"|u1": 0x08, "|i1": 0x09, ">i2": 0x0B, ">i4": 0x0C, ">f4": 0x0D}
+
+    def write(path, array):
+        array = np.asarray(array)
+        header = bytes([0, 0, codes[array.dtype.str], array.ndim])
+        header += b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+        opener = gzip.open if str(path).endswith(".gz") else open
+        with opener(path, "wb") as handle:
+            handle.write(header + array.tobytes())
+
+    return write

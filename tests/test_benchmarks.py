@@ -101,7 +101,7 @@ def test_mnist_variations_keep_the_digits_and_are_reproducible(monkeypatch):
     assert (backed[X == 0] > 0).mean() > 0.5
 
 
-def test_held_out_idx_folder_is_split_as_mnist(monkeypatch, tmp_path):
+def test_held_out_idx_folder_is_split_as_mnist(monkeypatch, tmp_path, write_idx):
     monkeypatch.syspath_prepend(str(REPO_ROOT))
     from benchmarks import scenarios
 
@@ -109,12 +109,8 @@ def test_held_out_idx_folder_is_split_as_mnist(monkeypatch, tmp_path):
     rng = np.random.default_rng(0)
     images = rng.integers(0, 256, size=(20, 28, 28), dtype=np.uint8)
     labels = np.repeat(np.arange(2, dtype=np.uint8), 10)
-    header = bytes([0, 0, 0x08, 3]) + b"".join(
-        n.to_bytes(4, "big") for n in images.shape
-    )
-    (tmp_path / "t10k-images-idx3-ubyte").write_bytes(header + images.tobytes())
-    header = bytes([0, 0, 0x08, 1]) + (20).to_bytes(4, "big")
-    (tmp_path / "t10k-labels-idx1-ubyte").write_bytes(header + labels.tobytes())
+    write_idx(tmp_path / "t10k-images-idx3-ubyte", images)
+    write_idx(tmp_path / "t10k-labels-idx1-ubyte", labels)
     split = scenarios.general_split(scenarios.IDX_PREFIX + str(tmp_path))
     assert (split.image_shape, split.latent_dim) == ((28, 28), 20)
     assert len(split.X_train) == 12 and len(split.X_test) == 8  # 60/40

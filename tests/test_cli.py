@@ -2,7 +2,6 @@
 the options handed to the embedder, saved fits, composite classes, CIFAR-10."""
 
 import csv
-import gzip
 import pickle
 import subprocess
 import sys
@@ -197,21 +196,13 @@ def test_reads_csv_with_named_string_labels(tmp_path, capsys):
     _run_on(path, tmp_path, capsys, "--target", "digit")
 
 
-def _write_idx(path, array):
-    codes = {np.dtype(np.uint8): 0x08}
-    header = bytes([0, 0, codes[array.dtype], array.ndim])
-    header += b"".join(int(n).to_bytes(4, "big") for n in array.shape)
-    with gzip.open(path, "wb") as handle:
-        handle.write(header + array.tobytes())
-
-
-def test_reads_folder_of_idx_files(tmp_path, capsys):
+def test_reads_folder_of_idx_files(tmp_path, capsys, write_idx):
     X, y = _digits()
     folder = tmp_path / "tiny-mnist"
     folder.mkdir()
     images = (X.reshape(-1, 8, 8) * 255 / 16).astype(np.uint8)
-    _write_idx(folder / "t10k-images-idx3-ubyte.gz", images)
-    _write_idx(folder / "t10k-labels-idx1-ubyte.gz", y.astype(np.uint8))
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", images)
+    write_idx(folder / "t10k-labels-idx1-ubyte.gz", y.astype(np.uint8))
     _run_on(folder, tmp_path, capsys)
     # An images file can be named directly; its labels are found beside it.
     _run_on(folder / "t10k-images-idx3-ubyte.gz", tmp_path, capsys)
