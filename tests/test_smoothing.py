@@ -60,14 +60,42 @@ def test_transform_draws_the_encoders_code_toward_its_neighbours_weighted_mean(
     assert plain.neighbor_smoothing_ == 0.0
     # The smoothing changes transform only, not the training.
     codes, codes_new = plain.transform(X), plain.transform(X_new)
-    search = NearestNeighbors(n_neighbors=smoothed.n_neighbors).fit(X)
-    for rows, own in ((X, codes), (X_new, codes_new)):
-        distances, table = search.kneighbors(rows)
-        expected = (1 - share) * own + share * _weighted_means(codes, table, distances)
-        np.testing.assert_allclose(
-            smoothed.transform(rows), expected, rtol=1e-5, atol=1e-5
-        )
+    k = smoothed.n_neighbors
+    # A training row finds itself, at distance 0, beside its k - 1 nearest
+    # others; a new row takes that place with its own code.
+    distances, table = NearestNeighbors(n_neighbors=k).fit(X).kneighbors(X)
+    expected = (1 - share) * codes + share * _weighted_means(codes, table, distances)
+    np.testing.assert_allclose(smoothed.transform(X), expected, rtol=1e-5, atol=1e-5)
+    distances, table = NearestNeighbors(n_neighbors=k - 1).fit(X).kneighbors(X_new)
+    both = np.concatenate([codes, codes_new])
+    own = len(codes) + np.arange(len(codes_new))[:, None]
+    table = np.concatenate([own, table], axis=1)
+    distances = np.concatenate([np.zeros_like(own, dtype=float), distances], axis=1)
+    expected = (1 - share) * codes_new + share * _weighted_means(both, table, distances)
+    np.testing.assert_allclose(
+        smoothed.transform(X_new), expected, rtol=1e-5, atol=1e-5
+    )
     assert not np.allclose(smoothed.transform(X_new), codes_new, atol=1e-3)
+
+
+def test_a_new_row_is_smoothed_as_it_would_be_among_the_training_rows(wine):
+    # Row i left out of the training rows and then smoothed as a new row
+    # gets the code the training rows' smoothing gives it: its own code
+    # beside the same k - 1 nearest others, with the same weights.
+    from sk_metricembed._training.neighbors import input_graph
+    from sk_metricembed._training.smoothing import NeighborSmoothing
+
+    X = wine[0]
+    codes = np.random.RandomState(0).normal(size=(len(X), 3)).astype(np.float32)
+    graph = input_graph(X, 10, 0, "euclidean")
+    trained = NeighborSmoothing(graph, codes, 10, 0.75).training_codes(graph.table)
+    for i in (0, 7, 50):
+        rest = np.delete(np.arange(len(X)), i)
+        smoothing = NeighborSmoothing(
+            input_graph(X[rest], 10, 0, "euclidean"), codes[rest], 10, 0.75
+        )
+        new = smoothing(X[i : i + 1], codes[i : i + 1].copy())
+        np.testing.assert_allclose(new[0], trained[i], rtol=1e-5, atol=1e-6)
 
 
 def test_membership_weights_are_umaps():
@@ -168,9 +196,9 @@ def test_smoothing_of_one_is_the_neighbours_weighted_mean_alone(wine):
     X, y, X_new = wine
     plain = TripletVAEEmbedder(**FAST, neighbor_smoothing=0).fit(X, y)
     mean_only = TripletVAEEmbedder(**FAST, neighbor_smoothing=1.0).fit(X, y)
-    distances, table = NearestNeighbors(n_neighbors=10).fit(X).kneighbors(X_new)
+    distances, table = NearestNeighbors(n_neighbors=10).fit(X).kneighbors(X)
     np.testing.assert_allclose(
-        mean_only.transform(X_new),
+        mean_only.transform(X),
         _weighted_means(plain.transform(X), table, distances),
         rtol=1e-5,
         atol=1e-5,
