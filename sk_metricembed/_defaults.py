@@ -91,8 +91,9 @@ AUTO_EXTRA_TERM_WEIGHT = 1.0
 #: which are alike (scikit-learn's text examples use cosine throughout).
 AUTO_INPUT_METRIC = {"dense": "euclidean", "sparse": "cosine"}
 #: ``neighbor_smoothing="auto"``: the share of each code taken from the
-#: membership-weighted mean code of its ``n_neighbors`` nearest training rows
-#: in input space, when the neighbour term is on; 0 otherwise. The neighbour
+#: membership-weighted mean code of the row and its ``n_neighbors - 1``
+#: nearest training rows in input space, when the neighbour term is on; 0
+#: otherwise. The neighbour
 #: term is off at ``weight=0`` (the plain AE/VAE) and ``weight=1`` (the pure
 #: metric network). For rows without views 0.75 lost the fewest cells on the
 #: general suite's small sets (60 of 88, against 68 at 0.5 and 62 at 1) and
