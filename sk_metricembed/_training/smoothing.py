@@ -188,7 +188,7 @@ class NeighborSmoothing:
         order = np.argsort(table, axis=1, kind="stable")
         table = np.take_along_axis(table, order, axis=1)
         weights = np.take_along_axis(weights, order, axis=1).astype(np.float32)
-        codes = self.codes[table]
+        codes = self.codes[table]  # _OWN_CODE reads the last row: replaced
         own = table == _OWN_CODE
         codes[own] = np.broadcast_to(Z[:, None, :], codes.shape)[own]
         mean = np.einsum("rk,rkd->rd", weights, codes)
