@@ -93,14 +93,14 @@ AUTO_INPUT_METRIC = {"dense": "euclidean", "sparse": "cosine"}
 #: ``neighbor_smoothing="auto"``: the share of each code taken from the
 #: membership-weighted mean code of the row and its ``n_neighbors - 1``
 #: nearest training rows in input space, when the neighbour term is on; 0
-#: otherwise. The neighbour
-#: term is off at ``weight=0`` (the plain AE/VAE) and ``weight=1`` (the pure
-#: metric network). For rows without views 0.75 lost the fewest cells on the
-#: general suite's small sets (60 of 88, against 68 at 0.5 and 62 at 1) and
-#: kept MNIST's margins (``docs/few_labels.md``). Random views (image mode)
-#: teach the encoder invariances that input-space neighbours may lack, so
-#: there the share is scaled by the views' agreement with the input graph
-#: (:func:`smoothing_under_views`).
+#: otherwise. The neighbour term is off at ``weight=0`` (the plain AE/VAE)
+#: and ``weight=1`` (the pure metric network). For rows without views 0.75
+#: lost the fewest cells on the general suite's small sets (62 of 88,
+#: against 64 at 0.5, 65 at 0.9 and 66 at 1, with new rows smoothed as
+#: training rows are) and kept MNIST's margins (``docs/few_labels.md``).
+#: Random views (image mode) teach the encoder invariances that input-space
+#: neighbours may lack, so there the share is scaled by the views'
+#: agreement with the input graph (:func:`smoothing_under_views`).
 AUTO_NEIGHBOR_SMOOTHING = 0.75
 #: ``validation_fraction="auto"`` with ``early_stopping=True``: the share of
 #: the rows held out to monitor, scikit-learn's (``MLPClassifier``,
