@@ -24,6 +24,7 @@ from sklearn.model_selection import StratifiedKFold
 from ._defaults import (
     AUTO_WEIGHT,
     LABEL_TRUST_FOLDS,
+    LABEL_TRUST_SOURCES,
     auto_weight,
     is_auto,
     label_trust,
@@ -43,9 +44,11 @@ def spreading_accuracy(
 
     Each fold of the labelled rows (``LABEL_TRUST_FOLDS``, stratified; fewer
     when a class has fewer rows) is hidden in turn, the labels spread from
-    the others over the ``n_neighbors`` graph of ``features``
+    the others (at most ``LABEL_TRUST_SOURCES`` a class, drawn at random)
+    over the ``n_neighbors`` graph of ``features``
     (:func:`~._training.pseudo_labels.input_graph_classes`), and the hidden
-    rows scored. None when a class has fewer than two labelled rows, or
+    rows scored: every labelled row once, from as many sources whatever the
+    share of labelled rows. None when a class has fewer than two labelled rows, or
     fewer than two classes have labels.
 
     Examples
@@ -79,6 +82,11 @@ def spreading_accuracy(
         hidden = labeled[hidden]
         seen = labels.copy()
         seen[hidden] = -1
+        for cls in np.unique(seen[seen >= 0]):
+            members = np.flatnonzero(seen == cls)
+            if members.size > LABEL_TRUST_SOURCES:
+                spare = members.size - LABEL_TRUST_SOURCES
+                seen[rng.choice(members, spare, replace=False)] = -1
         classes = input_graph_classes(features, seen, n_neighbors, rng)
         hits += int(np.sum(classes[hidden] == labels[hidden]))
     return hits / labeled.size, int(labeled.size)

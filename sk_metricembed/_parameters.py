@@ -40,6 +40,7 @@ from ._defaults import (
     AUTO_VALIDATION_FRACTION,
     AUTO_WEIGHT,
     LABEL_TRUST_KAPPA,
+    LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
 )
 from ._routing import _unrouted_message, is_routed
@@ -225,7 +226,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         "without labels, and on flattened rows whose input graph carries "
         "the labels. It is lower on flattened rows whose input-space "
         "neighbours are often of another class: label spreading over the "
-        "input graph is scored on held-out labelled rows, and where its "
+        f"input graph, from at most {LABEL_TRUST_SOURCES} labelled rows of "
+        "each class, is scored on held-out labelled rows, and where its "
         "Cohen's kappa (at an upper confidence bound) lies below "
         f"{LABEL_TRUST_KAPPA[1]} the weight falls towards "
         f"{AUTO_WEIGHT * MIN_LABEL_TRUST:g} (kappa {LABEL_TRUST_KAPPA[0]} and "

@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
+from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder, _label_trust
 from sk_metricembed._defaults import (
     AUTO_WEIGHT,
+    LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
     auto_weight,
     label_trust,
@@ -66,6 +67,34 @@ def test_spreading_accuracy_scores_held_out_labelled_rows():
     one = np.full_like(y, -1)
     one[[0, 1, 70]] = y[[0, 1, 70]]
     assert spreading_accuracy(X, one, n_neighbors=5, seed=0) is None
+
+
+@pytest.mark.parametrize("share", [0.1, 0.5, 1.0])
+def test_spreading_reaches_from_as_many_rows_a_class_whatever_the_labels(
+    monkeypatch, share
+):
+    # More labelled rows would let the spreading reach further on the same
+    # data; each fold spreads from at most LABEL_TRUST_SOURCES a class, and
+    # every labelled row is still scored once.
+    X, y, _ = _blobs(n_per_class=100)
+    semi = y if share == 1.0 else hide_labels(y, share, random_state=0)
+    calls = []
+    spread = _label_trust.input_graph_classes
+
+    def recording(features, seen, n_neighbors, rng):
+        calls.append(np.bincount(seen[seen >= 0], minlength=4))
+        return spread(features, seen, n_neighbors, rng)
+
+    monkeypatch.setattr(_label_trust, "input_graph_classes", recording)
+    accuracy, n_scored = spreading_accuracy(X, semi, n_neighbors=5, seed=0)
+    assert n_scored == int((semi >= 0).sum())
+    assert accuracy > 0.95
+    sources = np.array(calls)
+    assert sources.max() <= LABEL_TRUST_SOURCES
+    # Classes with more rows to spare spread from the full count.
+    per_class = np.bincount(semi[semi >= 0])
+    if per_class.min() * 0.8 >= LABEL_TRUST_SOURCES:
+        assert (sources == LABEL_TRUST_SOURCES).all()
 
 
 @pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
