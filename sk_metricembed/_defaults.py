@@ -64,7 +64,9 @@ AUTO_WEIGHT = 0.2
 #: were met with ``AUTO_WEIGHT`` (its kappa bound: 0.85 at 1% of labels,
 #: 0.88-0.91 at 2-20%); every small set of the general suite lies above it
 #: too (their few labelled rows give wide bounds). The lower end is the
-#: rotated MNIST digits' bound at 2-10% of labels (0.55), where
+#: rotated MNIST digits' bound at 2-10% of labels (0.55, spreading from
+#: every labelled row; from ``LABEL_TRUST_SOURCES`` a class it is 0.50 at
+#: 2% and lower above), where
 #: ``weight=0.021-0.025`` raised the test 5-NN accuracy by 5-11 points.
 LABEL_TRUST_KAPPA = (0.55, 0.8)
 #: The least trust (``weight="auto"`` is then ``AUTO_WEIGHT`` times it,

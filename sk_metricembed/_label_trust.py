@@ -10,8 +10,10 @@ than PCA's (``docs/few_labels.md``, "How far the labels are trusted").
 
 The measure is label spreading over the input graph, the same spreading
 that vets the pseudo-labels, scored on labelled rows it did not see
-(stratified folds); :func:`~._defaults.label_trust` turns its accuracy into
-a trust and :func:`~._defaults.auto_weight` into the fit's weight. In image
+(stratified folds) and started from at most ``LABEL_TRUST_SOURCES``
+labelled rows a class, so that it measures the graph, not the label count;
+:func:`~._defaults.label_trust` turns its accuracy into a trust and
+:func:`~._defaults.auto_weight` into the fit's weight. In image
 mode the convolutions and the random views teach the encoder what the
 pixel graph misses, and the weight is ``AUTO_WEIGHT`` there.
 """
@@ -48,8 +50,8 @@ def spreading_accuracy(
     over the ``n_neighbors`` graph of ``features``
     (:func:`~._training.pseudo_labels.input_graph_classes`), and the hidden
     rows scored: every labelled row once, from as many sources whatever the
-    share of labelled rows. None when a class has fewer than two labelled rows, or
-    fewer than two classes have labels.
+    share of labelled rows. None when a class has fewer than two labelled
+    rows, or fewer than two classes have labels.
 
     Examples
     --------
