@@ -49,9 +49,9 @@ def spreading_accuracy(
     the others (at most ``LABEL_TRUST_SOURCES`` a class, drawn at random)
     over the ``n_neighbors`` graph of ``features``
     (:func:`~._training.pseudo_labels.input_graph_classes`), and the hidden
-    rows scored: every labelled row once, from as many sources whatever the
-    share of labelled rows. None when a class has fewer than two labelled
-    rows, or fewer than two classes have labels.
+    rows scored: every labelled row once, from no more sources however many
+    rows are labelled. None when a class has fewer than two labelled rows,
+    or fewer than two classes have labels.
 
     Examples
     --------
