@@ -27,6 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
+    mined_pair_weight,
     nominal_weight,
     resolve_augment,
     resolve_extra_term_weight,
@@ -207,7 +208,11 @@ class BaseMetricEmbedder(
             if first_call
             else self.weight_
         )
-        settings = replace(settings, weight=weight)
+        settings = replace(
+            settings,
+            weight=weight,
+            mined_pair_weight=mined_pair_weight(self.weight, weight),
+        )
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.

@@ -8,6 +8,7 @@ losses (the first is its default) and the words its documentation needs.
 from __future__ import annotations
 
 from ._base import BaseMetricEmbedder
+from ._defaults import AUTO_WEIGHT
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES, TRIPLET_LOSSES
 
 _NO_METRIC_HELP = (
@@ -25,7 +26,11 @@ class SiameseAutoencoderEmbedder(
     constraint="pairs",
     metric_help=(
         '"contrastive" is Hadsell et al. (2006); "bce" is Koch (2015): a '
-        "learned logistic head on ``|z1 - z2|``."
+        "learned logistic head on ``|z1 - z2|``. Both keep pulling a similar "
+        'pair together however close it is, so where ``weight="auto"`` falls '
+        f"below {AUTO_WEIGHT} because the input graph carries the labels "
+        "poorly, each pair mined from labels counts at ``weight_ / "
+        f"{AUTO_WEIGHT}`` of an explicit pair (see the few-labels guide)."
         + _NO_METRIC_HELP.format(constraint="pair")
     ),
 ):

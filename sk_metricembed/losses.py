@@ -35,7 +35,11 @@ __all__ = [
 
 
 def contrastive_loss(
-    z1: torch.Tensor, z2: torch.Tensor, similar: torch.Tensor, margin: float = 1.0
+    z1: torch.Tensor,
+    z2: torch.Tensor,
+    similar: torch.Tensor,
+    margin: float = 1.0,
+    sample_weight: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """Contrastive loss of Hadsell, Chopra & LeCun (2006).
 
@@ -50,6 +54,9 @@ def contrastive_loss(
         1 for similar pairs, 0 for dissimilar pairs.
     margin : float, default=1.0
         Distance beyond which dissimilar pairs cost nothing.
+    sample_weight : torch.Tensor of shape (n_pairs,), default=None
+        Each pair's weight: the loss is then the mean of the weighted
+        losses (a pair of weight 0.5 counts half). None weighs all alike.
 
     Returns
     -------
@@ -62,15 +69,25 @@ def contrastive_loss(
     >>> z1, z2 = torch.zeros(2, 2), torch.tensor([[3.0, 4.0], [0.5, 0.0]])
     >>> float(contrastive_loss(z1, z2, torch.tensor([1.0, 0.0])))
     6.3125
+    >>> float(contrastive_loss(z1, z2, torch.tensor([1.0, 0.0]),
+    ...                        sample_weight=torch.tensor([0.5, 1.0])))
+    3.1875
     """
     similar = similar.to(z1.dtype)
     distance = euclidean(z1, z2)
     positive = similar * distance.pow(2)
     negative = (1 - similar) * F.relu(margin - distance).pow(2)
-    return 0.5 * (positive + negative).mean()
+    loss = positive + negative
+    if sample_weight is not None:
+        loss = loss * sample_weight
+    return 0.5 * loss.mean()
 
 
-def pair_bce_loss(logits: torch.Tensor, similar: torch.Tensor) -> torch.Tensor:
+def pair_bce_loss(
+    logits: torch.Tensor,
+    similar: torch.Tensor,
+    sample_weight: torch.Tensor | None = None,
+) -> torch.Tensor:
     """Binary cross-entropy of a siamese similarity head (Koch, 2015).
 
     Parameters
@@ -79,6 +96,8 @@ def pair_bce_loss(logits: torch.Tensor, similar: torch.Tensor) -> torch.Tensor:
         Output of a learned head on ``|z1 - z2|``; positive means "similar".
     similar : torch.Tensor of shape (n_pairs,)
         1 for similar pairs, 0 for dissimilar pairs.
+    sample_weight : torch.Tensor of shape (n_pairs,), default=None
+        Each pair's weight, as in :func:`contrastive_loss`.
 
     Returns
     -------
@@ -90,8 +109,13 @@ def pair_bce_loss(logits: torch.Tensor, similar: torch.Tensor) -> torch.Tensor:
     >>> import torch
     >>> round(float(pair_bce_loss(torch.zeros(3), torch.tensor([1, 0, 1]))), 4)
     0.6931
+    >>> round(float(pair_bce_loss(torch.zeros(3), torch.tensor([1, 0, 1]),
+    ...                           sample_weight=torch.tensor([1.0, 0.0, 0.5]))), 4)
+    0.3466
     """
-    return F.binary_cross_entropy_with_logits(logits, similar.to(logits.dtype))
+    return F.binary_cross_entropy_with_logits(
+        logits, similar.to(logits.dtype), weight=sample_weight
+    )
 
 
 def triplet_margin_loss(

@@ -104,8 +104,12 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     assert carried.weight_ == AUTO_WEIGHT
     missed = Embedder(**FAST).fit(X, hide_labels(shuffled, 0.5, random_state=0))
     assert missed.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, 0.5))
-    # The objective trains with the resolved weight.
+    # The objective trains with the resolved weight, and a pair loss counts
+    # the pairs it mines from the labels at the labels' reach.
     assert missed.net_.criterion_.weight == missed.weight_
+    reach = missed.weight_ / AUTO_WEIGHT
+    assert missed.net_.criterion_.mined_pair_weight == pytest.approx(reach)
+    assert carried.net_.criterion_.mined_pair_weight == 1.0
     # Every row labelled: nothing to reach, the full weight.
     assert Embedder(**FAST).fit(X, shuffled).weight_ == AUTO_WEIGHT
     # An explicit number is the blend, whatever the labels.
@@ -113,6 +117,7 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
         X, hide_labels(shuffled, 0.5, random_state=0)
     )
     assert given.weight_ == 0.3 and given.net_.criterion_.weight == 0.3
+    assert given.net_.criterion_.mined_pair_weight == 1.0
 
 
 def test_image_mode_and_warm_starts_keep_their_weight():

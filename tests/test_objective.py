@@ -32,6 +32,7 @@ OFF = dict(
     classifier_weight=0.0,
     spatial_contrasting_weight=0.0,
     latent_dim=LATENT_DIM,
+    mined_pair_weight=1.0,
 )
 
 
@@ -213,6 +214,28 @@ def test_contrastive_pairs_by_hand(outputs):
     expected = 0.5 * (d_similar**2 + max(0.0, 2.0 - d_dissimilar) ** 2) / 2
     parts = objective(outputs, targets)
     assert parts["loss"].item() == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("metric_loss", ["contrastive", "bce"])
+def test_mined_pairs_count_at_their_share_and_explicit_pairs_whole(
+    outputs, metric_loss
+):
+    def constraint(share, **targets):
+        torch.manual_seed(0)  # the same negatives drawn at every share
+        objective = _objective(
+            weight=1.0, metric_loss=metric_loss, mined_pair_weight=share
+        )
+        return float(objective(outputs, _targets(**targets))["constraint"])
+
+    mined = dict(labels=[0, 0, 1, 1])
+    assert constraint(0.25, **mined) == pytest.approx(0.25 * constraint(1.0, **mined))
+    explicit = dict(pairs=[[0, 1], [2, 3]], pair_similar=[1, 0])
+    assert constraint(0.25, **explicit) == constraint(1.0, **explicit)
+    # Both: a mean over every pair, the mined ones weighed by the share.
+    both = dict(labels=[0, 0, 1, -1], pairs=[[1, 3]], pair_similar=[1])
+    whole, zero = constraint(1.0, **both), constraint(0.0, **both)
+    assert 0 < zero < whole
+    assert constraint(0.5, **both) == pytest.approx((whole + zero) / 2)
 
 
 def test_no_supervision_leaves_the_metric_out(outputs):

@@ -61,6 +61,9 @@ class FitSettings:
     # the fit scales it by the random views' agreement with the input graph.
     neighbor_smoothing: float
     smoothing_follows_views: bool = False
+    # The share at which a pair loss counts the pairs it mines from labels,
+    # resolved with the weight (.._defaults.mined_pair_weight); 1 until then.
+    mined_pair_weight: float = 1.0
     # The share of rows held out to score each epoch; None trains on all.
     validation_fraction: float | None = None
 
@@ -118,8 +121,9 @@ def build_net(
     if user_modules:
         rows = torch.as_tensor(probe_rows, device=settings.device)
         config = check_user_modules(config, rows)
-    objective = {name: params[name] for name in OBJECTIVE_PARAMETERS}
+    objective = {name: params[name] for name in OBJECTIVE_PARAMETERS if name in params}
     objective["weight"] = settings.weight
+    objective["mined_pair_weight"] = settings.mined_pair_weight
     objective["neighbor_weight"] = (
         settings.neighbor_weight if neighbors is not None else 0.0
     )

@@ -52,7 +52,10 @@ class Objective(nn.Module):
     Every argument is the estimator parameter of the same name (see the
     estimators' docstrings); the estimator passes them all, so none has a
     default of its own here. ``latent_dim`` sizes Koch's similarity head,
-    which the pair BCE trains with the network.
+    which the pair BCE trains with the network. ``mined_pair_weight``, the
+    one argument resolved by the fit rather than passed as a parameter, is
+    the share at which a pair loss counts the pairs it mines from labels
+    (explicit pairs count whole).
     """
 
     def __init__(
@@ -71,9 +74,11 @@ class Objective(nn.Module):
         classifier_weight: float,
         spatial_contrasting_weight: float,
         latent_dim: int,
+        mined_pair_weight: float,
     ) -> None:
         super().__init__()
         self.weight = weight
+        self.mined_pair_weight = mined_pair_weight
         self.metric_loss = metric_loss
         self.miner = miner
         self.margin = margin
@@ -212,13 +217,18 @@ class Objective(nn.Module):
             )
             z1 = torch.cat([z_labeled[first], mean[targets.pairs[:, 0]]])
             z2 = torch.cat([z_labeled[second], mean[targets.pairs[:, 1]]])
+            n_mined = similar.numel()
             similar = torch.cat([similar, targets.pair_similar])
             if similar.numel() == 0:
                 return None
+            sample_weight = None
+            if self.mined_pair_weight < 1 and n_mined:
+                sample_weight = torch.ones_like(similar, dtype=mean.dtype)
+                sample_weight[:n_mined] = self.mined_pair_weight
             if self.similarity_head is not None:
                 logits = self.similarity_head(torch.abs(z1 - z2)).squeeze(1)
-                return losses.pair_bce_loss(logits, similar)
-            return losses.contrastive_loss(z1, z2, similar, self.margin)
+                return losses.pair_bce_loss(logits, similar, sample_weight)
+            return losses.contrastive_loss(z1, z2, similar, self.margin, sample_weight)
         anchor, positive, negative = mine_triplets(
             z_labeled, labels, self.miner, self.margin
         )
