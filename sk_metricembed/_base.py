@@ -53,7 +53,7 @@ from ._supervision import check_supervision
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
-from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, history_key
+from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, PAIR_LOSSES, history_key
 from ._training.neighbors import input_graph, input_neighbors
 from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
@@ -211,7 +211,9 @@ class BaseMetricEmbedder(
         settings = replace(
             settings,
             weight=weight,
-            mined_pair_weight=mined_pair_weight(self.weight, weight),
+            mined_pair_weight=mined_pair_weight(
+                self.weight, weight, pair_loss=self.metric_loss in PAIR_LOSSES
+            ),
         )
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation

@@ -306,13 +306,14 @@ def label_trust(accuracy: float, n_scored: int, n_classes: int) -> float:
     return float(np.clip((kappa - low) / (high - low), MIN_LABEL_TRUST, 1.0))
 
 
-def mined_pair_weight(value, weight: float) -> float:
+def mined_pair_weight(value, weight: float, pair_loss: bool) -> float:
     """The share at which a pair loss counts the pairs it mines from labels.
 
-    Under ``weight="auto"`` (``value``) it is the reach the labels earned,
-    ``weight / AUTO_WEIGHT`` (:func:`auto_weight`: the trust raised to the
-    unlabelled share, 1 wherever ``"auto"`` gives ``AUTO_WEIGHT``); 1 for a
-    weight the user set. Hadsell's contrastive loss (and Koch's BCE) keeps
+    With a pair loss (``pair_loss``) under ``weight="auto"`` (``value``) it
+    is the reach the labels earned, ``weight / AUTO_WEIGHT``
+    (:func:`auto_weight`: the trust raised to the unlabelled share, 1
+    wherever ``"auto"`` gives ``AUTO_WEIGHT``); 1 for a weight the user set
+    and for the triplet losses. Hadsell's contrastive loss (and Koch's BCE) keeps
     pulling a similar pair together however close it is, where a triplet's
     hinge is met and stops: on the rotated MNIST digits at 20% of labels
     the siamese embedder's contrastive loss rose over the fit from 0.46 to
@@ -323,12 +324,12 @@ def mined_pair_weight(value, weight: float) -> float:
     the triplet losses count their mined triplets whole (scaled alike, the
     digits over photographs lost a point of 5-NN accuracy).
 
-    >>> mined_pair_weight("auto", 0.05)
+    >>> mined_pair_weight("auto", 0.05, pair_loss=True)
     0.25
-    >>> mined_pair_weight(0.05, 0.05)
+    >>> mined_pair_weight(0.05, 0.05, pair_loss=True)
     1.0
     """
-    if not is_auto(value):
+    if not (pair_loss and is_auto(value)):
         return 1.0
     return min(1.0, weight / AUTO_WEIGHT)
 

@@ -20,6 +20,7 @@ from sk_metricembed._defaults import (
     label_trust,
 )
 from sk_metricembed._label_trust import spreading_accuracy
+from sk_metricembed._training.loss_parts import PAIR_LOSSES
 from sk_metricembed.datasets import hide_labels
 
 FAST = dict(latent_dim=4, max_epochs=1, batch_size=64, random_state=0)
@@ -105,9 +106,11 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     missed = Embedder(**FAST).fit(X, hide_labels(shuffled, 0.5, random_state=0))
     assert missed.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, 0.5))
     # The objective trains with the resolved weight, and a pair loss counts
-    # the pairs it mines from the labels at the labels' reach.
+    # the pairs it mines from the labels at the labels' reach (a triplet
+    # loss counts its mined triplets whole).
     assert missed.net_.criterion_.weight == missed.weight_
-    reach = missed.weight_ / AUTO_WEIGHT
+    pairs = missed.metric_loss in PAIR_LOSSES
+    reach = missed.weight_ / AUTO_WEIGHT if pairs else 1.0
     assert missed.net_.criterion_.mined_pair_weight == pytest.approx(reach)
     assert carried.net_.criterion_.mined_pair_weight == 1.0
     # Every row labelled: nothing to reach, the full weight.
