@@ -313,9 +313,9 @@ def mined_pair_weight(value, weight: float, pair_loss: bool) -> float:
     is the reach the labels earned, ``weight / AUTO_WEIGHT``
     (:func:`auto_weight`: the trust raised to the unlabelled share, 1
     wherever ``"auto"`` gives ``AUTO_WEIGHT``); 1 for a weight the user set
-    and for the triplet losses. Hadsell's contrastive loss (and Koch's BCE) keeps
-    pulling a similar pair together however close it is, where a triplet's
-    hinge is met and stops: on the rotated MNIST digits at 20% of labels
+    and for the triplet losses. Hadsell's contrastive loss keeps pulling a
+    similar pair together however close it is, where a triplet's hinge is
+    met and stops: on the rotated MNIST digits at 20% of labels
     the siamese embedder's contrastive loss rose over the fit from 0.46 to
     0.75, fighting the neighbour term, while the triplet loss fell from 0.80
     to 0.16. Counting the mined pairs at the labels' reach raised the

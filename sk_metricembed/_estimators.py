@@ -26,12 +26,12 @@ class SiameseAutoencoderEmbedder(
     constraint="pairs",
     metric_help=(
         '"contrastive" is Hadsell et al. (2006); "bce" is Koch (2015): a '
-        "learned logistic head on ``|z1 - z2|``. Both keep pulling a similar "
-        'pair together however close it is, so where ``weight="auto"`` falls '
-        f"below {AUTO_WEIGHT} because the input graph carries the labels "
-        "poorly, each pair mined from labels counts at ``weight_ / "
-        f"{AUTO_WEIGHT}`` of an explicit pair (see the few-labels guide)."
-        + _NO_METRIC_HELP.format(constraint="pair")
+        "learned logistic head on ``|z1 - z2|``. Hadsell's loss keeps pulling "
+        "a similar pair together however close it is, so where "
+        f'``weight="auto"`` falls below {AUTO_WEIGHT} because the input graph '
+        "carries the labels poorly, each pair mined from labels counts, under "
+        f"either loss, at ``weight_ / {AUTO_WEIGHT}`` of an explicit pair "
+        "(see the few-labels guide)." + _NO_METRIC_HELP.format(constraint="pair")
     ),
 ):
     """Siamese autoencoder: reconstruction plus a pairwise metric loss.

@@ -113,6 +113,12 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     reach = missed.weight_ / AUTO_WEIGHT if pairs else 1.0
     assert missed.net_.criterion_.mined_pair_weight == pytest.approx(reach)
     assert carried.net_.criterion_.mined_pair_weight == 1.0
+    # A warm start keeps the first fit's objective, its share included.
+    warm = Embedder(**FAST, warm_start=True)
+    warm.fit(X, hide_labels(shuffled, 0.5, random_state=0))
+    warm.fit(X, hide_labels(y, 0.5, random_state=0))
+    assert warm.weight_ == missed.weight_
+    assert warm.net_.criterion_.mined_pair_weight == pytest.approx(reach)
     # Every row labelled: nothing to reach, the full weight.
     assert Embedder(**FAST).fit(X, shuffled).weight_ == AUTO_WEIGHT
     # An explicit number is the blend, whatever the labels.

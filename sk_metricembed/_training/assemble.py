@@ -31,8 +31,13 @@ from .setup import resolve_optimizer
 from .skorch_net import PLANNED_LOADER_ARGUMENTS, EmbeddingNet
 from .validation import VALID_PREFIX, early_stopping, monitors_validation
 
-#: The estimator parameters the objective reads, by name (see its signature).
-OBJECTIVE_PARAMETERS = tuple(inspect.signature(Objective).parameters)
+#: The estimator parameters the objective reads, by name (see its signature):
+#: every argument but the one the fit resolves beside them.
+OBJECTIVE_PARAMETERS = tuple(
+    name
+    for name in inspect.signature(Objective).parameters
+    if name != "mined_pair_weight"
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ def build_net(
     if user_modules:
         rows = torch.as_tensor(probe_rows, device=settings.device)
         config = check_user_modules(config, rows)
-    objective = {name: params[name] for name in OBJECTIVE_PARAMETERS if name in params}
+    objective = {name: params[name] for name in OBJECTIVE_PARAMETERS}
     objective["weight"] = settings.weight
     objective["mined_pair_weight"] = settings.mined_pair_weight
     objective["neighbor_weight"] = (

@@ -53,9 +53,9 @@ class Objective(nn.Module):
     estimators' docstrings); the estimator passes them all, so none has a
     default of its own here. ``latent_dim`` sizes Koch's similarity head,
     which the pair BCE trains with the network. ``mined_pair_weight``, the
-    one argument resolved by the fit rather than passed as a parameter, is
-    the share at which a pair loss counts the pairs it mines from labels
-    (explicit pairs count whole).
+    one argument that is no estimator parameter (the fit resolves it with
+    the weight), is the share at which a pair loss counts the pairs it
+    mines from labels (explicit pairs count whole).
     """
 
     def __init__(
