@@ -31,13 +31,10 @@ from .setup import resolve_optimizer
 from .skorch_net import PLANNED_LOADER_ARGUMENTS, EmbeddingNet
 from .validation import VALID_PREFIX, early_stopping, monitors_validation
 
-#: The estimator parameters the objective reads, by name (see its signature):
-#: every argument but the one the fit resolves beside them.
-OBJECTIVE_PARAMETERS = tuple(
-    name
-    for name in inspect.signature(Objective).parameters
-    if name != "mined_pair_weight"
-)
+#: The objective's arguments, by name (see its signature): estimator
+#: parameters, some of them as the fit resolves them, and the share the fit
+#: derives beside the weight (``mined_pair_weight``).
+OBJECTIVE_ARGUMENTS = tuple(inspect.signature(Objective).parameters)
 
 
 @dataclass(frozen=True)
@@ -126,13 +123,18 @@ def build_net(
     if user_modules:
         rows = torch.as_tensor(probe_rows, device=settings.device)
         config = check_user_modules(config, rows)
-    objective = {name: params[name] for name in OBJECTIVE_PARAMETERS}
-    objective["weight"] = settings.weight
-    objective["mined_pair_weight"] = settings.mined_pair_weight
-    objective["neighbor_weight"] = (
-        settings.neighbor_weight if neighbors is not None else 0.0
-    )
-    objective["supervised_contrastive_weight"] = settings.supervised_contrastive_weight
+    resolved = {
+        "weight": settings.weight,
+        "mined_pair_weight": settings.mined_pair_weight,
+        "neighbor_weight": settings.neighbor_weight if neighbors is not None else 0.0,
+        "supervised_contrastive_weight": settings.supervised_contrastive_weight,
+    }
+    # Every other argument is the estimator parameter of its name: a name
+    # that drifts from the parameters is a KeyError here, not a silent default.
+    objective = {
+        name: resolved[name] if name in resolved else params[name]
+        for name in OBJECTIVE_ARGUMENTS
+    }
     callbacks = list(params["callbacks"] or [])
     _check_monitors(callbacks, validation)
     if params["early_stopping"]:
