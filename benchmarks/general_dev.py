@@ -20,7 +20,9 @@ randomness), ``--seeds`` the seeds of the 60/40 splits
 some label fractions only (``0.01,0.1,1``). ``--datasets`` takes the
 general suite's and the MNIST variations' names, and ``idx:FOLDER`` for a
 held-out set of 28x28 images in MNIST's IDX files that the project does
-not ship (``scenarios.IDX_PREFIX``). Peer scores are cached in
+not ship (``scenarios.IDX_PREFIX``), and ``csv:FILE`` for a held-out table
+in a CSV file, the class in its last column (``scenarios.CSV_PREFIX``).
+Peer scores are cached in
 ``--cache`` (a folder) between runs.
 """
 
@@ -71,6 +73,27 @@ def peer_scores(split, seed: int, cache: Path | None) -> dict:
     return stored[key]
 
 
+def fit_and_score(
+    estimator: str, params: dict, split, image: bool
+) -> tuple[tuple[float, float], float]:
+    """Fit one estimator on a cell: its (triplet, 5-NN) scores and fit seconds.
+
+    ``random_state`` is 0 unless ``params`` gives it; with ``image`` an image
+    set's ``image_shape`` is passed unless ``params`` gives one.
+    """
+    params = {"random_state": 0, **params}
+    if image and split.image_shape:
+        params.setdefault("image_shape", split.image_shape)
+    embedder = ESTIMATORS[estimator](latent_dim=split.latent_dim, **params)
+    start = time.perf_counter()
+    embedder.fit(split.X_train, split.y_train_semi)
+    seconds = time.perf_counter() - start
+    scores = split.score(
+        embedder.transform(split.X_train), embedder.transform(split.X_test)
+    )
+    return scores, seconds
+
+
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.general_dev")
     parser.add_argument("params", type=json.loads, help="estimator parameters, JSON")
@@ -100,19 +123,10 @@ def main(argv=None) -> dict:
                 line = f"{name} seed {seed} {fraction:.0%}: best peer "
                 line += f"{best[0]:.3f} / {best[1]:.3f} |"
                 for estimator in args.estimators.split(","):
-                    params = {"random_state": 0, **args.params}
-                    if args.image and split.image_shape:
-                        params.setdefault("image_shape", split.image_shape)
-                    embedder = ESTIMATORS[estimator](
-                        latent_dim=split.latent_dim, **params
+                    ours, took = fit_and_score(
+                        estimator, args.params, split, args.image
                     )
-                    start = time.perf_counter()
-                    embedder.fit(split.X_train, split.y_train_semi)
-                    seconds += time.perf_counter() - start
-                    ours = split.score(
-                        embedder.transform(split.X_train),
-                        embedder.transform(split.X_test),
-                    )
+                    seconds += took
                     marks = ["✗" if o < b else "" for o, b in zip(ours, best)]
                     margins["triplet"].append(ours[0] - best[0])
                     margins["5-NN"].append(ours[1] - best[1])

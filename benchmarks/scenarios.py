@@ -164,24 +164,43 @@ VARIATION_LABEL_FRACTIONS = (0.02, 0.1, 1.0)
 #: as MNIST's): split and scored as the general suite's MNIST, so that the
 #: defaults can be checked on a user's own images without any download.
 IDX_PREFIX = "idx:"
+#: ``csv:FILE`` names a held-out table that the project does not ship: a CSV
+#: file with a header row, numeric feature columns and the class (integer
+#: codes) in its last column, split and scored as the general suite's
+#: tables (standardised on the train rows, ``latent_dim`` 8).
+CSV_PREFIX = "csv:"
+CSV_LATENT_DIM = 8
 
 
-def general_split(name: str, seed: int = 0) -> Split:
-    """60/40 stratified split (``seed`` 0 in the suite) of a general suite's
-    or variation's set: images scaled into [0, 1], tables standardised on the
-    train rows."""
+def _csv_table(path: str) -> tuple[np.ndarray, np.ndarray]:
+    table = np.loadtxt(path, delimiter=",", skiprows=1, dtype=np.float64)
+    return table[:, :-1], table[:, -1].astype(np.int64)
+
+
+def _general_data(name: str):
+    """``(X, y, image_shape, latent_dim)`` of a general suite's, variation's,
+    held-out IDX folder's or held-out CSV table's name."""
+    if name.startswith(CSV_PREFIX):
+        return (*_csv_table(name[len(CSV_PREFIX) :]), None, CSV_LATENT_DIM)
     # A held-out IDX folder is read and shaped as MNIST is.
     folder = name[len(IDX_PREFIX) :] if name.startswith(IDX_PREFIX) else None
     datasets = {**GENERAL_DATASETS, **VARIATION_DATASETS}
     loader, image_shape, latent_dim = datasets["mnist" if folder else name]
-    if loader is None:  # MNIST, one of its variations, or a held-out IDX folder
-        from sk_metricembed.datasets import load_mnist
+    if loader is not None:
+        return (*loader(return_X_y=True), image_shape, latent_dim)
+    from sk_metricembed.datasets import load_mnist
 
-        X, y = load_mnist(str(folder or MNIST_DIR))
-        if name in variations.VARIATIONS:
-            X = variations.VARIATIONS[name](X)
-    else:
-        X, y = loader(return_X_y=True)
+    X, y = load_mnist(str(folder or MNIST_DIR))
+    if name in variations.VARIATIONS:
+        X = variations.VARIATIONS[name](X)
+    return X, y, image_shape, latent_dim
+
+
+def general_split(name: str, seed: int = 0) -> Split:
+    """60/40 stratified split (``seed`` 0 in the suite) of a general suite's
+    or variation's set, or of a held-out IDX folder or CSV table: images
+    scaled into [0, 1], tables standardised on the train rows."""
+    X, y, image_shape, latent_dim = _general_data(name)
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=0.4, stratify=y, random_state=seed
     )

@@ -121,6 +121,72 @@ def test_held_out_idx_folder_is_split_as_mnist(monkeypatch, tmp_path, write_idx)
     assert any(np.allclose(split.X_train[0] * flat.max(), row) for row in flat)
 
 
+def _write_table(path, n_rows=40, n_classes=2):
+    rng = np.random.default_rng(0)
+    y = np.arange(n_rows) % n_classes
+    X = rng.normal(size=(n_rows, 3)) * [1, 10, 100] + y[:, None]
+    table = np.column_stack([X, y])
+    np.savetxt(path, table, delimiter=",", header="a,b,c,class", comments="")
+    return X, y
+
+
+def test_held_out_csv_table_is_split_and_standardised_as_a_table(monkeypatch, tmp_path):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import scenarios
+
+    X, y = _write_table(tmp_path / "table.csv")
+    split = scenarios.general_split(scenarios.CSV_PREFIX + str(tmp_path / "table.csv"))
+    assert (split.image_shape, split.latent_dim) == (None, scenarios.CSV_LATENT_DIM)
+    assert len(split.X_train) == 24 and len(split.X_test) == 16  # 60/40
+    assert np.bincount(split.y_test).tolist() == [8, 8]  # stratified
+    # Standardised on the train rows, whatever each column's scale.
+    np.testing.assert_allclose(split.X_train.mean(0), 0, atol=1e-5)
+    np.testing.assert_allclose(split.X_train.std(0), 1, atol=1e-5)
+
+
+def test_losing_cells_report_the_best_figure_each_setting_reaches(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import general_dev, losing_cells, scenarios
+
+    _write_table(tmp_path / "table.csv")
+    name = scenarios.CSV_PREFIX + str(tmp_path / "table.csv")
+    # No training: each setting scores by a rule; the best peer is (0.9, 0.9).
+    figures = {
+        "{}": (0.95, 0.85),  # loses on 5-NN
+        '{"weight": 0.5}': (0.92, 0.91),  # wins both
+        '{"random_state": 1}': (0.97, 0.88),  # best triplet, still loses
+    }
+    fits = []
+
+    def fit_and_score(estimator, params, split, image):
+        fits.append((estimator, json.dumps(params)))
+        return figures.get(json.dumps(params), (0.5, 0.5)), 0.0
+
+    monkeypatch.setattr(general_dev, "fit_and_score", fit_and_score)
+    monkeypatch.setattr(
+        general_dev, "peer_scores", lambda split, seed, cache: {"raw": (0.9, 0.9)}
+    )
+    argv = ["--datasets", name, "--fractions", "1", "--estimators", "tvae"]
+    argv += ["--settings", "weight=0.5,estimator seed 1,weight=0.05"]
+    argv += ["--cache", str(tmp_path / "cache"), "--output", str(tmp_path / "r.md")]
+    (row,) = losing_cells.main(argv)
+    assert row["defaults"] == "0.950 / 0.850"
+    assert row["best triplet"] == "0.970 (estimator seed 1)"
+    assert row["best 5-NN"] == "0.910 (weight=0.5)"
+    assert row["closest"] == "0.920 / 0.910 (weight=0.5)"
+    assert row["won_by"] == ["weight=0.5"]
+    assert "1 of 1 cells lose" in (tmp_path / "r.md").read_text()
+    assert len(fits) == 4
+    # A rerun reads every fit from the cache.
+    losing_cells.main(argv)
+    assert len(fits) == 4
+    with pytest.raises(SystemExit):
+        losing_cells.main([*argv[:-6], "--settings", "no such setting"])
+    assert "unknown ['no such setting']" in capsys.readouterr().err
+
+
 def test_dev_fit_prints_scores(monkeypatch, capsys):
     monkeypatch.syspath_prepend(str(REPO_ROOT))
     from benchmarks import dev_fit, scenarios
