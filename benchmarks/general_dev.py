@@ -94,9 +94,9 @@ def fit_and_score(
     return scores, seconds
 
 
-def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.general_dev")
-    parser.add_argument("params", type=json.loads, help="estimator parameters, JSON")
+def add_cell_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options that choose the cells: data sets, estimators, splits,
+    label fractions, image mode and the peers' cache."""
     parser.add_argument("--datasets", default=",".join(SMALL_SETS))
     parser.add_argument("--estimators", default="tvae,siamese")
     parser.add_argument("--seeds", default="0")
@@ -107,10 +107,16 @@ def main(argv=None) -> dict:
     )
     parser.add_argument("--image", action="store_true")
     parser.add_argument("--cache", type=Path, default=None)
-    args = parser.parse_args(argv)
+
+
+def cells(args):
+    """Yield ``(name, seed, split, best)`` for every cell the options choose.
+
+    ``best`` is the best peer's (triplet, 5-NN); a fraction is skipped
+    where a class would keep no label.
+    """
     if args.cache:
         args.cache.mkdir(parents=True, exist_ok=True)
-    margins, lost, cells, seconds = {"triplet": [], "5-NN": []}, 0, 0, 0.0
     for name in args.datasets.split(","):
         for seed in map(int, args.seeds.split(",")):
             base = scenarios.general_split(name, seed)
@@ -120,30 +126,38 @@ def main(argv=None) -> dict:
                 split = base.with_labels(fraction)
                 scores = peer_scores(split, seed, args.cache).values()
                 best = [max(score[i] for score in scores) for i in (0, 1)]
-                line = f"{name} seed {seed} {fraction:.0%}: best peer "
-                line += f"{best[0]:.3f} / {best[1]:.3f} |"
-                for estimator in args.estimators.split(","):
-                    ours, took = fit_and_score(
-                        estimator, args.params, split, args.image
-                    )
-                    seconds += took
-                    marks = ["✗" if o < b else "" for o, b in zip(ours, best)]
-                    margins["triplet"].append(ours[0] - best[0])
-                    margins["5-NN"].append(ours[1] - best[1])
-                    lost += any(marks)
-                    cells += 1
-                    line += f" {estimator} {ours[0]:.3f}{marks[0]} / "
-                    line += f"{ours[1]:.3f}{marks[1]} |"
-                print(line, flush=True)
+                yield name, seed, split, best
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.general_dev")
+    parser.add_argument("params", type=json.loads, help="estimator parameters, JSON")
+    add_cell_arguments(parser)
+    args = parser.parse_args(argv)
+    margins, lost, n_cells, seconds = {"triplet": [], "5-NN": []}, 0, 0, 0.0
+    for name, seed, split, best in cells(args):
+        line = f"{name} seed {seed} {split.label_fraction:.0%}: best peer "
+        line += f"{best[0]:.3f} / {best[1]:.3f} |"
+        for estimator in args.estimators.split(","):
+            ours, took = fit_and_score(estimator, args.params, split, args.image)
+            seconds += took
+            marks = ["✗" if o < b else "" for o, b in zip(ours, best)]
+            margins["triplet"].append(ours[0] - best[0])
+            margins["5-NN"].append(ours[1] - best[1])
+            lost += any(marks)
+            n_cells += 1
+            line += f" {estimator} {ours[0]:.3f}{marks[0]} / "
+            line += f"{ours[1]:.3f}{marks[1]} |"
+        print(line, flush=True)
     summary = {
         "lost": lost,
-        "cells": cells,
+        "cells": n_cells,
         **{f"mean {k}": float(np.mean(v)) for k, v in margins.items()},
         **{f"min {k}": float(np.min(v)) for k, v in margins.items()},
         "fit seconds": seconds,
     }
     print(
-        f"{json.dumps(args.params)}: {lost} of {cells} cells lose; margin to the "
+        f"{json.dumps(args.params)}: {lost} of {n_cells} cells lose; margin to the "
         f"best peer: triplet mean {summary['mean triplet']:+.4f} "
         f"(min {summary['min triplet']:+.3f}), 5-NN mean "
         f"{summary['mean 5-NN']:+.4f} (min {summary['min 5-NN']:+.3f}); "

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import sk_metricembed
 
-from . import general_dev, scenarios
+from . import general_dev
 
 #: Each setting: the estimator parameters it changes from the defaults, the
 #: section of docs/few_labels.md or benchmarks/RESULTS.md that measured it,
@@ -143,16 +143,8 @@ def table(rows) -> str:
 
 def main(argv=None) -> list:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.losing_cells")
-    parser.add_argument("--datasets", default=",".join(general_dev.SMALL_SETS))
-    parser.add_argument("--estimators", default="tvae,siamese")
-    parser.add_argument("--seeds", default="0")
-    parser.add_argument(
-        "--fractions",
-        default=",".join(map(str, scenarios.GENERAL_LABEL_FRACTIONS)),
-    )
-    parser.add_argument("--image", action="store_true")
+    general_dev.add_cell_arguments(parser)
     parser.add_argument("--settings", default=None, help="names, comma-separated")
-    parser.add_argument("--cache", type=Path, default=None)
     parser.add_argument("--output", type=Path, default=None)
     args = parser.parse_args(argv)
     every = {**SETTINGS, **(IMAGE_SETTINGS if args.image else {})}
@@ -161,32 +153,21 @@ def main(argv=None) -> list:
     if unknown:
         parser.error(f"--settings: unknown {unknown}; choose from {sorted(every)}")
     settings = {name: every[name] for name in names}
-    if args.cache:
-        args.cache.mkdir(parents=True, exist_ok=True)
     cache = FitCache(args.cache)
-    rows, cells = [], 0
-    for name in args.datasets.split(","):
-        for seed in map(int, args.seeds.split(",")):
-            base = scenarios.general_split(name, seed)
-            for fraction in map(float, args.fractions.split(",")):
-                if not scenarios.every_class_keeps_a_label(base.y_train, fraction):
-                    continue
-                split = base.with_labels(fraction)
-                peer = general_dev.peer_scores(split, seed, args.cache).values()
-                best = [max(score[i] for score in peer) for i in (0, 1)]
-                for estimator in args.estimators.split(","):
-                    cells += 1
-                    row = losing_cell(
-                        name, seed, split, estimator, args.image, settings, cache, best
-                    )
-                    if row is not None:
-                        rows.append(row)
-                        line = " | ".join(f"{c}: {row[c]}" for c in COLUMNS)
-                        print(line, flush=True)
+    rows, n_cells = [], 0
+    for name, seed, split, best in general_dev.cells(args):
+        for estimator in args.estimators.split(","):
+            n_cells += 1
+            row = losing_cell(
+                name, seed, split, estimator, args.image, settings, cache, best
+            )
+            if row is not None:
+                rows.append(row)
+                print(" | ".join(f"{c}: {row[c]}" for c in COLUMNS), flush=True)
     won = sum(row["won"] for row in rows)
     tally = {name: sum(name in row["won_by"] for row in rows) for name in settings}
     summary = (
-        f"{len(rows)} of {cells} cells lose with the defaults"
+        f"{len(rows)} of {n_cells} cells lose with the defaults"
         f"{' (image mode)' if args.image else ''}; {won} of them are won by at "
         f"least one of the {len(settings)} settings tried, "
         f"{len(rows) - won} by none. Losing cells each setting wins: "
