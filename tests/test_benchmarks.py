@@ -136,7 +136,7 @@ def test_held_out_csv_table_is_split_and_standardised_as_a_table(monkeypatch, tm
 
     X, y = _write_table(tmp_path / "table.csv")
     split = scenarios.general_split(scenarios.CSV_PREFIX + str(tmp_path / "table.csv"))
-    assert (split.image_shape, split.latent_dim) == (None, scenarios.CSV_LATENT_DIM)
+    assert (split.image_shape, split.latent_dim) == (None, scenarios.SMALL_LATENT_DIM)
     assert len(split.X_train) == 24 and len(split.X_test) == 16  # 60/40
     assert np.bincount(split.y_test).tolist() == [8, 8]  # stratified
     # Standardised on the train rows, whatever each column's scale.
