@@ -35,9 +35,9 @@ import sk_metricembed
 
 from . import general_dev
 
-#: Each setting: the estimator parameters it changes from the defaults, the
-#: section of docs/few_labels.md or benchmarks/RESULTS.md that measured it,
-#: and whether it applies to image mode only.
+#: Each setting: the estimator parameters it changes from the defaults, and
+#: the section of docs/few_labels.md or benchmarks/RESULTS.md that measured
+#: it (listed under the report's table).
 SETTINGS = {
     "estimator seed 1": ({"random_state": 1}, "the training's own spread"),
     "neighbor_weight=3": ({"neighbor_weight": 3}, "What did not close the gap"),
@@ -103,7 +103,7 @@ def _figures(scores) -> str:
     return f"{scores[0]:.3f} / {scores[1]:.3f}"
 
 
-def losing_cell(name, seed, split, estimator, image, settings, cache, best):
+def losing_cell(seed, split, estimator, image, settings, cache, best):
     """The report of one cell, or None where the defaults win it."""
     defaults = cache.score(estimator, {}, split, image, seed)
     if all(d >= b for d, b in zip(defaults, best)):
@@ -119,7 +119,7 @@ def losing_cell(name, seed, split, estimator, image, settings, cache, best):
     top = [max(tried, key=lambda s, i=i: tried[s][i]) for i in (0, 1)]
     won_by = [s for s in tried if worst_margin(s) >= 0]
     return {
-        "cell": f"{name} seed {seed} {split.label_fraction:.0%} {estimator}",
+        "cell": f"{split.dataset} seed {seed} {split.label_fraction:.0%} {estimator}",
         "best peer": _figures(best),
         "defaults": _figures(defaults),
         "closest": f"{_figures(tried[closest])} ({closest})",
@@ -127,7 +127,6 @@ def losing_cell(name, seed, split, estimator, image, settings, cache, best):
         "best 5-NN": f"{tried[top[1]][1]:.3f} ({top[1]})",
         "won by": ", ".join(won_by) or "none",
         "won_by": won_by,
-        "won": bool(won_by),
     }
 
 
@@ -139,6 +138,14 @@ def table(rows) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(row[c] for c in COLUMNS) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def legend(settings) -> str:
+    """Each setting's parameters and the section that measured it."""
+    return "\n".join(
+        f"- {name}: `{json.dumps(params)}` ({section})"
+        for name, (params, section) in settings.items()
+    )
 
 
 def main(argv=None) -> list:
@@ -155,16 +162,14 @@ def main(argv=None) -> list:
     settings = {name: every[name] for name in names}
     cache = FitCache(args.cache)
     rows, n_cells = [], 0
-    for name, seed, split, best in general_dev.cells(args):
+    for _, seed, split, best in general_dev.cells(args):
         for estimator in args.estimators.split(","):
             n_cells += 1
-            row = losing_cell(
-                name, seed, split, estimator, args.image, settings, cache, best
-            )
+            row = losing_cell(seed, split, estimator, args.image, settings, cache, best)
             if row is not None:
                 rows.append(row)
                 print(" | ".join(f"{c}: {row[c]}" for c in COLUMNS), flush=True)
-    won = sum(row["won"] for row in rows)
+    won = sum(bool(row["won_by"]) for row in rows)
     tally = {name: sum(name in row["won_by"] for row in rows) for name in settings}
     summary = (
         f"{len(rows)} of {n_cells} cells lose with the defaults"
@@ -175,7 +180,7 @@ def main(argv=None) -> list:
     )
     print(summary, flush=True)
     if args.output:
-        args.output.write_text(f"{summary}.\n\n{table(rows)}\n")
+        args.output.write_text(f"{summary}.\n\n{table(rows)}\n\n{legend(settings)}\n")
     return rows
 
 

@@ -177,7 +177,9 @@ def test_losing_cells_report_the_best_figure_each_setting_reaches(
     assert row["best 5-NN"] == "0.910 (weight=0.5)"
     assert row["closest"] == "0.920 / 0.910 (weight=0.5)"
     assert row["won_by"] == ["weight=0.5"]
-    assert "1 of 1 cells lose" in (tmp_path / "r.md").read_text()
+    report = (tmp_path / "r.md").read_text()
+    assert "1 of 1 cells lose" in report
+    assert '- weight=0.5: `{"weight": 0.5}`' in report  # the settings' legend
     assert len(fits) == 4
     # A rerun reads every fit from the cache.
     losing_cells.main(argv)
