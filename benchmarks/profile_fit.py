@@ -30,7 +30,7 @@ from collections import defaultdict
 
 import torch
 
-from sk_metricembed import _base
+from sk_metricembed import _input_space
 from sk_metricembed._training import (
     assemble,
     augment,
@@ -48,7 +48,8 @@ from .scenarios import mnist_split
 #: the timed parts that run inside it (mining inside the objective, the
 #: encoder inside a pseudo-label refresh), so the rows add up to the fit.
 TIMED = [
-    ("neighbour table", _base, "input_graph"),
+    ("input space check", _input_space, "spreading_accuracy"),
+    ("neighbour table", _input_space, "input_graph"),
     ("batch plans", batches.PlanSampler, "_plan"),
     ("row reads", batches.PlanDataset, "__getitem__"),
     ("encoder forward", autoencoder_module.AutoEncoder, "_hidden"),

@@ -39,6 +39,7 @@ from ._defaults import (
     resolve_validation_fraction,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
+from ._input_space import InputChoice, choose_input_graph
 from ._label_trust import fit_weight
 from ._latent_distance import LatentDistanceMixin
 from ._parameters import make_init, options_doc, parameter_constraints
@@ -54,7 +55,7 @@ from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, PAIR_LOSSES, history_key
-from ._training.neighbors import input_graph, input_neighbors
+from ._training.neighbors import input_neighbors
 from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
@@ -188,9 +189,19 @@ class BaseMetricEmbedder(
                 X, supervision, settings.validation_fraction, seed
             )
         # The input-space graph serves the neighbour term and the smoothing.
-        graph = None
+        choice = InputChoice(None, training.labels, self.n_neighbors, seed)
         if settings.neighbor_term or settings.neighbor_smoothing > 0:
-            graph = input_graph(rows, self.n_neighbors, seed, settings.input_metric)
+            choice = choose_input_graph(
+                rows,
+                training.labels,
+                value=self.input_components,
+                latent_dim=self.latent_dim,
+                image_mode=settings.image_shape is not None,
+                n_neighbors=self.n_neighbors,
+                seed=seed,
+                metric=settings.input_metric,
+            )
+        graph = choice.graph
         neighbors = None
         if settings.neighbor_term and graph is not None:
             neighbors = graph.table
@@ -198,12 +209,7 @@ class BaseMetricEmbedder(
         # keeps the first fit's objective, and so its weight.
         weight = (
             fit_weight(
-                self.weight,
-                graph,
-                training.labels,
-                settings.image_shape is not None,
-                self.n_neighbors,
-                seed,
+                self.weight, choice, training.labels, settings.image_shape is not None
             )
             if first_call
             else self.weight_
@@ -257,6 +263,7 @@ class BaseMetricEmbedder(
                 seed,
                 settings.input_metric,
                 input_classes,
+                None if graph is None else graph.dimensions,
             )
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
@@ -270,6 +277,7 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         self.weight_ = settings.weight
         self.input_metric_ = settings.input_metric
+        self.input_components_ = None if graph is None else graph.dimensions
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._smoothing = None
         # (A net whose training the package's tests stub builds no module.)
@@ -320,12 +328,22 @@ class BaseMetricEmbedder(
         )
 
     def _fit_data(
-        self, rows, training, valid, neighbors, seed: int, metric: str, input_classes
+        self,
+        rows,
+        training,
+        valid,
+        neighbors,
+        seed: int,
+        metric: str,
+        input_classes,
+        dimensions: int | None,
     ):
         """What skorch trains on: the training rows' batch plans, and the
         validation rows' beside them when the fit holds rows out.
 
-        ``input_classes`` vet the training rows' pseudo-labels (None: no check).
+        ``input_classes`` vet the training rows' pseudo-labels (None: no
+        check); the validation rows' neighbours are searched in a space of
+        ``dimensions``, as the training rows' were.
         """
         dataset = self._dataset(
             rows, training, seed, neighbors, input_classes=input_classes
@@ -338,7 +356,7 @@ class BaseMetricEmbedder(
             # Searched among the validation rows only: no training row is a
             # neighbour of theirs, nor they of a training row.
             valid_neighbors = input_neighbors(
-                valid_rows, self.n_neighbors, seed, metric
+                valid_rows, self.n_neighbors, seed, metric, dimensions
             )
         # The same plans every epoch, drawn from a seed of their own.
         plans = self._dataset(

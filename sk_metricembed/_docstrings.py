@@ -67,6 +67,11 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
     input_metric_ : str
         The metric of the last fit's input-space neighbour search:
         ``input_metric`` with ``"auto"`` resolved for the fit's ``X``.
+    input_components_ : int or None
+        The dimension of the space the last fit searched its input graph
+        in: ``input_components`` with ``"auto"`` resolved for the fit's
+        labels (the features' number where it searched them unprojected);
+        None where the fit needed no input graph.
     neighbor_smoothing_ : float
         The share of each code that ``transform`` takes from the row's
         input-space training neighbours: ``neighbor_smoothing`` with

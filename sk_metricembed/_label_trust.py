@@ -94,24 +94,23 @@ def spreading_accuracy(
     return hits / labeled.size, int(labeled.size)
 
 
-def fit_weight(
-    value, graph, labels: np.ndarray, image_mode: bool, n_neighbors: int, seed: int
-) -> float:
+def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     """The fit's ``weight``: ``value``, or ``"auto"`` resolved for this data.
 
-    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``image_mode``), without the
-    input graph (``graph`` None: neither the neighbour term nor the
-    smoothing needs it), with every row labelled and where the labels are
-    too few to score the spreading; otherwise
-    :func:`~._defaults.auto_weight` of the trust the spreading's accuracy
-    earns (:func:`~._defaults.label_trust`).
+    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``image_mode``), with every
+    row labelled or none, and where there is no input graph (neither the
+    neighbour term nor the smoothing needs it) or its labels are too few to
+    score the spreading; otherwise :func:`~._defaults.auto_weight` of the
+    trust that the spreading's accuracy over the fit's input graph
+    (``choice``, :class:`~._input_space.InputChoice`) earns
+    (:func:`~._defaults.label_trust`).
     """
     if not is_auto(value):
         return float(value)
     labelled_share = float(np.mean(labels >= 0))
-    if image_mode or graph is None or labelled_share in (0.0, 1.0):
+    if image_mode or labelled_share in (0.0, 1.0):
         return AUTO_WEIGHT
-    scored = spreading_accuracy(graph.features, labels, n_neighbors, seed)
+    scored = choice.spreading
     if scored is None:
         return AUTO_WEIGHT
     accuracy, n_scored = scored

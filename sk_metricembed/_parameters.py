@@ -30,6 +30,7 @@ from ._defaults import (
     AUTO_HIDDEN_FULL_ROWS,
     AUTO_HIDDEN_LAYER_SIZES,
     AUTO_HIDDEN_MIN_WIDTH,
+    AUTO_INPUT_COMPONENTS_FACTORS,
     AUTO_INPUT_METRIC,
     AUTO_MAX_EPOCHS,
     AUTO_MIN_EPOCHS,
@@ -39,6 +40,8 @@ from ._defaults import (
     AUTO_TRAINING_ROWS,
     AUTO_VALIDATION_FRACTION,
     AUTO_WEIGHT,
+    INPUT_SPACE_MARGIN,
+    INPUT_SPACE_MIN_ROWS,
     LABEL_TRUST_KAPPA,
     LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
@@ -292,10 +295,32 @@ PARAMETERS: tuple[Parameter, ...] = (
         _at_least(1, _INTEGRAL),
         "int >= 1",
         "Input-space neighbours per row for that term (searched with "
-        f"``input_metric`` in a {PCA_DIMENSIONS}-dimensional projection above "
-        f"{PCA_DIMENSIONS} features: PCA, or a truncated SVD for sparse ``X``), "
+        "``input_metric`` in the space ``input_components`` gives), "
         "and of the graph that spreads pseudo-labels.",
         annotation="int",
+    ),
+    Parameter(
+        "input_components",
+        "auto",
+        [StrOptions({"auto"}), *_at_least(1, _INTEGRAL)],
+        'int >= 1 or "auto"',
+        "Dimension of the space the input graph is searched in (the "
+        "neighbour term's positives, the check on pseudo-labels, the "
+        "smoothing of new rows and the label spreading of "
+        '``weight="auto"``): a projection of ``X`` on that many components '
+        "(PCA, or a truncated SVD for scipy sparse ``X``) where ``X`` has "
+        "more features and rows than that, ``X``'s features otherwise. "
+        f'``"auto"`` is {PCA_DIMENSIONS}, unless a PCA of ``latent_dim`` '
+        f"times {' or '.join(map(str, AUTO_INPUT_COMPONENTS_FACTORS))} "
+        "components carries the labels further on flattened rows: label "
+        "spreading over its graph, from all but a fold of the labelled rows "
+        f"(at most {LABEL_TRUST_SOURCES} a class), recovers more of the "
+        f"held-out ones, by {INPUT_SPACE_MARGIN:g} binomial standard error of "
+        f"the default's count and {INPUT_SPACE_MIN_ROWS} rows at least. It "
+        "needs two labelled rows of each class and some unlabelled rows; "
+        "image mode keeps the default. The fit records the dimension "
+        "searched as ``input_components_``.",
+        annotation="int | str",
     ),
     Parameter(
         "input_metric",

@@ -153,6 +153,7 @@ LAYERS = [
         "_supervision",
         "_view_trust",
         "_label_trust",
+        "_input_space",
         "_base",
         "_latent_distance",
         "_estimators",

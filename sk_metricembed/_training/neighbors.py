@@ -1,8 +1,10 @@
 """Input-space nearest neighbours, the positives of the neighbour term.
 
-Computed once per fit, as t-SNE, UMAP and ivis do. Above 50 features the
-search runs in a 50-dimensional projection (cheaper, and less swayed by
-pixel noise): PCA for dense rows; for scipy sparse rows a truncated SVD,
+Computed once per fit, as t-SNE, UMAP and ivis do. Above ``dimensions``
+features (``PCA_DIMENSIONS`` unless the fit's ``input_components`` says
+otherwise, :mod:`.._input_space`) the search runs in a projection of that
+many components (cheaper, and less swayed by pixel noise or the noisy
+directions of a table): PCA for dense rows; for scipy sparse rows a truncated SVD,
 which needs no centring and so never densifies them (latent semantic
 analysis, for TF-IDF). Above 20,000 rows the projection is fitted on a
 random 20,000 of them and applied in chunks, so that a memmap is never
@@ -32,6 +34,8 @@ from sklearn.preprocessing import normalize
 from .rows import dense_rows
 
 APPROXIMATE_ABOVE = 50_000
+#: The search space's dimension unless a fit chooses another: above it,
+#: rows are projected on this many components.
 PCA_DIMENSIONS = 50
 #: The metrics of the input-space search, the ``input_metric`` options.
 INPUT_METRICS = ("euclidean", "cosine")
@@ -50,8 +54,8 @@ AGREEMENT_ROWS = 2048
 class InputSpace:
     """The space the input-space search runs in, fitted on the training rows.
 
-    Above ``PCA_DIMENSIONS`` features, rows are projected on ``components``
-    (``(PCA_DIMENSIONS, n_features)``, C-ordered) after subtracting ``mean``
+    Above the search's dimension in features, rows are projected on
+    ``components`` (``(dimension, n_features)``, C-ordered) after subtracting ``mean``
     (PCA for dense rows; ``None`` for the truncated SVD of sparse rows,
     which is not centred); at or below them ``components`` is ``None`` and
     rows are searched as they are. ``unit_length`` scales rows to unit
@@ -69,7 +73,7 @@ class InputSpace:
         if self.components is None:
             return normalize(X) if self.unit_length else X
         n_samples = X.shape[0]
-        features = np.empty((n_samples, PCA_DIMENSIONS), dtype=np.float32)
+        features = np.empty((n_samples, self.components.shape[0]), dtype=np.float32)
         for start in range(0, n_samples, _PCA_CHUNK):
             features[start : start + _PCA_CHUNK] = self._project(
                 X[start : start + _PCA_CHUNK]
@@ -96,16 +100,27 @@ class InputGraph:
     space: InputSpace
     features: object
 
+    @property
+    def dimensions(self) -> int:
+        """The search space's dimension: the projection's, or the features'."""
+        return int(self.features.shape[1])
+
 
 def input_graph(
-    X, n_neighbors: int, random_state: int, metric: str
+    X,
+    n_neighbors: int,
+    random_state: int,
+    metric: str,
+    dimensions: int = PCA_DIMENSIONS,
 ) -> InputGraph | None:
     """Return the :class:`InputGraph` of ``X``'s rows.
 
     ``X`` is an ndarray, a memmap, a scipy sparse matrix or a row subset of
-    one; ``metric`` one of :data:`INPUT_METRICS`. ``k`` is ``n_neighbors``
-    capped at ``n_samples - 1``; ``None`` when there are fewer than three
-    rows (no useful neighbour exists).
+    one; ``metric`` one of :data:`INPUT_METRICS`; the search runs in a
+    projection of ``dimensions`` components where ``X`` has more features
+    and more rows than that, and in ``X``'s features otherwise. ``k`` is
+    ``n_neighbors`` capped at ``n_samples - 1``; ``None`` when there are
+    fewer than three rows (no useful neighbour exists).
     """
     if metric not in INPUT_METRICS:
         raise ValueError(f"metric must be one of {INPUT_METRICS}, got {metric!r}.")
@@ -113,7 +128,7 @@ def input_graph(
     k = min(n_neighbors, n_samples - 1)
     if n_samples < 3 or k < 1:
         return None
-    space = _fit_space(X, metric, random_state)
+    space = _fit_space(X, metric, random_state, dimensions)
     features = space.transform(X)
     if n_samples > APPROXIMATE_ABOVE:
         try:
@@ -130,13 +145,17 @@ def input_graph(
 
 
 def input_neighbors(
-    X, n_neighbors: int, random_state: int, metric: str
+    X,
+    n_neighbors: int,
+    random_state: int,
+    metric: str,
+    dimensions: int = PCA_DIMENSIONS,
 ) -> np.ndarray | None:
     """Return an ``(n_samples, k)`` table of each row's nearest other rows.
 
     The ``table`` of :func:`input_graph` (``None`` below three rows).
     """
-    graph = input_graph(X, n_neighbors, random_state, metric)
+    graph = input_graph(X, n_neighbors, random_state, metric, dimensions)
     return None if graph is None else graph.table
 
 
@@ -165,17 +184,15 @@ def view_agreement(graph: InputGraph, X, views, n_neighbors: int, seed: int) -> 
     return float(np.mean((table == sample[:, None]).any(axis=1)))
 
 
-def _fit_space(X, metric: str, random_state: int) -> InputSpace:
+def _fit_space(X, metric: str, random_state: int, dimensions: int) -> InputSpace:
     """The projection of the search, fitted on (a subsample of) ``X``."""
     unit_length = metric == "cosine"
-    if not (X.shape[1] > PCA_DIMENSIONS and X.shape[0] > PCA_DIMENSIONS):
+    if not (X.shape[1] > dimensions and X.shape[0] > dimensions):
         return InputSpace(None, None, unit_length)
     if sp.issparse(X):
-        projection = TruncatedSVD(PCA_DIMENSIONS, random_state=random_state)
+        projection = TruncatedSVD(dimensions, random_state=random_state)
     else:
-        projection = PCA(
-            PCA_DIMENSIONS, svd_solver="randomized", random_state=random_state
-        )
+        projection = PCA(dimensions, svd_solver="randomized", random_state=random_state)
     n_samples = X.shape[0]
     sample = slice(None)
     if n_samples > _PCA_SUBSAMPLE:
