@@ -95,16 +95,20 @@ def choose_input_graph(
     features are fewer than ``PCA_DIMENSIONS``, it would not be smaller).
     """
     dimensions = resolve_input_components(value, latent_dim)
-    if len(dimensions) == 1 or image_mode:
-        graph = input_graph(X, n_neighbors, seed, metric, dimensions[0])
-        return InputChoice(graph, labels, n_neighbors, seed)
     best = InputChoice(
         input_graph(X, n_neighbors, seed, metric, dimensions[0]),
         labels,
         n_neighbors,
         seed,
     )
-    if best.graph is None or np.all(labels >= 0) or best.spreading is None:
+    # Ordered so that the spreading runs only where a choice is to be made.
+    if (
+        len(dimensions) == 1
+        or image_mode
+        or best.graph is None
+        or np.all(labels >= 0)
+        or best.spreading is None
+    ):
         return best
     searched = best.graph.dimensions  # the default space's
     for k in dimensions[1:]:
