@@ -301,24 +301,28 @@ def nominal_weight(value) -> float:
     return AUTO_WEIGHT if is_auto(value) else float(value)
 
 
-def label_trust(accuracy: float, n_scored: int, n_classes: int) -> float:
+def label_trust(accuracy: float, n_scored: int, chance: float) -> float:
     """How far labels are trusted to reach unlabelled flattened rows, in (0, 1].
 
     ``accuracy`` is the share of ``n_scored`` held-out labelled rows that
-    label spreading over the input graph gives their own class
-    (:func:`~sk_metricembed._label_trust.spreading_accuracy`). Its upper
-    confidence bound (two binomial standard errors), as Cohen's kappa over
-    ``n_classes`` classes, is mapped linearly from ``LABEL_TRUST_KAPPA[0]``
-    (trust ``MIN_LABEL_TRUST``) to ``LABEL_TRUST_KAPPA[1]`` (full trust):
-    a few labelled rows never lower the trust on their own.
+    label spreading over the input graph gives their own class, ``chance``
+    the agreement its class shares give by chance
+    (:class:`~sk_metricembed._label_trust.Spreading`). The accuracy's
+    upper confidence bound (two binomial standard errors), as Cohen's
+    kappa against that chance, is mapped linearly from
+    ``LABEL_TRUST_KAPPA[0]`` (trust ``MIN_LABEL_TRUST``) to
+    ``LABEL_TRUST_KAPPA[1]`` (full trust): a few labelled rows never lower
+    the trust on their own, and spreading that only repeats the largest
+    class earns none.
 
-    >>> label_trust(0.47, 600, 10)  # the rotated MNIST digits at 10%
+    >>> label_trust(0.47, 600, 0.1)  # the rotated MNIST digits at 10%
     0.1
-    >>> label_trust(0.90, 600, 10)  # MNIST at 10%
+    >>> label_trust(0.90, 600, 0.1)  # MNIST at 10%
     1.0
+    >>> label_trust(0.80, 600, 0.8)  # two classes, 80% / 20%, all in the first
+    0.1
     """
     bound = min(1.0, accuracy + 2 * np.sqrt(accuracy * (1 - accuracy) / n_scored))
-    chance = 1 / n_classes
     kappa = (bound - chance) / (1 - chance)
     low, high = LABEL_TRUST_KAPPA
     return float(np.clip((kappa - low) / (high - low), MIN_LABEL_TRUST, 1.0))

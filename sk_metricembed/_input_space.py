@@ -32,7 +32,7 @@ from ._defaults import (
     INPUT_SPACE_MIN_ROWS,
     is_auto,
 )
-from ._label_trust import spreading_accuracy
+from ._label_trust import Spreading, spreading_accuracy
 from ._training.neighbors import PCA_DIMENSIONS, InputGraph, input_graph
 
 
@@ -40,8 +40,8 @@ class InputChoice:
     """The input graph of a fit, and its label spreading's score.
 
     ``graph`` is None below three rows or where nothing needs the graph;
-    :attr:`spreading` is ``(accuracy, n_scored)`` of the label spreading over
-    it, or None where the labels are too few to score it, computed once.
+    :attr:`spreading` is the :class:`~._label_trust.Spreading` of the labels
+    over it, or None where the labels are too few to score it, computed once.
     """
 
     def __init__(
@@ -51,7 +51,7 @@ class InputChoice:
         self._labels, self._n_neighbors, self._seed = labels, n_neighbors, seed
 
     @cached_property
-    def spreading(self) -> tuple[float, int] | None:
+    def spreading(self) -> Spreading | None:
         if self.graph is None:
             return None
         return spreading_accuracy(
@@ -122,11 +122,11 @@ def choose_input_graph(
     return best
 
 
-def _beats(candidate: tuple[float, int], kept: tuple[float, int]) -> bool:
+def _beats(candidate: Spreading, kept: Spreading) -> bool:
     """Whether ``candidate`` recovers more held-out rows than ``kept`` by
     ``INPUT_SPACE_MARGIN`` binomial standard errors of ``kept``'s count, and
     by ``INPUT_SPACE_MIN_ROWS`` rows at least."""
-    accuracy, n_scored = kept
-    gained = (candidate[0] - accuracy) * n_scored
+    accuracy, n_scored = kept.accuracy, kept.n_scored
+    gained = (candidate.accuracy - accuracy) * n_scored
     noise = np.sqrt(n_scored * accuracy * (1 - accuracy))
     return gained >= max(INPUT_SPACE_MIN_ROWS, INPUT_SPACE_MARGIN * noise) - 1e-9

@@ -14,6 +14,7 @@ from sklearn.datasets import load_digits
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder, _input_space
 from sk_metricembed._defaults import INPUT_SPACE_MARGIN, INPUT_SPACE_MIN_ROWS
 from sk_metricembed._input_space import choose_input_graph, resolve_input_components
+from sk_metricembed._label_trust import Spreading
 from sk_metricembed._training.neighbors import PCA_DIMENSIONS
 from sk_metricembed.datasets import hide_labels
 
@@ -60,7 +61,7 @@ def test_a_few_components_are_chosen_where_the_labels_spread_further_there():
     # them worse on the same folds.
     default = _choose(X, semi, value=PCA_DIMENSIONS)
     assert default.graph.dimensions == PCA_DIMENSIONS
-    assert choice.spreading[0] > default.spreading[0]
+    assert choice.spreading.accuracy > default.spreading.accuracy
 
 
 def test_the_default_space_is_kept_where_it_carries_the_labels():
@@ -90,7 +91,7 @@ def test_a_candidate_needs_the_margin_to_replace_the_default(monkeypatch):
     hits = {PCA_DIMENSIONS: 30, 3: 30 + int(np.ceil(margin)) - 1, 6: 30}
 
     def scripted(features, labels, n_neighbors, seed):
-        return hits[features.shape[1]] / 50, 50
+        return Spreading(hits[features.shape[1]] / 50, 50, 1 / 3)
 
     monkeypatch.setattr(_input_space, "spreading_accuracy", scripted)
     assert _choose(X, semi).graph.dimensions == PCA_DIMENSIONS

@@ -37,15 +37,17 @@ def _blobs(n_per_class=60, n_classes=4, seed=0):
 
 def test_label_trust_ramps_from_the_least_to_full():
     # Chance-level spreading: the least trust; near-perfect: full trust.
-    assert label_trust(0.1, 5000, 10) == MIN_LABEL_TRUST
-    assert label_trust(0.99, 5000, 10) == 1.0
-    middle = label_trust(0.7, 5000, 10)
+    assert label_trust(0.1, 5000, 0.1) == MIN_LABEL_TRUST
+    assert label_trust(0.99, 5000, 0.1) == 1.0
+    middle = label_trust(0.7, 5000, 0.1)
     assert MIN_LABEL_TRUST < middle < 1.0
-    assert label_trust(0.6, 5000, 10) < middle < label_trust(0.75, 5000, 10)
+    assert label_trust(0.6, 5000, 0.1) < middle < label_trust(0.75, 5000, 0.1)
     # A few scored rows widen the bound: the same accuracy earns more trust.
-    assert label_trust(0.6, 10, 10) > label_trust(0.6, 5000, 10)
-    # Kappa, not accuracy: 0.7 on two classes is weak evidence.
-    assert label_trust(0.7, 5000, 2) < label_trust(0.7, 5000, 10)
+    assert label_trust(0.6, 10, 0.1) > label_trust(0.6, 5000, 0.1)
+    # Kappa, not accuracy: 0.7 on two balanced classes is weak evidence,
+    # and on classes of 70% and 30% that all go to the first, none.
+    assert label_trust(0.7, 5000, 0.5) < label_trust(0.7, 5000, 0.1)
+    assert label_trust(0.7, 5000, 0.7) == MIN_LABEL_TRUST
 
 
 def test_auto_weight_counts_the_trust_as_far_as_rows_are_unlabelled():
@@ -58,16 +60,34 @@ def test_auto_weight_counts_the_trust_as_far_as_rows_are_unlabelled():
 def test_spreading_accuracy_scores_held_out_labelled_rows():
     X, y, shuffled = _blobs()
     semi = hide_labels(y, 0.5, random_state=0)
-    accuracy, n_scored = spreading_accuracy(X, semi, n_neighbors=5, seed=0)
+    accuracy, n_scored, chance = spreading_accuracy(X, semi, n_neighbors=5, seed=0)
     assert n_scored == int((semi >= 0).sum())
     assert accuracy > 0.95
+    assert chance == pytest.approx(0.25, abs=0.01)  # four classes, all given
     semi_shuffled = np.where(semi >= 0, shuffled, -1)
-    accuracy, _ = spreading_accuracy(X, semi_shuffled, n_neighbors=5, seed=0)
+    accuracy, _, _ = spreading_accuracy(X, semi_shuffled, n_neighbors=5, seed=0)
     assert accuracy < 0.5  # four classes: chance is 0.25
     # A class with one labelled row cannot be scored by folds.
     one = np.full_like(y, -1)
     one[[0, 1, 70]] = y[[0, 1, 70]]
     assert spreading_accuracy(X, one, n_neighbors=5, seed=0) is None
+
+
+def test_spreading_that_repeats_the_largest_class_earns_no_trust():
+    # Structureless rows, 85% / 15%: the minority's few labelled rows spread
+    # from fewer sources, so most held-out rows get the larger class and the
+    # accuracy is the chance agreement of those shares (Cohen's), not a
+    # sign that the graph carries the labels.
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 10)).astype(np.float32)
+    y = (rng.uniform(size=400) < 0.15).astype(int)
+    semi = hide_labels(y, 0.1, random_state=0)
+    spreading = spreading_accuracy(X, semi, n_neighbors=10, seed=0)
+    assert spreading.chance > 0.75
+    assert spreading.accuracy <= spreading.chance
+    assert label_trust(*spreading) == MIN_LABEL_TRUST
+    # Against a uniform chance (a half on two classes) it looked trusted.
+    assert label_trust(spreading.accuracy, spreading.n_scored, 0.5) == 1.0
 
 
 @pytest.mark.parametrize("share", [0.1, 0.5, 1.0])
@@ -87,7 +107,7 @@ def test_spreading_reaches_from_as_many_rows_a_class_whatever_the_labels(
         return spread(features, seen, n_neighbors, rng)
 
     monkeypatch.setattr(_label_trust, "input_graph_classes", recording)
-    accuracy, n_scored = spreading_accuracy(X, semi, n_neighbors=5, seed=0)
+    accuracy, n_scored, _ = spreading_accuracy(X, semi, n_neighbors=5, seed=0)
     assert n_scored == int((semi >= 0).sum())
     assert accuracy > 0.95
     sources = np.array(calls)
