@@ -149,6 +149,19 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     assert given.net_.criterion_.mined_pair_weight == 1.0
 
 
+def test_an_imbalanced_table_whose_graph_repeats_its_larger_class_gets_least_weight():
+    # The spreading's accuracy there is the chance agreement of the class
+    # shares (test_spreading_that_repeats_the_largest_class_earns_no_trust).
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(800, 10)).astype(np.float32)
+    y = (rng.uniform(size=800) < 0.1).astype(int)
+    semi = hide_labels(y, 0.1, random_state=0)
+    fitted = TripletVAEEmbedder(**FAST).fit(X, semi)
+    share = float(np.mean(semi >= 0))
+    assert fitted.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, share))
+    assert fitted.net_.criterion_.weight == fitted.weight_
+
+
 def test_image_mode_and_warm_starts_keep_their_weight():
     X, y = load_digits(return_X_y=True)
     X = (X[:300] / 16).astype(np.float32)
