@@ -263,7 +263,7 @@ class BaseMetricEmbedder(
                 seed,
                 settings.input_metric,
                 input_classes,
-                None if graph is None else graph.dimensions,
+                choice.dimensions,
             )
             try:
                 net.fit(dataset, None) if first_call else net.partial_fit(dataset, None)
@@ -277,7 +277,7 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         self.weight_ = settings.weight
         self.input_metric_ = settings.input_metric
-        self.input_components_ = None if graph is None else graph.dimensions
+        self.input_components_ = choice.dimensions
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._smoothing = None
         # (A net whose training the package's tests stub builds no module.)

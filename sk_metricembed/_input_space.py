@@ -50,6 +50,11 @@ class InputChoice:
         self.graph = graph
         self._labels, self._n_neighbors, self._seed = labels, n_neighbors, seed
 
+    @property
+    def dimensions(self) -> int | None:
+        """The graph's search dimension (``input_components_``); None without one."""
+        return None if self.graph is None else self.graph.dimensions
+
     @cached_property
     def spreading(self) -> Spreading | None:
         if self.graph is None:
