@@ -21,7 +21,9 @@ some label fractions only (``0.01,0.1,1``). ``--datasets`` takes the
 general suite's and the MNIST variations' names, and ``idx:FOLDER`` for a
 held-out set of 28x28 images in MNIST's IDX files that the project does
 not ship (``scenarios.IDX_PREFIX``), and ``csv:FILE`` for a held-out table
-in a CSV file, the class in its last column (``scenarios.CSV_PREFIX``).
+in a CSV file, the class in its last column (``scenarios.CSV_PREFIX``;
+``benchmarks/heldout_tables.R`` writes the held-out tables of
+``RESULTS.md`` so).
 Peer scores are cached in
 ``--cache`` (a folder) between runs.
 """
