@@ -56,6 +56,7 @@ from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, PAIR_LOSSES, history_key
 from ._training.neighbors import input_neighbors
+from ._training.precision import resolve_mixed_precision
 from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
@@ -247,11 +248,12 @@ class BaseMetricEmbedder(
                 )
             else:
                 net = self.net_
-                # max_epochs and lr set between warm fits take effect (skorch
-                # updates lr in the optimiser and keeps its state); the network,
-                # the objective, the callbacks and skorch's routed arguments
-                # keep the first fit's.
+                # max_epochs, lr and mixed_precision set between warm fits take
+                # effect (skorch updates lr in the optimiser and keeps its
+                # state); the network, the objective, the callbacks and
+                # skorch's routed arguments keep the first fit's.
                 net.set_params(max_epochs=settings.max_epochs, lr=self.lr)
+                net.mixed_precision = settings.mixed_precision
             share, input_classes = smoothing_and_input_classes(
                 net, graph, rows, training.labels, settings, self.n_neighbors, seed
             )
@@ -277,6 +279,7 @@ class BaseMetricEmbedder(
         self.history_ = net.history
         self.weight_ = settings.weight
         self.input_metric_ = settings.input_metric
+        self.mixed_precision_ = settings.mixed_precision
         self.input_components_ = choice.dimensions
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._smoothing = None
@@ -522,6 +525,7 @@ class BaseMetricEmbedder(
             input_metric=resolve_input_metric(self.input_metric, sp.issparse(X)),
             neighbor_smoothing=smoothing,
             smoothing_follows_views=follows_views,
+            mixed_precision=resolve_mixed_precision(self.mixed_precision, device),
         )
 
     def _check_user_modules(self) -> None:

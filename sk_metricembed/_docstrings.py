@@ -67,6 +67,9 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
     input_metric_ : str
         The metric of the last fit's input-space neighbour search:
         ``input_metric`` with ``"auto"`` resolved for the fit's ``X``.
+    mixed_precision_ : str
+        How the last fit's training passes computed: ``mixed_precision``
+        with ``"auto"`` resolved for its device (``"no"`` or ``"bf16"``).
     input_components_ : int or None
         The dimension of the space the last fit searched its input graph
         in: ``input_components`` with ``"auto"`` resolved for the fit's

@@ -68,6 +68,8 @@ class FitSettings:
     mined_pair_weight: float = 1.0
     # The share of rows held out to score each epoch; None trains on all.
     validation_fraction: float | None = None
+    # How the training passes compute, "auto" resolved (.precision).
+    mixed_precision: str = "no"
 
 
 def build_net(
@@ -175,6 +177,7 @@ def build_net(
         device=settings.device,
         verbose=int(params["verbose"]),
         augment=RandomAffine(settings.image_shape) if settings.augment else None,
+        mixed_precision=settings.mixed_precision,
         **routed,
     )
 

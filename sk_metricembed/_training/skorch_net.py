@@ -4,7 +4,9 @@ Only skorch's documented hooks are overridden: ``get_split_datasets`` (the
 validation rows the estimator held out, see :mod:`.validation`),
 ``get_iterator`` (our batch plans instead of a shuffled ``DataLoader``),
 ``infer`` (one forward pass for the batch and, when the neighbour term is
-on, an encoder pass for the neighbours), ``validation_step`` (the objective
+on, an encoder pass for the neighbours; in bfloat16 autocast while
+training under ``mixed_precision="bf16"``, :mod:`.precision`),
+``validation_step`` (the objective
 less the KL term) and ``get_loss`` (the blended objective on the
 forward pass and the batch's targets, skorch's ``y``, whose parts go to
 ``history`` as data). The epoch loop, callbacks, device moves and optimiser
@@ -23,6 +25,7 @@ from torch.utils.data import DataLoader
 from .batches import BatchInputs, BatchTargets
 from .distributed import AverageGradients, ShardedPlans, process_group
 from .loss_parts import LOSS_PARTS, history_key
+from .precision import as_float32, training_autocast
 from .validation import VALID_PREFIX, SplitDatasets
 
 #: The ``DataLoader`` arguments the batch plans set; ``iterator_train__*`` and
@@ -45,12 +48,15 @@ class EmbeddingNet(NeuralNet):
     """``NeuralNet`` training an :class:`~.autoencoder.AutoEncoder` on batch plans.
 
     ``augment`` is an optional callable applied to input rows during
-    training (image mode); it must keep the rows' shape.
+    training (image mode); it must keep the rows' shape. ``mixed_precision``
+    (``"no"`` or ``"bf16"``, :mod:`.precision`) is how the training passes
+    compute.
     """
 
-    def __init__(self, *args, augment=None, **kwargs):
+    def __init__(self, *args, augment=None, mixed_precision="no", **kwargs):
         super().__init__(*args, **kwargs)
         self.augment = augment
+        self.mixed_precision = mixed_precision
 
     def get_default_callbacks(self):
         parts = [
@@ -93,6 +99,13 @@ class EmbeddingNet(NeuralNet):
         )
 
     def infer(self, x: BatchInputs, **fit_params):
+        if not self.module_.training:
+            return self._infer(x)
+        with training_autocast(torch.device(self.device), self.mixed_precision):
+            outputs = self._infer(x)
+        return as_float32(outputs)
+
+    def _infer(self, x: BatchInputs) -> dict:
         x = x.to(self.device)
         inputs, neighbors = x.X, x.X_neighbor
         if self.augment is not None and self.module_.training:
