@@ -103,6 +103,10 @@ def test_pairwise_deterministic_hog_quiet_without_plots(tmp_path, capsys):
         (["--classifier-weight", "-1"], "--classifier-weight -1.0: The 'classif"),
         (["--batch-size", "0"], "--batch-size 0: The 'batch_size' parameter"),
         (
+            ["--mixed-precision", "fp16"],
+            "--mixed-precision fp16: The 'mixed_precision' parameter",
+        ),
+        (
             ["--weights", "1", "--loss", "none"],
             "cannot fit weight=1, latent_dim=2: weight=1 with metric_loss='none' "
             "leaves no term to train",
@@ -242,6 +246,7 @@ PASSED = {
     "lr": ("--lr", 0.01),
     "dropout": ("--dropout", 0.1),
     "batch_size": ("--batch-size", 64),
+    "mixed_precision": ("--mixed-precision", "no"),
 }
 
 

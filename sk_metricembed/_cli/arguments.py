@@ -36,6 +36,13 @@ EMBEDDER_OPTIONS = (
     ("--lr", "lr", float, "RATE", "learning rate"),
     ("--dropout", "dropout", float, "P", "dropout after each hidden layer"),
     ("--batch-size", "batch_size", int, "N", "rows per step"),
+    (
+        "--mixed-precision",
+        "mixed_precision",
+        str,
+        "MODE",
+        "bf16: the training passes in bfloat16 (auto: where the CPU has it)",
+    ),
 )
 #: The flag that sets each embedder parameter, for error messages.
 FLAGS = {
