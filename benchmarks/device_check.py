@@ -19,7 +19,9 @@ at a time, then moved to the device):
 
 Then the training throughput (rows per second over a few epochs of the
 default vector and image fits on 20,000 random 28x28 rows) on the device
-and on the CPU of the same machine, and the transform throughput.
+and on the CPU of the same machine, each in float32 and with bfloat16
+training passes (``mixed_precision="bf16"``, where the device has
+bfloat16), and the transform throughput.
 Everything goes to a JSON file and a short table on standard output; the
 exit status is 1 when a check fails.
 """
@@ -27,6 +29,7 @@ exit status is 1 when a check fails.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import pickle
@@ -95,6 +98,7 @@ def check_correctness(device: str, epochs: int) -> list[dict]:
                     "estimator": name,
                     "mode": mode,
                     "device": str(embedder.net_.device),
+                    "mixed_precision": embedder.mixed_precision_,
                     "module_device": str(
                         next(embedder.net_.module_.parameters()).device
                     ),
@@ -133,9 +137,18 @@ def throughput(device: str, n_rows: int, epochs: int) -> list[dict]:
     X = rng.random((n_rows, 784), dtype=np.float32)
     y = hide_labels(rng.integers(0, 10, n_rows), 0.01, random_state=0)
     rows = []
-    for mode, extra in {"vector": {}, "image": {"image_shape": (28, 28)}}.items():
+    precisions = ["no"]
+    if torch.device(device).type == "cpu" or torch.cuda.is_bf16_supported():
+        precisions.append("bf16")
+    modes = {"vector": {}, "image": {"image_shape": (28, 28)}}
+    for (mode, extra), precision in itertools.product(modes.items(), precisions):
         embedder = TripletVAEEmbedder(
-            latent_dim=20, max_epochs=epochs, device=device, random_state=0, **extra
+            latent_dim=20,
+            max_epochs=epochs,
+            device=device,
+            random_state=0,
+            mixed_precision=precision,
+            **extra,
         )
         start = time.perf_counter()
         embedder.fit(X, y)
@@ -149,6 +162,7 @@ def throughput(device: str, n_rows: int, epochs: int) -> list[dict]:
             {
                 "mode": mode,
                 "device": device,
+                "mixed_precision": precision,
                 "rows": n_rows,
                 "epochs": epochs,
                 "fit_rows_per_second": round(n_rows * epochs / fit_seconds),

@@ -220,7 +220,12 @@ def test_device_check_passes_on_the_cpu(monkeypatch, tmp_path):
     # process, on the CPU).
     sparse = [row for row in report["checks"] if row["mode"] == "sparse"]
     assert all(row["cpu_load_relative_difference"] < 1e-5 for row in sparse)
-    assert {row["mode"] for row in report["throughput"]} == {"vector", "image"}
+    throughput = {(row["mode"], row["mixed_precision"]) for row in report["throughput"]}
+    assert throughput == {
+        (mode, precision)
+        for mode in ("vector", "image")
+        for precision in ("no", "bf16")
+    }
 
 
 def test_selection_benchmark_writes_its_tables(monkeypatch, tmp_path):
