@@ -222,6 +222,8 @@ class BaseMetricEmbedder(
                 self.weight, weight, pair_loss=self.metric_loss in PAIR_LOSSES
             ),
         )
+        if settings.weight == 1:
+            self._check_metric_network_trains(training, settings)
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
@@ -426,12 +428,46 @@ class BaseMetricEmbedder(
         del Z  # n_samples x latent_dim: freed before the next per-row array
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
 
+    def _check_metric_network_trains(self, training, settings: FitSettings) -> None:
+        """At ``weight=1`` (no reconstruction), something must train: a pair or
+        triplet loss on the supervision, or a term that needs none of it."""
+        n_classes = len(np.unique(training.labels[training.labels >= 0]))
+        needs_no_constraint = (
+            settings.neighbor_weight > 0
+            or self.spatial_contrasting_weight > 0
+            or (
+                n_classes >= 2
+                and (self.classifier_weight > 0 or self.contrasting_weight > 0)
+            )
+        )
+        if needs_no_constraint or (
+            self.metric_loss != NO_METRIC_LOSS and training.forms_constraints
+        ):
+            return
+        kind = "pairs" if self.metric_loss in PAIR_LOSSES else "triplets"
+        n_labelled = int((training.labels >= 0).sum())
+        labels = "y gives no labelled training row"
+        if n_labelled:
+            labels = f"y labels {n_labelled} training rows, " + (
+                "all of one class" if n_classes == 1 else "no class twice"
+            )
+        raise ValueError(
+            f"weight=1 trains the metric loss alone (no reconstruction), and the "
+            f"supervision forms no {kind}: {labels}, and no pairs or triplets "
+            f"were given. Label at least two rows of one class and one of "
+            f"another, pass pairs or triplets, or lower weight (weight='auto' "
+            f"adds the reconstruction and the neighbour term, which train on "
+            f"unlabelled rows)."
+        )
+
     def _warn_unsupervised(self, neighbors, *, no_label_in_y: bool) -> None:
         what = (
             "the unsupervised neighbour term and the reconstruction"
             if neighbors is not None
             else "the reconstruction only"
         )
+        if nominal_weight(self.weight) == 1:
+            what = "the unsupervised neighbour term only"
         message = (
             "no supervision: y has fewer than two labelled classes and no pairs or "
             f"triplets were given, so weight={self.weight} trains {what}."

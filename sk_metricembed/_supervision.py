@@ -59,6 +59,15 @@ class Supervision:
         return part
 
     @property
+    def forms_constraints(self) -> bool:
+        """Explicit constraints, or labels that give a same-class pair of rows
+        and a second class: what a pair or triplet loss trains on."""
+        labelled = self.labels[self.labels >= 0]
+        counts = np.bincount(labelled) if len(labelled) else np.zeros(0)
+        from_labels = (counts >= 2).any() and (counts > 0).sum() >= 2
+        return bool(from_labels or self.n_constraints)
+
+    @property
     def is_empty(self) -> bool:
         """No two labelled classes and no explicit constraint."""
         has_labels = len(np.unique(self.labels[self.labels >= 0])) >= 2

@@ -100,6 +100,52 @@ def test_weight_one_is_the_pure_metric_network(Embedder, few_labels):
     assert "PseudoLabeler" in callbacks
 
 
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+@pytest.mark.parametrize(
+    "supervision, says",
+    [
+        ("none", "y gives no labelled training row"),
+        ("one per class", "y labels 10 training rows, no class twice"),
+        ("one class", "y labels 2 training rows, all of one class"),
+    ],
+)
+def test_weight_one_without_constraints_is_refused_before_training(
+    Embedder, supervision, says, few_labels, monkeypatch
+):
+    X, _ = few_labels
+    y = load_digits().target[: len(X)]
+    labels = np.full_like(y, -1)
+    if supervision == "one per class":
+        labels[[np.flatnonzero(y == c)[0] for c in range(10)]] = np.arange(10)
+    elif supervision == "one class":
+        labels[np.flatnonzero(y == 3)[:2]] = 3
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("training started")
+
+    import skorch
+
+    monkeypatch.setattr(skorch.NeuralNet, "fit", no_training)
+    with pytest.raises(
+        ValueError, match="weight=1 trains the metric loss alone"
+    ) as info:
+        Embedder(**FAST, weight=1.0).fit(X, labels)
+    assert says in str(info.value)
+    assert "lower weight" in str(info.value)
+
+
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_weight_one_trains_on_a_few_explicit_constraints(Embedder, few_labels):
+    # One triplet among 400 rows: most batches hold no constraint, and the
+    # fit still runs (those steps have a zero loss) and trains the one.
+    X, _ = few_labels
+    embedder = Embedder(**FAST, weight=1.0, batch_size=64).fit(
+        X, triplets=np.array([[0, 1, 2]])
+    )
+    assert embedder.history_[-1]["constraint_loss"] >= 0
+    assert np.isfinite(embedder.transform(X)).all()
+
+
 def test_terms_given_a_number_stay_at_weight_one(few_labels):
     X, y = few_labels
     embedder = TripletVAEEmbedder(

@@ -133,6 +133,10 @@ class Objective(nn.Module):
         total = (1 - self.weight) * unsupervised
         if metric:
             total = total + self.weight * sum(metric.values())
+        if not torch.is_tensor(total):
+            # At weight=1 a batch may hold none of a few explicit constraints
+            # (the fit checked that some exist): a zero loss, no gradient.
+            total = outputs["mean"].sum() * 0.0
         return {"loss": total, **{k: v.detach() for k, v in parts.items()}}
 
     def _likelihood_scale(self, reconstruction: torch.Tensor) -> torch.Tensor | float:
