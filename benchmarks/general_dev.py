@@ -75,10 +75,10 @@ def peer_scores(split, seed: int, cache: Path | None) -> dict:
     return stored[key]
 
 
-def fit_and_score(
+def fit_embedder(
     estimator: str, params: dict, split, image: bool
-) -> tuple[tuple[float, float], float]:
-    """Fit one estimator on a cell: its (triplet, 5-NN) scores and fit seconds.
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Fit one estimator on a cell: its train and test codes and fit seconds.
 
     ``random_state`` is 0 unless ``params`` gives it; with ``image`` an image
     set's ``image_shape`` is passed unless ``params`` gives one.
@@ -90,10 +90,16 @@ def fit_and_score(
     start = time.perf_counter()
     embedder.fit(split.X_train, split.y_train_semi)
     seconds = time.perf_counter() - start
-    scores = split.score(
-        embedder.transform(split.X_train), embedder.transform(split.X_test)
-    )
-    return scores, seconds
+    return embedder.transform(split.X_train), embedder.transform(split.X_test), seconds
+
+
+def fit_and_score(
+    estimator: str, params: dict, split, image: bool
+) -> tuple[tuple[float, float], float]:
+    """Fit one estimator on a cell (:func:`fit_embedder`): its (triplet, 5-NN)
+    scores and fit seconds."""
+    Z_train, Z_test, seconds = fit_embedder(estimator, params, split, image)
+    return split.score(Z_train, Z_test), seconds
 
 
 def add_cell_arguments(parser: argparse.ArgumentParser) -> None:

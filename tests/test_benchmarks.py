@@ -451,3 +451,65 @@ def test_reproductions_helpers(monkeypatch):
     Z_test, y_test = np.array([[4.0], [6.0]]), np.array([0, 0])
     assert reproductions.exemplar_error(Z_train, labels, Z_test, y_test) == 0.5
     assert reproductions.one_nn_error(Z_train, labels, Z_test, y_test) == 0.5
+
+
+def test_paired_anchor_shares_give_the_exact_triplet_accuracy(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import paired
+    from sk_metricembed.metrics import triplet_accuracy_score
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 90)
+    Z = rng.normal(size=(90, 3)) + y[:, None]
+    shares, counts = paired.anchor_shares(Z, y)
+    exact = triplet_accuracy_score(Z, y, n_triplets=None)
+    assert np.sum(shares * counts) / np.sum(counts) == pytest.approx(exact)
+    # A row alone in its class anchors nothing.
+    shares, counts = paired.anchor_shares(Z[:4], np.array([0, 0, 1, 2]))
+    assert counts.tolist() == [2, 2, 0, 0]
+
+
+def test_paired_interval_tells_a_clear_loss_from_a_tie(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import paired
+
+    n = 200
+    draws = np.random.default_rng(0).integers(n, size=(1000, n))
+    counts = np.ones(n)
+    peer = {"knn": np.ones(n), "shares": np.full(n, 0.9), "counts": counts}
+    # Every row worse on triplets; two rows of 200 worse on 5-NN.
+    ours = {"knn": np.r_[np.zeros(2), np.ones(n - 2)], "shares": np.full(n, 0.8)}
+    ours["counts"] = counts
+    result = paired.difference_interval(ours, peer, draws)
+    difference, low, high = result["triplet"]
+    assert difference == pytest.approx(-0.1) and high < 0
+    difference, low, high = result["5-NN"]
+    assert difference == pytest.approx(-0.01) and low < difference and high == 0
+
+
+def test_paired_reports_only_losing_cells(monkeypatch, tmp_path, capsys):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import general_dev, paired, scenarios
+
+    _write_table(tmp_path / "table.csv")
+    name = scenarios.CSV_PREFIX + str(tmp_path / "table.csv")
+
+    def fit_embedder(estimator, params, split, image):
+        # tvae: the raw rows (ties raw features); siamese: noise (loses).
+        if estimator == "tvae":
+            return split.X_train, split.X_test, 0.0
+        rng = np.random.default_rng(1)
+        return (
+            rng.normal(size=split.X_train.shape),
+            rng.normal(size=split.X_test.shape),
+            0.0,
+        )
+
+    monkeypatch.setattr(general_dev, "fit_embedder", fit_embedder)
+    monkeypatch.setattr(paired.peers, "GENERAL_PEERS", ("raw", "pca"))
+    argv = ["--datasets", name, "--fractions", "1", "--resamples", "200"]
+    summary = paired.main(argv)
+    out = capsys.readouterr().out
+    assert summary["cells"] == 2 and summary["lost"] == 1
+    assert "siamese" in out and " tvae:" not in out
+    assert "1 of 2 cells lose" in out
