@@ -189,6 +189,8 @@ class BaseMetricEmbedder(
             (rows, training), valid = self._hold_out(
                 X, supervision, settings.validation_fraction, seed
             )
+        if settings.weight == 1:  # only ever given: "auto" stays below 1
+            self._check_metric_network_trains(training, settings)
         # The input-space graph serves the neighbour term and the smoothing.
         choice = InputChoice(None, training.labels, self.n_neighbors, seed)
         if settings.neighbor_term or settings.neighbor_smoothing > 0:
@@ -222,8 +224,6 @@ class BaseMetricEmbedder(
                 self.weight, weight, pair_loss=self.metric_loss in PAIR_LOSSES
             ),
         )
-        if settings.weight == 1:
-            self._check_metric_network_trains(training, settings)
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
