@@ -46,6 +46,25 @@ ESTIMATORS = {"tvae": TripletVAEEmbedder, "siamese": SiameseAutoencoderEmbedder}
 SMALL_SETS = ("digits", "wine", "breast_cancer", "iris")
 
 
+def peer_embeddings(split):
+    """Yield ``(peer, Z_train, Z_test)`` for each of the general suite's peers
+    that can embed this cell (as float64)."""
+    for name in peers.GENERAL_PEERS:
+        function, requirement = peers.LABEL_SYSTEMS[name]
+        if peers.unavailable(requirement):
+            continue
+        try:
+            Z_train, Z_test = function(
+                split.X_train,
+                split.y_train_semi,
+                split.X_test,
+                latent_dim=split.latent_dim,
+            )
+        except ValueError:  # NCA with fewer labelled rows than classes
+            continue
+        yield name, peers.as_float(Z_train), peers.as_float(Z_test)
+
+
 def peer_scores(split, seed: int, cache: Path | None) -> dict:
     """``{peer: (triplet, 5-NN)}`` for one cell, read from the cache if there."""
     stem = re.sub(r"\W+", "_", split.dataset).strip("_")  # idx:FOLDER too
@@ -53,23 +72,10 @@ def peer_scores(split, seed: int, cache: Path | None) -> dict:
     stored = json.loads(path.read_text()) if path and path.exists() else {}
     key = str(split.label_fraction)
     if key not in stored:
-        stored[key] = {}
-        for name in peers.GENERAL_PEERS:
-            function, requirement = peers.LABEL_SYSTEMS[name]
-            if peers.unavailable(requirement):
-                continue
-            try:
-                Z_train, Z_test = function(
-                    split.X_train,
-                    split.y_train_semi,
-                    split.X_test,
-                    latent_dim=split.latent_dim,
-                )
-            except ValueError:  # NCA with fewer labelled rows than classes
-                continue
-            stored[key][name] = split.score(
-                peers.as_float(Z_train), peers.as_float(Z_test)
-            )
+        stored[key] = {
+            name: split.score(Z_train, Z_test)
+            for name, Z_train, Z_test in peer_embeddings(split)
+        }
         if path:
             path.write_text(json.dumps(stored))
     return stored[key]

@@ -38,7 +38,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 from sklearn.neighbors import KNeighborsClassifier
 
-from . import general_dev, peers
+from . import general_dev
 
 #: The bootstrap interval's two-sided level.
 LEVEL = 0.95
@@ -115,23 +115,10 @@ def difference_interval(ours: dict, peer: dict, draws: np.ndarray) -> dict:
 
 def peer_rows(split) -> dict:
     """``{peer: (suite scores, row scores)}`` of the general suite's peers."""
-    rows = {}
-    for name in peers.GENERAL_PEERS:
-        function, requirement = peers.LABEL_SYSTEMS[name]
-        if peers.unavailable(requirement):
-            continue
-        try:
-            Z_train, Z_test = function(
-                split.X_train,
-                split.y_train_semi,
-                split.X_test,
-                latent_dim=split.latent_dim,
-            )
-        except ValueError:  # NCA with fewer labelled rows than classes
-            continue
-        Z_train, Z_test = peers.as_float(Z_train), peers.as_float(Z_test)
-        rows[name] = (split.score(Z_train, Z_test), row_scores(split, Z_train, Z_test))
-    return rows
+    return {
+        name: (split.score(Z_train, Z_test), row_scores(split, Z_train, Z_test))
+        for name, Z_train, Z_test in general_dev.peer_embeddings(split)
+    }
 
 
 def main(argv=None) -> dict:

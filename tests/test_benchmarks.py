@@ -506,7 +506,7 @@ def test_paired_reports_only_losing_cells(monkeypatch, tmp_path, capsys):
         )
 
     monkeypatch.setattr(general_dev, "fit_embedder", fit_embedder)
-    monkeypatch.setattr(paired.peers, "GENERAL_PEERS", ("raw", "pca"))
+    monkeypatch.setattr(general_dev.peers, "GENERAL_PEERS", ("raw", "pca"))
     argv = ["--datasets", name, "--fractions", "1", "--resamples", "200"]
     summary = paired.main(argv)
     out = capsys.readouterr().out
