@@ -223,14 +223,30 @@ def _check_output_files(args) -> None:
 def _check_fits(args, grid, split: Split) -> int:
     """The embedder's own checks of its settings against the data, before
     the first fit, so that a bad combination (``--weights 1 --loss none``
-    without another term) stops the run before any training; returns the
+    without another term, or ``--weights 1`` with one labelled row a class)
+    stops the run before any training; returns the
     epochs of all fits (``max_epochs`` resolved for the training rows), the
     progress bar's length."""
+    from ._supervision import check_supervision
+
     total_epochs = 0
     for weight, latent_dim in grid:
         embedder = _embedder(args, weight, latent_dim, callbacks=None)
         try:
-            total_epochs += embedder._check_params(split.X_train).max_epochs
+            settings = embedder._check_params(split.X_train)
+            if settings.weight == 1:  # the pure metric network needs constraints
+                supervision = check_supervision(
+                    embedder,
+                    split.X_train,
+                    split.y_train,
+                    None,
+                    None,
+                    None,
+                    None,
+                    reset=True,
+                )
+                embedder._check_metric_network_trains(supervision, settings)
+            total_epochs += settings.max_epochs
         except ValueError as error:
             raise UsageError(
                 f"cannot fit weight={weight:g}, latent_dim={latent_dim}: {error}"

@@ -111,6 +111,11 @@ def test_pairwise_deterministic_hog_quiet_without_plots(tmp_path, capsys):
             "cannot fit weight=1, latent_dim=2: weight=1 with metric_loss='none' "
             "leaves no term to train",
         ),
+        (
+            ["--weights", "1", "--label-fraction", "0.005"],
+            "cannot fit weight=1, latent_dim=2: weight=1 trains the metric loss "
+            "alone (no reconstruction), and the supervision forms no triplets",
+        ),
         (["--merge-classes", "3,,5"], "expected groups of classes such as"),
         (["--merge-classes", "3,5;5,8"], "--merge-classes: groups=[[3, 5], [5, 8]]"),
         (["--merge-classes", "3,eleven"], "--merge-classes: no class 'eleven'"),
