@@ -429,35 +429,38 @@ class BaseMetricEmbedder(
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
 
     def _check_metric_network_trains(self, training, settings: FitSettings) -> None:
-        """At ``weight=1`` (no reconstruction), something must train: a pair or
-        triplet loss on the supervision, or a term that needs none of it."""
-        n_classes = len(np.unique(training.labels[training.labels >= 0]))
-        needs_no_constraint = (
+        """At ``weight=1`` (no reconstruction), something must train: a term
+        that needs no labels, a label term on labels that pair up, or the pair
+        or triplet loss on explicit constraints."""
+        label_terms = (
+            self.metric_loss != NO_METRIC_LOSS,
+            settings.supervised_contrastive_weight > 0,
+            self.contrasting_weight > 0,
+            self.classifier_weight > 0,
+        )
+        if (
             settings.neighbor_weight > 0
             or self.spatial_contrasting_weight > 0
-            or (
-                n_classes >= 2
-                and (self.classifier_weight > 0 or self.contrasting_weight > 0)
-            )
-        )
-        if needs_no_constraint or (
-            self.metric_loss != NO_METRIC_LOSS and training.forms_constraints
+            or (training.labels_pair_up and any(label_terms))
+            or (training.n_constraints and self.metric_loss != NO_METRIC_LOSS)
         ):
             return
-        kind = "pairs" if self.metric_loss in PAIR_LOSSES else "triplets"
-        n_labelled = int((training.labels >= 0).sum())
+        labelled = training.labels[training.labels >= 0]
         labels = "y gives no labelled training row"
-        if n_labelled:
-            labels = f"y labels {n_labelled} training rows, " + (
-                "all of one class" if n_classes == 1 else "no class twice"
+        if labelled.size:
+            paired = int((np.bincount(labelled) >= 2).sum())
+            labels = (
+                f"y labels {labelled.size} training rows, and only {paired} "
+                + ("class has" if paired == 1 else "classes have")
+                + " two or more"
             )
         raise ValueError(
-            f"weight=1 trains the metric loss alone (no reconstruction), and the "
-            f"supervision forms no {kind}: {labels}, and no pairs or triplets "
-            f"were given. Label at least two rows of one class and one of "
-            f"another, pass pairs or triplets, or lower weight (weight='auto' "
-            f"adds the reconstruction and the neighbour term, which train on "
-            f"unlabelled rows)."
+            f"weight=1 trains the label terms and the explicit constraints alone "
+            f"(no reconstruction), and this fit has nothing for them: {labels} "
+            f"(two classes need two labelled rows each), and no pairs or "
+            f"triplets were given. Label more rows, pass pairs or triplets, or "
+            f"lower weight (weight='auto' adds the reconstruction and the "
+            f"neighbour term, which train on unlabelled rows)."
         )
 
     def _warn_unsupervised(self, neighbors, *, no_label_in_y: bool) -> None:

@@ -59,13 +59,12 @@ class Supervision:
         return part
 
     @property
-    def forms_constraints(self) -> bool:
-        """Explicit constraints, or labels that give a same-class pair of rows
-        and a second class: what a pair or triplet loss trains on."""
+    def labels_pair_up(self) -> bool:
+        """Two classes with two labelled rows each: what the batches' class-
+        balanced labelled rows, and so every label term, are drawn from."""
         labelled = self.labels[self.labels >= 0]
         counts = np.bincount(labelled) if len(labelled) else np.zeros(0)
-        from_labels = (counts >= 2).any() and (counts > 0).sum() >= 2
-        return bool(from_labels or self.n_constraints)
+        return bool((counts >= 2).sum() >= 2)
 
     @property
     def is_empty(self) -> bool:

@@ -113,8 +113,8 @@ def test_pairwise_deterministic_hog_quiet_without_plots(tmp_path, capsys):
         ),
         (
             ["--weights", "1", "--label-fraction", "0.005"],
-            "cannot fit weight=1, latent_dim=2: weight=1 trains the metric loss "
-            "alone (no reconstruction), and the supervision forms no triplets",
+            "cannot fit weight=1, latent_dim=2: weight=1 trains the label terms "
+            "and the explicit constraints alone (no reconstruction)",
         ),
         (["--merge-classes", "3,,5"], "expected groups of classes such as"),
         (["--merge-classes", "3,5;5,8"], "--merge-classes: groups=[[3, 5], [5, 8]]"),

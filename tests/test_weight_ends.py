@@ -105,18 +105,25 @@ def test_weight_one_is_the_pure_metric_network(Embedder, few_labels):
     "supervision, says",
     [
         ("none", "y gives no labelled training row"),
-        ("one per class", "y labels 10 training rows, no class twice"),
-        ("one class", "y labels 2 training rows, all of one class"),
+        ("one per class", "y labels 10 training rows, and only 0 classes have two"),
+        ("one class", "y labels 2 training rows, and only 1 class has two"),
+        ("two of one class", "y labels 11 training rows, and only 1 class has two"),
     ],
 )
+@pytest.mark.parametrize("terms", [{}, {"classifier_weight": 1.0}])
 def test_weight_one_without_constraints_is_refused_before_training(
-    Embedder, supervision, says, few_labels, monkeypatch
+    Embedder, supervision, says, terms, few_labels, monkeypatch
 ):
+    # The label terms read each batch's class-balanced labelled rows, which
+    # come from classes with two labelled rows: with fewer than two such
+    # classes nothing would train (the loss stayed at 0).
     X, _ = few_labels
     y = load_digits().target[: len(X)]
     labels = np.full_like(y, -1)
-    if supervision == "one per class":
+    if supervision in ("one per class", "two of one class"):
         labels[[np.flatnonzero(y == c)[0] for c in range(10)]] = np.arange(10)
+    if supervision == "two of one class":
+        labels[np.flatnonzero(y == 0)[1]] = 0
     elif supervision == "one class":
         labels[np.flatnonzero(y == 3)[:2]] = 3
 
@@ -126,12 +133,23 @@ def test_weight_one_without_constraints_is_refused_before_training(
     import skorch
 
     monkeypatch.setattr(skorch.NeuralNet, "fit", no_training)
-    with pytest.raises(
-        ValueError, match="weight=1 trains the metric loss alone"
-    ) as info:
-        Embedder(**FAST, weight=1.0).fit(X, labels)
+    alone = "weight=1 trains the label terms and the explicit constraints alone"
+    with pytest.raises(ValueError, match=alone) as info:
+        Embedder(**FAST, weight=1.0, **terms).fit(X, labels)
     assert says in str(info.value)
     assert "lower weight" in str(info.value)
+
+
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_weight_one_trains_on_two_classes_of_two_labelled_rows(Embedder, few_labels):
+    X, _ = few_labels
+    y = load_digits().target[: len(X)]
+    labels = np.full_like(y, -1)
+    labels[np.flatnonzero(y == 0)[:2]] = 0
+    labels[np.flatnonzero(y == 1)[:2]] = 1
+    embedder = Embedder(**FAST, weight=1.0).fit(X, labels)
+    assert embedder.history_[0]["train_loss"] > 0
+    assert "constraint_loss" in embedder.history_[0]
 
 
 @pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
