@@ -50,7 +50,7 @@ from ._sklearn_compat import (
     _fit_context,
     validate_parameter_constraints,
 )
-from ._supervision import check_supervision
+from ._supervision import check_pure_metric_network, check_supervision
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
@@ -190,7 +190,7 @@ class BaseMetricEmbedder(
                 X, supervision, settings.validation_fraction, seed
             )
         if settings.weight == 1:  # only ever given: "auto" stays below 1
-            self._check_metric_network_trains(training, settings)
+            check_pure_metric_network(self, training, settings)
         # The input-space graph serves the neighbour term and the smoothing.
         choice = InputChoice(None, training.labels, self.n_neighbors, seed)
         if settings.neighbor_term or settings.neighbor_smoothing > 0:
@@ -427,41 +427,6 @@ class BaseMetricEmbedder(
         )
         del Z  # n_samples x latent_dim: freed before the next per-row array
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
-
-    def _check_metric_network_trains(self, training, settings: FitSettings) -> None:
-        """At ``weight=1`` (no reconstruction), something must train: a term
-        that needs no labels, a label term on labels that pair up, or the pair
-        or triplet loss on explicit constraints."""
-        label_terms = (
-            self.metric_loss != NO_METRIC_LOSS,
-            settings.supervised_contrastive_weight > 0,
-            self.contrasting_weight > 0,
-            self.classifier_weight > 0,
-        )
-        if (
-            settings.neighbor_weight > 0
-            or self.spatial_contrasting_weight > 0
-            or (training.labels_pair_up and any(label_terms))
-            or (training.n_constraints and self.metric_loss != NO_METRIC_LOSS)
-        ):
-            return
-        labelled = training.labels[training.labels >= 0]
-        labels = "y gives no labelled training row"
-        if labelled.size:
-            paired = int((np.bincount(labelled) >= 2).sum())
-            labels = (
-                f"y labels {labelled.size} training rows, and only {paired} "
-                + ("class has" if paired == 1 else "classes have")
-                + " two or more"
-            )
-        raise ValueError(
-            f"weight=1 trains the label terms and the explicit constraints alone "
-            f"(no reconstruction), and this fit has nothing for them: {labels} "
-            f"(two classes need two labelled rows each), and no pairs or "
-            f"triplets were given. Label more rows, pass pairs or triplets, or "
-            f"lower weight (weight='auto' adds the reconstruction and the "
-            f"neighbour term, which train on unlabelled rows)."
-        )
 
     def _warn_unsupervised(self, neighbors, *, no_label_in_y: bool) -> None:
         what = (

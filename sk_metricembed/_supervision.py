@@ -14,6 +14,7 @@ import numpy as np
 from sklearn.utils import column_or_1d
 
 from ._labels import UNLABELED, encode_labels, union_classes
+from ._training.batches import MIN_PARTNERED_CLASSES, partnered_classes
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
 from ._validation import warn
 from .constraints import (
@@ -60,11 +61,9 @@ class Supervision:
 
     @property
     def labels_pair_up(self) -> bool:
-        """Two classes with two labelled rows each: what the batches' class-
-        balanced labelled rows, and so every label term, are drawn from."""
-        labelled = self.labels[self.labels >= 0]
-        counts = np.bincount(labelled) if len(labelled) else np.zeros(0)
-        return bool((counts >= 2).sum() >= 2)
+        """Enough classes with two labelled rows for the batches' class-
+        balanced labelled rows, which every label term reads."""
+        return len(partnered_classes(self.labels)) >= MIN_PARTNERED_CLASSES
 
     @property
     def is_empty(self) -> bool:
@@ -128,6 +127,46 @@ def check_supervision(
         )
     _convert_constraints(supervision, uses_pairs=estimator.metric_loss in PAIR_LOSSES)
     return supervision
+
+
+def check_pure_metric_network(estimator, supervision: Supervision, settings) -> None:
+    """At ``weight=1`` (no reconstruction), something must train: a term that
+    needs no labels, a label term on labels that pair up, or the pair or
+    triplet loss on explicit constraints; a ValueError before training if not.
+
+    ``settings`` holds the extra terms' weights resolved at ``weight=1``.
+    """
+    metric_loss = estimator.metric_loss != NO_METRIC_LOSS
+    label_terms = (
+        metric_loss,
+        settings.supervised_contrastive_weight > 0,
+        estimator.contrasting_weight > 0,
+        estimator.classifier_weight > 0,
+    )
+    if (
+        settings.neighbor_weight > 0
+        or estimator.spatial_contrasting_weight > 0
+        or (supervision.labels_pair_up and any(label_terms))
+        or (supervision.n_constraints and metric_loss)
+    ):
+        return
+    n_labelled = int((supervision.labels >= 0).sum())
+    labels = "y gives no labelled training row"
+    if n_labelled:
+        paired = len(partnered_classes(supervision.labels))
+        labels = (
+            f"y labels {n_labelled} training rows, and only {paired} "
+            + ("class has" if paired == 1 else "classes have")
+            + " two or more"
+        )
+    raise ValueError(
+        f"weight=1 trains the label terms and the explicit constraints alone "
+        f"(no reconstruction), and this fit has nothing for them: {labels} "
+        f"({MIN_PARTNERED_CLASSES} classes need two labelled rows each), and no "
+        f"pairs or triplets were given. Label more rows, pass pairs or "
+        f"triplets, or lower weight (weight='auto' adds the reconstruction and "
+        f"the neighbour term, which train on unlabelled rows)."
+    )
 
 
 def _convert_constraints(supervision: Supervision, uses_pairs: bool) -> None:

@@ -227,7 +227,7 @@ def _check_fits(args, grid, split: Split) -> int:
     stops the run before any training; returns the
     epochs of all fits (``max_epochs`` resolved for the training rows), the
     progress bar's length."""
-    from ._supervision import check_supervision
+    from ._supervision import check_pure_metric_network, check_supervision
 
     total_epochs = 0
     for weight, latent_dim in grid:
@@ -245,7 +245,7 @@ def _check_fits(args, grid, split: Split) -> int:
                     None,
                     reset=True,
                 )
-                embedder._check_metric_network_trains(supervision, settings)
+                check_pure_metric_network(embedder, supervision, settings)
             total_epochs += settings.max_epochs
         except ValueError as error:
             raise UsageError(

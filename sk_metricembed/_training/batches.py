@@ -65,6 +65,17 @@ class BatchPlan:
     reconstructed: np.ndarray = field(default_factory=lambda: np.empty(0, np.intp))
 
 
+#: Classes with two labelled rows or more a batch's class-balanced labelled
+#: rows need: below it they draw none, and no label term trains.
+MIN_PARTNERED_CLASSES = 2
+
+
+def partnered_classes(labels: np.ndarray) -> np.ndarray:
+    """The labelled classes with two rows or more: only they give a positive."""
+    classes, counts = np.unique(labels[labels >= 0], return_counts=True)
+    return classes[counts >= 2]
+
+
 class PlanSampler:
     """Iterable of :class:`BatchPlan` for one epoch; reseeded by its generator.
 
@@ -100,12 +111,10 @@ class PlanSampler:
         """Use new labels from the next epoch on (pseudo-labels, for one)."""
         self.labels = labels
         labeled = np.flatnonzero(labels >= 0)
-        classes, counts = np.unique(labels[labeled], return_counts=True)
-        # Only classes with a partner can give a positive.
         self._class_members = [
-            labeled[labels[labeled] == c] for c, n in zip(classes, counts) if n >= 2
+            labeled[labels[labeled] == c] for c in partnered_classes(labels)
         ]
-        self._n_classes = int(classes.max()) + 1 if classes.size else 0
+        self._n_classes = int(labels.max()) + 1 if labeled.size else 0
         self._balanced_pairs = self._expected_balanced_pairs()
 
     def __len__(self) -> int:
@@ -145,7 +154,7 @@ class PlanSampler:
         return per_class, n_visit
 
     def _expected_balanced_pairs(self) -> float:
-        if len(self._class_members) < 2:
+        if len(self._class_members) < MIN_PARTNERED_CLASSES:
             return 0.0
         per_class, n_visit = self._per_class_and_visits()
         sizes = np.array([min(per_class, len(m)) for m in self._class_members])
@@ -162,7 +171,7 @@ class PlanSampler:
         return None
 
     def _balanced_labeled(self) -> np.ndarray:
-        if len(self._class_members) < 2:
+        if len(self._class_members) < MIN_PARTNERED_CLASSES:
             return np.empty(0, dtype=np.intp)
         per_class, n_visit = self._per_class_and_visits()
         n_classes = len(self._class_members)
