@@ -13,7 +13,8 @@ that vets the pseudo-labels, scored on labelled rows it did not see
 (stratified folds) and started from at most ``LABEL_TRUST_SOURCES``
 labelled rows a class, so that it measures the graph, not the label count;
 :func:`~._defaults.label_trust` turns its accuracy into a trust and
-:func:`~._defaults.auto_weight` into the fit's weight. In image
+:func:`~._defaults.auto_weight` into the fit's weight, which starts higher
+on a few hundred rows (:func:`~._defaults.small_data_weight`). In image
 mode the convolutions and the random views teach the encoder what the
 pixel graph misses, and the weight is ``AUTO_WEIGHT`` there.
 """
@@ -32,6 +33,7 @@ from ._defaults import (
     auto_weight,
     is_auto,
     label_trust,
+    small_data_weight,
 )
 from ._training.pseudo_labels import input_graph_classes
 
@@ -121,8 +123,10 @@ def spreading_accuracy(
 def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     """The fit's ``weight``: ``value``, or ``"auto"`` resolved for this data.
 
-    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``image_mode``), with every
-    row labelled or none, and where there is no input graph (neither the
+    ``"auto"`` is ``AUTO_WEIGHT`` in image mode (``image_mode``). On
+    flattened rows it starts from :func:`~._defaults.small_data_weight` of
+    the training rows (``labels``, ``-1`` unlabelled), kept with every row
+    labelled or none, and where there is no input graph (neither the
     neighbour term nor the smoothing needs it) or its labels are too few to
     score the spreading; otherwise :func:`~._defaults.auto_weight` of the
     trust that the spreading's accuracy over the fit's input graph
@@ -131,10 +135,10 @@ def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     """
     if not is_auto(value):
         return float(value)
+    if image_mode:
+        return AUTO_WEIGHT
     labelled_share = float(np.mean(labels >= 0))
-    if image_mode or labelled_share in (0.0, 1.0):
-        return AUTO_WEIGHT
     scored = choice.spreading
-    if scored is None:
-        return AUTO_WEIGHT
-    return auto_weight(label_trust(*scored), labelled_share)
+    if labelled_share in (0.0, 1.0) or scored is None:
+        return small_data_weight(labels.size)
+    return auto_weight(label_trust(*scored), labelled_share, labels.size)

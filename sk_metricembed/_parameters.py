@@ -45,6 +45,7 @@ from ._defaults import (
     LABEL_TRUST_KAPPA,
     LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
+    SMALL_DATA_WEIGHT_FACTOR,
 )
 from ._routing import _unrouted_message, is_routed
 from ._sklearn_compat import Interval, StrOptions
@@ -228,14 +229,19 @@ PARAMETERS: tuple[Parameter, ...] = (
         f'``"auto"`` is {AUTO_WEIGHT} where the labels are trusted to reach '
         "the unlabelled rows: in image mode, with every row labelled, "
         "without labels, and on flattened rows whose input graph carries "
-        "the labels. It is lower on flattened rows whose input-space "
+        "the labels; on flattened rows of fewer than "
+        f"{AUTO_HIDDEN_FULL_ROWS:,} training rows it starts at {AUTO_WEIGHT} "
+        f"x sqrt({AUTO_HIDDEN_FULL_ROWS:,} / rows), at most "
+        f"{AUTO_WEIGHT * SMALL_DATA_WEIGHT_FACTOR:g}, where a reconstruction "
+        "of a few hundred rows guides the classes less. It is lower on "
+        "flattened rows whose input-space "
         "neighbours are often of another class: label spreading over the "
         f"input graph, from at most {LABEL_TRUST_SOURCES} labelled rows of "
         "each class, is scored on held-out labelled rows, and where its "
         "Cohen's kappa (at an upper confidence bound) lies below "
         f"{LABEL_TRUST_KAPPA[1]} the weight falls towards "
-        f"{AUTO_WEIGHT * MIN_LABEL_TRUST:g} (kappa {LABEL_TRUST_KAPPA[0]} and "
-        "below), less so the more rows are labelled; there a few labelled "
+        f"{MIN_LABEL_TRUST:g} times that start (kappa {LABEL_TRUST_KAPPA[0]} "
+        "and below), less so the more rows are labelled; there a few labelled "
         "rows per class would pull the classes apart by features that do "
         "not reach new rows (see the few-labels guide). The fit records the "
         "weight it used as ``weight_``.",

@@ -1,10 +1,11 @@
 """``weight="auto"``: the blend follows how far the input graph carries the labels.
 
 On flattened rows whose input-space neighbours share their labels the
-weight is ``AUTO_WEIGHT``; where label spreading over the input graph
-misses the held-out labelled rows, it falls towards
-``AUTO_WEIGHT * MIN_LABEL_TRUST``, less so the more rows are labelled.
-Image mode, all-labelled data and explicit numbers keep theirs.
+weight is ``small_data_weight`` of the rows (``AUTO_WEIGHT`` from
+``AUTO_HIDDEN_FULL_ROWS`` rows on, higher below); where label spreading
+over the input graph misses the held-out labelled rows, it falls towards
+``MIN_LABEL_TRUST`` times that, less so the more rows are labelled.
+Image mode keeps ``AUTO_WEIGHT``, explicit numbers theirs.
 """
 
 import numpy as np
@@ -13,11 +14,14 @@ from sklearn.datasets import load_digits
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder, _label_trust
 from sk_metricembed._defaults import (
+    AUTO_HIDDEN_FULL_ROWS,
     AUTO_WEIGHT,
     LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
+    SMALL_DATA_WEIGHT_FACTOR,
     auto_weight,
     label_trust,
+    small_data_weight,
 )
 from sk_metricembed._label_trust import spreading_accuracy
 from sk_metricembed._training.loss_parts import PAIR_LOSSES
@@ -51,10 +55,26 @@ def test_label_trust_ramps_from_the_least_to_full():
 
 
 def test_auto_weight_counts_the_trust_as_far_as_rows_are_unlabelled():
-    assert auto_weight(1.0, 0.01) == AUTO_WEIGHT
-    assert auto_weight(0.1, 1.0) == AUTO_WEIGHT
-    assert auto_weight(0.1, 0.0) == pytest.approx(AUTO_WEIGHT * 0.1)
-    assert auto_weight(0.1, 0.02) < auto_weight(0.1, 0.2) < auto_weight(0.1, 0.9)
+    n = AUTO_HIDDEN_FULL_ROWS
+    assert auto_weight(1.0, 0.01, n) == AUTO_WEIGHT
+    assert auto_weight(0.1, 1.0, n) == AUTO_WEIGHT
+    assert auto_weight(0.1, 0.0, n) == pytest.approx(AUTO_WEIGHT * 0.1)
+    assert (
+        auto_weight(0.1, 0.02, n) < auto_weight(0.1, 0.2, n) < auto_weight(0.1, 0.9, n)
+    )
+    # On fewer rows the trust scales a higher start.
+    assert auto_weight(0.1, 0.0, 100) == pytest.approx(small_data_weight(100) * 0.1)
+
+
+def test_the_weight_starts_higher_the_fewer_the_rows():
+    assert small_data_weight(AUTO_HIDDEN_FULL_ROWS) == AUTO_WEIGHT
+    assert small_data_weight(100 * AUTO_HIDDEN_FULL_ROWS) == AUTO_WEIGHT
+    quarter = small_data_weight(AUTO_HIDDEN_FULL_ROWS // 4)
+    assert quarter == pytest.approx(2 * AUTO_WEIGHT)
+    assert AUTO_WEIGHT < small_data_weight(AUTO_HIDDEN_FULL_ROWS - 100) < quarter
+    most = AUTO_WEIGHT * SMALL_DATA_WEIGHT_FACTOR
+    assert small_data_weight(AUTO_HIDDEN_FULL_ROWS // 16) == pytest.approx(most)
+    assert small_data_weight(10) == pytest.approx(most)
 
 
 def test_spreading_accuracy_scores_held_out_labelled_rows():
@@ -121,16 +141,20 @@ def test_spreading_reaches_from_as_many_rows_a_class_whatever_the_labels(
 @pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
 def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     X, y, shuffled = _blobs()
+    start = small_data_weight(len(X))  # 240 rows: above AUTO_WEIGHT
+    assert start > AUTO_WEIGHT
     carried = Embedder(**FAST).fit(X, hide_labels(y, 0.5, random_state=0))
-    assert carried.weight_ == AUTO_WEIGHT
+    assert carried.weight_ == start
     missed = Embedder(**FAST).fit(X, hide_labels(shuffled, 0.5, random_state=0))
-    assert missed.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, 0.5))
+    assert missed.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, 0.5, len(X)))
+    assert missed.weight_ < AUTO_WEIGHT
     # The objective trains with the resolved weight, and a pair loss counts
     # the pairs it mines from the labels at the labels' reach (a triplet
     # loss counts its mined triplets whole).
     assert missed.net_.criterion_.weight == missed.weight_
     pairs = missed.metric_loss in PAIR_LOSSES
-    reach = missed.weight_ / AUTO_WEIGHT if pairs else 1.0
+    reach = min(1.0, missed.weight_ / AUTO_WEIGHT) if pairs else 1.0
+    assert reach < 1.0 or not pairs
     assert missed.net_.criterion_.mined_pair_weight == pytest.approx(reach)
     assert carried.net_.criterion_.mined_pair_weight == 1.0
     # A warm start keeps the first fit's objective, its share included.
@@ -140,7 +164,7 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     assert warm.weight_ == missed.weight_
     assert warm.net_.criterion_.mined_pair_weight == pytest.approx(reach)
     # Every row labelled: nothing to reach, the full weight.
-    assert Embedder(**FAST).fit(X, shuffled).weight_ == AUTO_WEIGHT
+    assert Embedder(**FAST).fit(X, shuffled).weight_ == start
     # An explicit number is the blend, whatever the labels.
     given = Embedder(**FAST, weight=0.3).fit(
         X, hide_labels(shuffled, 0.5, random_state=0)
@@ -158,7 +182,7 @@ def test_an_imbalanced_table_whose_graph_repeats_its_larger_class_gets_least_wei
     semi = hide_labels(y, 0.1, random_state=0)
     fitted = TripletVAEEmbedder(**FAST).fit(X, semi)
     share = float(np.mean(semi >= 0))
-    assert fitted.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, share))
+    assert fitted.weight_ == pytest.approx(auto_weight(MIN_LABEL_TRUST, share, 800))
     assert fitted.net_.criterion_.weight == fitted.weight_
 
 
@@ -172,6 +196,6 @@ def test_image_mode_and_warm_starts_keep_their_weight():
         assert image.fit(X, shuffled).weight_ == AUTO_WEIGHT
     vectors = TripletVAEEmbedder(**FAST, warm_start=True).fit(X, shuffled)
     first = vectors.weight_
-    assert first < AUTO_WEIGHT
+    assert first < small_data_weight(300)
     vectors.fit(X, hide_labels(y[:300], 0.5, random_state=0))
     assert vectors.weight_ == first == vectors.net_.criterion_.weight
