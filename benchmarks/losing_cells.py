@@ -43,6 +43,11 @@ SETTINGS = {
     "neighbor_weight=3": ({"neighbor_weight": 3}, "What did not close the gap"),
     "weight=0.5": ({"weight": 0.5}, "What did not close the gap"),
     "weight=0.05": ({"weight": 0.05}, "What did not close the gap"),
+    "weight=0.2": ({"weight": 0.2}, "The weight rises on small data"),
+    "neighbor_weight=0": (
+        {"neighbor_weight": 0},
+        "Which losses are real",
+    ),
     "weaker InfoNCE terms": (
         {"neighbor_weight": 0.25, "supervised_contrastive_weight": 0.25},
         "the extra terms' strength",
