@@ -7,7 +7,7 @@ measured with it, one line per row::
     python -m benchmarks.dev_fit '{"variational": false}' 0.1 siamese
 
 Arguments: the estimator's parameters as JSON (``latent_dim=20`` and
-``random_state=0`` are set), the fraction of training labels kept, and the
+``random_state=0`` unless given), the fraction of training labels kept, and the
 estimator (``tvae`` for :class:`~sk_metricembed.TripletVAEEmbedder`,
 ``siamese`` for :class:`~sk_metricembed.SiameseAutoencoderEmbedder`).
 ``--threads 1`` runs two fits side by side on 2 cores (the development
@@ -54,7 +54,7 @@ def dev_fit(
     """Fit on the MNIST split and return ``triplet / 5-NN (seconds)``."""
     split = mnist_split().with_labels(label_fraction)
     y, fit_params = supervision(split, estimator, constraints)
-    embedder = ESTIMATORS[estimator](latent_dim=20, random_state=0, **params)
+    embedder = ESTIMATORS[estimator](**{"latent_dim": 20, "random_state": 0, **params})
     start = time.perf_counter()
     embedder.fit(split.X_train, y, **fit_params)
     seconds = time.perf_counter() - start
