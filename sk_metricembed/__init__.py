@@ -24,7 +24,12 @@ _EXPORTS = {
         "pair_auc_score",
         "triplet_satisfied_score",
     ),
-    "model_selection": ("SemiSupervisedKFold", "ConstraintKFold", "ConstraintEmbedder"),
+    "model_selection": (
+        "SemiSupervisedKFold",
+        "ConstraintKFold",
+        "ConstraintEmbedder",
+        "BaselineEmbedder",
+    ),
     "constraints": (
         "sample_pairs",
         "sample_triplets",

@@ -351,3 +351,105 @@ def test_a_fold_without_labels_is_a_clear_error_not_a_zero(few_labels):
     for scorer in (knn_accuracy_scorer, triplet_accuracy_scorer):
         with pytest.raises(ValueError, match="SemiSupervisedKFold"):
             scorer(embedder, X[200:], unlabeled)
+
+
+def test_baseline_keeps_the_scorers_reference():
+    from sklearn.decomposition import PCA
+
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    X, y = _digits_with_hidden_labels()
+    labels = np.where(y >= 0, np.array(list("abcdefghij"))[y], None).astype(object)
+    baseline = BaselineEmbedder(PCA(5, random_state=0)).fit(X, labels)
+    pca = PCA(5, random_state=0).fit(X)
+    np.testing.assert_allclose(
+        baseline.embedding_labeled_, pca.transform(X[y >= 0]), atol=1e-6
+    )
+    assert list(baseline.labels_labeled_) == list(labels[y >= 0])
+    np.testing.assert_allclose(
+        baseline.transform(X[:7]), pca.transform(X[:7]), atol=1e-6
+    )
+    # The scorer votes with the labelled training rows, not the fold's own rows.
+    X_new, y_new = X[:40], labels[:40]
+    scored = y >= 0
+    expected = knn_accuracy_score(
+        pca.transform(X_new[scored[:40]]),
+        y_new[scored[:40]],
+        X_reference=pca.transform(X[scored]),
+        y_reference=labels[scored],
+    )
+    assert knn_accuracy_scorer(baseline, X_new, y_new) == pytest.approx(expected)
+    assert baseline.score(X_new, y_new) == pytest.approx(
+        triplet_accuracy_scorer(baseline, X_new, y_new)
+    )
+
+
+def test_baseline_without_transformer_is_the_features():
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    X, y = _digits_with_hidden_labels()
+    baseline = BaselineEmbedder().fit(X, y)
+    np.testing.assert_array_equal(baseline.embedding_labeled_, X[y >= 0])
+    np.testing.assert_array_equal(baseline.transform(X[:3]), X[:3])
+    unlabelled = BaselineEmbedder().fit(X)
+    assert unlabelled.embedding_labeled_.shape == (0, X.shape[1])
+
+
+class _RecordsFit:
+    """A transformer that remembers the labels it was fitted with."""
+
+    def fit(self, X, y=None):
+        self.y_seen_ = None if y is None else np.asarray(y)
+        return self
+
+    def transform(self, X):
+        return np.asarray(X)[:, :2]
+
+    def get_params(self, deep=True):
+        return {}
+
+    def set_params(self, **params):
+        return self
+
+
+def test_baseline_fits_a_supervised_transformer_on_labelled_rows():
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    X, y = _digits_with_hidden_labels()
+    everything = BaselineEmbedder(_RecordsFit()).fit(X, y)
+    assert (everything.transformer_.y_seen_ == -1).sum() == 300
+    labelled = BaselineEmbedder(_RecordsFit(), fit_on="labeled").fit(X, y)
+    np.testing.assert_array_equal(labelled.transformer_.y_seen_, y[y >= 0])
+    with pytest.raises(ValueError, match="fit_on='labeled'.*no labelled row"):
+        BaselineEmbedder(_RecordsFit(), fit_on="labeled").fit(X)
+    with pytest.raises(ValueError, match="fit_on"):
+        BaselineEmbedder(fit_on="unlabelled").fit(X, y)
+    with pytest.raises(ValueError, match="y has 10 labels but X has 600 rows"):
+        BaselineEmbedder().fit(X, y[:10])
+
+
+def test_search_compares_an_embedder_with_pca_and_the_features():
+    from sklearn.decomposition import PCA
+    from sklearn.pipeline import Pipeline
+
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    X, y = _digits_with_hidden_labels()
+    X = X / 16.0
+    embedder = TripletVAEEmbedder(
+        latent_dim=4, max_epochs=3, hidden_layer_sizes=(32,), random_state=0
+    )
+    search = GridSearchCV(
+        Pipeline([("embed", embedder)]),
+        {"embed": [embedder, BaselineEmbedder(PCA(4)), BaselineEmbedder()]},
+        scoring={"knn": knn_accuracy_scorer, "triplet": triplet_accuracy_scorer},
+        refit="knn",
+        cv=SemiSupervisedKFold(3, random_state=0),
+    )
+    search.fit(X, y)
+    knn = search.cv_results_["mean_test_knn"]
+    assert np.all((knn > 0.5) & (knn <= 1.0))
+    # The raw 64 pixels' 5-NN from 200 labelled rows beats a 4-dimensional
+    # PCA's on digits: the scorer tells the candidates apart.
+    assert knn[2] > knn[1]
+    assert search.best_estimator_.transform(X[:5]).shape[0] == 5

@@ -15,9 +15,20 @@ metric-learn's pair and triplet learners do: it is fitted on row indices
 of pairs (with their labels as ``y``) or triplets, trains an embedder on
 every row with the fold's constraints, and scores held-out ones.
 :class:`ConstraintKFold` divides the constraints into folds.
+
+The package's scorers score a fold against the labelled rows an embedder
+was fitted on; :class:`BaselineEmbedder` keeps those rows for any
+transformer (PCA, the raw features), so that a search compares an embedder
+with them under the same scorer.
 """
 
+from ._baseline import BaselineEmbedder
 from ._constraint_embedder import ConstraintEmbedder
 from ._split import ConstraintKFold, SemiSupervisedKFold
 
-__all__ = ["SemiSupervisedKFold", "ConstraintKFold", "ConstraintEmbedder"]
+__all__ = [
+    "SemiSupervisedKFold",
+    "ConstraintKFold",
+    "ConstraintEmbedder",
+    "BaselineEmbedder",
+]

@@ -1,0 +1,197 @@
+"""Any transformer, scored as the package's embedders are: baselines in a search.
+
+The package's scorers score a validation fold against the labelled rows an
+embedder was fitted on (``embedding_labeled_``, ``labels_labeled_``), so
+that a fold with a handful of labels is scored at all. A PCA, the raw
+features or semi-supervised UMAP keep no such rows, and a search that puts
+them beside an embedder would score them on the fold's own rows alone: a
+different, noisier figure. :class:`BaselineEmbedder` keeps them, so that
+``GridSearchCV`` compares an embedder with PCA or the features under one
+scorer and one split.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+from sklearn.base import BaseEstimator, MetaEstimatorMixin, TransformerMixin, clone
+from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from .._labels import encode_labels
+from .._sklearn_compat import HasMethods, StrOptions, _fit_context
+
+#: What ``fit_on`` may name: the rows the wrapped transformer is fitted on.
+FIT_ON = ("all", "labeled")
+
+
+class BaselineEmbedder(MetaEstimatorMixin, TransformerMixin, BaseEstimator):
+    """A transformer scored as the embedders are: a baseline for model selection.
+
+    Wraps a transformer (a PCA, NCA, semi-supervised UMAP) or, with
+    ``transformer=None``, the rows as given, and keeps what the package's
+    embedders keep for their scorers: the embedding and labels of the
+    labelled rows it was fitted on. A search over
+    ``{"embed": [embedder, BaselineEmbedder(PCA(8)), BaselineEmbedder()]}``
+    then scores each candidate's validation fold by its nearest labelled
+    training rows under :func:`~sk_metricembed.knn_accuracy_scorer`, and its
+    triplets against them under :func:`~sk_metricembed.triplet_accuracy_scorer`,
+    as it scores the embedders: the check, with the labels there are, that a
+    learned embedding beats the input features and PCA before it is relied
+    on.
+
+    Parameters
+    ----------
+    transformer : estimator object or None, default=None
+        The transformer to fit, cloned at each fit; None keeps the rows as
+        given (the raw features).
+    fit_on : {"all", "labeled"}, default="all"
+        The rows ``transformer`` is fitted on: ``"all"`` fits it on every
+        row with ``y`` as given (``-1`` marks an unlabelled row, as
+        semi-supervised UMAP reads it; PCA ignores ``y``), ``"labeled"`` on
+        the labelled rows only (a supervised transformer such as
+        :class:`~sklearn.neighbors.NeighborhoodComponentsAnalysis`, which
+        would take ``-1`` for a class).
+
+    Attributes
+    ----------
+    transformer_ : estimator object
+        The fitted clone of ``transformer`` (a
+        :class:`~sklearn.preprocessing.FunctionTransformer` for None).
+    classes_ : ndarray of shape (n_classes,)
+        The classes of the labelled rows of ``y``.
+    embedding_labeled_ : ndarray of shape (n_labeled, n_components)
+        ``transform`` of the labelled rows the fit saw: the scorers'
+        reference.
+    labels_labeled_ : ndarray of shape (n_labeled,)
+        Their labels, as given.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of str
+        Names of the features seen during fit, where ``X`` had string column
+        names.
+
+    See Also
+    --------
+    sk_metricembed.model_selection.SemiSupervisedKFold : Folds that keep labels
+        in every training fold.
+    sk_metricembed.knn_accuracy_scorer : The scorer that reads the reference.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.decomposition import PCA
+    >>> from sk_metricembed import knn_accuracy_scorer
+    >>> from sk_metricembed.model_selection import BaselineEmbedder
+    >>> X, y = load_iris(return_X_y=True)
+    >>> y_semi = y.copy()
+    >>> y_semi[1::3] = -1
+    >>> pca = BaselineEmbedder(PCA(2)).fit(X, y_semi)
+    >>> pca.embedding_labeled_.shape
+    (100, 2)
+    >>> bool(knn_accuracy_scorer(pca, X[1::3], y[1::3]) > 0.9)
+    True
+    """
+
+    _parameter_constraints: dict = {
+        "transformer": [HasMethods(["fit", "transform"]), None],
+        "fit_on": [StrOptions(set(FIT_ON))],
+    }
+
+    def __init__(self, transformer=None, *, fit_on: str = "all") -> None:
+        self.transformer = transformer
+        self.fit_on = fit_on
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X: ArrayLike, y: ArrayLike | None = None) -> BaselineEmbedder:
+        """Fit a clone of ``transformer`` and embed the labelled rows.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training rows.
+        y : array-like of shape (n_samples,), default=None
+            Class labels, ``-1`` (or None, NaN) for unlabelled rows; None
+            when no row is labelled.
+
+        Returns
+        -------
+        self : object
+            The fitted baseline.
+        """
+        X = validate_data(self, X, dtype="numeric")
+        if y is None:
+            labeled = np.zeros(X.shape[0], dtype=bool)
+            self.classes_ = np.empty(0)
+        else:
+            self.classes_, codes = encode_labels(y)
+            if len(codes) != X.shape[0]:
+                raise ValueError(
+                    f"y has {len(codes)} labels but X has {X.shape[0]} rows; "
+                    "pass one label per row, -1 for an unlabelled one."
+                )
+            labeled = codes >= 0
+        if self.fit_on == "labeled" and not labeled.any():
+            raise ValueError(
+                "BaselineEmbedder(fit_on='labeled') got no labelled row to fit "
+                "on; pass y with some labels, or fit_on='all'."
+            )
+        transformer = (
+            FunctionTransformer()
+            if self.transformer is None
+            else clone(self.transformer)
+        )
+        if self.fit_on == "labeled":
+            transformer.fit(X[labeled], self.classes_[codes[labeled]])
+        elif y is None:
+            transformer.fit(X)
+        else:
+            transformer.fit(X, y)
+        self.transformer_ = transformer
+        self.labels_labeled_ = (
+            self.classes_[:0] if y is None else self.classes_[codes[labeled]]
+        )
+        self.embedding_labeled_ = np.asarray(transformer.transform(X[labeled]))
+        return self
+
+    def transform(self, X: ArrayLike) -> np.ndarray:
+        """Transform rows with the fitted transformer.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to embed.
+
+        Returns
+        -------
+        Z : ndarray of shape (n_samples, n_components)
+            ``transformer_.transform(X)``.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype="numeric", reset=False)
+        return self.transformer_.transform(X)
+
+    def score(self, X: ArrayLike, y: ArrayLike) -> float:
+        """Triplet accuracy of the embedding of ``X`` on its labelled rows.
+
+        The embedders' ``score``: anchors are the labelled rows of ``X``,
+        positives and negatives come from them and from the labelled rows the
+        baseline was fitted on.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score, typically held out from the fit.
+        y : array-like of shape (n_samples,)
+            Labels, of the type the fit's were; unlabelled rows are ignored.
+
+        Returns
+        -------
+        score : float
+            See :func:`~sk_metricembed.triplet_accuracy_scorer`, which this
+            equals.
+        """
+        from ..metrics import triplet_accuracy_scorer
+
+        return triplet_accuracy_scorer(self, X, y)
