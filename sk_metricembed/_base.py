@@ -69,9 +69,11 @@ from ._validation import (
     warn,
 )
 from ._view_trust import smoothing_and_input_classes
+from .metrics._scorer import EmbeddingScoreMixin
 
 
 class BaseMetricEmbedder(
+    EmbeddingScoreMixin,
     SkorchRoutingMixin,
     LatentDistanceMixin,
     ClassNamePrefixFeaturesOutMixin,
@@ -670,34 +672,6 @@ class BaseMetricEmbedder(
         rng = check_random_state(random_state)
         Z = rng.standard_normal((n_samples, self.latent_dim)).astype(np.float32)
         return self.inverse_transform(Z)
-
-    def score(self, X, y) -> float:
-        """Triplet accuracy of the embedding of ``X`` on its labelled rows.
-
-        Anchors are the labelled rows of ``X``; positives and negatives come
-        from them and from the labelled rows the embedder was fitted on
-        (``embedding_labeled_``), so that a cross-validation fold with one
-        labelled row per class is scored. On the training rows themselves
-        each anchor also meets its own copy: the score is then optimistic,
-        as a training score is.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            Rows to score, typically held out from the fit.
-        y : array-like of shape (n_samples,)
-            Labels, of the type the fit's were; unlabelled rows (``-1``,
-            ``None``, NaN) are ignored.
-
-        Returns
-        -------
-        score : float
-            See :func:`~sk_metricembed.triplet_accuracy_scorer`, which this
-            equals.
-        """
-        from .metrics import triplet_accuracy_scorer
-
-        return triplet_accuracy_scorer(self, X, y)
 
     def _apply(self, function, X) -> np.ndarray:
         return apply_in_chunks(

@@ -43,6 +43,37 @@ class _EmbeddingScorer:
         return f"make_embedding_scorer({self.score_func.__name__}{arguments})"
 
 
+class EmbeddingScoreMixin:
+    """``score``: the triplet accuracy scorer's, for embedders and baselines."""
+
+    def score(self, X, y) -> float:
+        """Triplet accuracy of the embedding of ``X`` on its labelled rows.
+
+        Anchors are the labelled rows of ``X``; positives and negatives come
+        from them and from the labelled rows the estimator was fitted on
+        (``embedding_labeled_``), so that a cross-validation fold with one
+        labelled row per class is scored. On the training rows themselves
+        each anchor also meets its own copy: the score is then optimistic,
+        as a training score is.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Rows to score (sparse where ``transform`` takes them), typically
+            held out from the fit.
+        y : array-like of shape (n_samples,)
+            Labels, of the type the fit's were; unlabelled rows (``-1``,
+            ``None``, NaN) are ignored.
+
+        Returns
+        -------
+        score : float
+            See :func:`~sk_metricembed.triplet_accuracy_scorer`, which this
+            equals.
+        """
+        return triplet_accuracy_scorer(self, X, y)
+
+
 def _takes_reference(score_func) -> bool:
     return {"X_reference", "y_reference"} <= _parameter_names(score_func)
 
@@ -122,7 +153,9 @@ the same triplets of a fold. Anchors are the fold's labeled rows; positives
 and negatives come from them and from the labeled rows the embedder was
 fitted on (``embedding_labeled_``, ``labels_labeled_``), so a fold with one
 labeled row per class is scored. An estimator without them (a PCA) is
-scored on the fold's own rows. See :func:`make_embedding_scorer`.
+scored on the fold's own rows;
+:class:`~sk_metricembed.model_selection.BaselineEmbedder` gives any
+transformer them. See :func:`make_embedding_scorer`.
 
 Examples
 --------
@@ -142,7 +175,9 @@ labeled rows among those the embedder was fitted on (``embedding_labeled_``
 with ``labels_labeled_``), as a k-nearest-neighbour classifier trained on
 the fit's labels would predict it; a fold with one labeled row per class is
 scored. An estimator without them (a PCA) is scored leave-one-out among the
-fold's own labeled rows.
+fold's own labeled rows;
+:class:`~sk_metricembed.model_selection.BaselineEmbedder` gives any
+transformer them.
 
 Examples
 --------

@@ -20,12 +20,15 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._labels import encode_labels
 from .._sklearn_compat import HasMethods, StrOptions, _fit_context
+from ..metrics._scorer import EmbeddingScoreMixin
 
 #: What ``fit_on`` may name: the rows the wrapped transformer is fitted on.
 FIT_ON = ("all", "labeled")
 
 
-class BaselineEmbedder(MetaEstimatorMixin, TransformerMixin, BaseEstimator):
+class BaselineEmbedder(
+    EmbeddingScoreMixin, MetaEstimatorMixin, TransformerMixin, BaseEstimator
+):
     """A transformer scored as the embedders are: a baseline for model selection.
 
     Wraps a transformer (a PCA, NCA, semi-supervised UMAP) or, with
@@ -171,27 +174,3 @@ class BaselineEmbedder(MetaEstimatorMixin, TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, dtype="numeric", reset=False)
         return self.transformer_.transform(X)
-
-    def score(self, X: ArrayLike, y: ArrayLike) -> float:
-        """Triplet accuracy of the embedding of ``X`` on its labelled rows.
-
-        The embedders' ``score``: anchors are the labelled rows of ``X``,
-        positives and negatives come from them and from the labelled rows the
-        baseline was fitted on.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Rows to score, typically held out from the fit.
-        y : array-like of shape (n_samples,)
-            Labels, of the type the fit's were; unlabelled rows are ignored.
-
-        Returns
-        -------
-        score : float
-            See :func:`~sk_metricembed.triplet_accuracy_scorer`, which this
-            equals.
-        """
-        from ..metrics import triplet_accuracy_scorer
-
-        return triplet_accuracy_scorer(self, X, y)
