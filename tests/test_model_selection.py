@@ -453,3 +453,18 @@ def test_search_compares_an_embedder_with_pca_and_the_features():
     # PCA's on digits: the scorer tells the candidates apart.
     assert knn[2] > knn[1]
     assert search.best_estimator_.transform(X[:5]).shape[0] == 5
+
+
+def test_baseline_names_its_columns_for_pandas_output():
+    pd = pytest.importorskip("pandas")
+    from sklearn.decomposition import PCA
+
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    X, y = _digits_with_hidden_labels()
+    frame = pd.DataFrame(X[:, :6], columns=[f"pixel{i}" for i in range(6)])
+    same = BaselineEmbedder().set_output(transform="pandas").fit(frame, y)
+    assert list(same.transform(frame).columns) == list(frame.columns)
+    pca = BaselineEmbedder(PCA(2)).set_output(transform="pandas").fit(frame, y)
+    assert list(pca.transform(frame).columns) == ["pca0", "pca1"]
+    assert not hasattr(BaselineEmbedder(_RecordsFit()), "get_feature_names_out")

@@ -16,10 +16,16 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, TransformerMixin, clone
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._labels import encode_labels
-from .._sklearn_compat import HasMethods, StrOptions, _fit_context
+from .._sklearn_compat import (
+    HasMethods,
+    StrOptions,
+    _check_feature_names_in,
+    _fit_context,
+)
 from ..metrics._scorer import EmbeddingScoreMixin
 
 #: What ``fit_on`` may name: the rows the wrapped transformer is fitted on.
@@ -59,7 +65,7 @@ class BaselineEmbedder(
     Attributes
     ----------
     transformer_ : estimator object
-        The fitted clone of ``transformer`` (a
+        The fitted clone of ``transformer`` (an identity
         :class:`~sklearn.preprocessing.FunctionTransformer` for None).
     classes_ : ndarray of shape (n_classes,)
         The classes of the labelled rows of ``y``.
@@ -141,7 +147,7 @@ class BaselineEmbedder(
                 "on; pass y with some labels, or fit_on='all'."
             )
         transformer = (
-            FunctionTransformer()
+            FunctionTransformer(feature_names_out="one-to-one")
             if self.transformer is None
             else clone(self.transformer)
         )
@@ -174,3 +180,28 @@ class BaselineEmbedder(
         check_is_fitted(self)
         X = validate_data(self, X, dtype="numeric", reset=False)
         return self.transformer_.transform(X)
+
+    @available_if(
+        lambda self: (
+            self.transformer is None
+            or hasattr(self.transformer, "get_feature_names_out")
+        )
+    )
+    def get_feature_names_out(self, input_features: ArrayLike | None = None):
+        """Names of the embedding's columns, the fitted transformer's.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input column names; None takes those seen during fit (or
+            ``x0``, ``x1``, ...).
+
+        Returns
+        -------
+        feature_names_out : ndarray of str
+            The features' names for ``transformer=None``, else
+            ``transformer_.get_feature_names_out``'s.
+        """
+        check_is_fitted(self)
+        names = _check_feature_names_in(self, input_features)
+        return self.transformer_.get_feature_names_out(names)
