@@ -9,12 +9,14 @@ raw features, both wrapped in
 ``SemiSupervisedKFold(3)``: what a user with only the training labels can
 do. Each candidate is also fitted on all training rows and scored on the
 test rows as the suite scores it; a line per cell gives, for each metric,
-the candidate the search picks by that metric's scorer (the defaults where
-the folds cannot be scored: with one labelled row in a class, or fewer
-labelled rows than folds), its test
-score, and the test scores of the three candidates. The summary counts, for each
-metric, the cells where the defaults fall below the better of PCA and the
-features on the test rows, and the cells where the search's pick does::
+the three candidates' test scores and the candidate each way of reading
+the search (:data:`RULES`: the best mean; the one-standard-error rule; the
+embedder unless beaten by a standard error) picks from that metric's
+scores over the folds (the defaults where the folds cannot be scored: with
+one labelled row in a class, or fewer labelled rows than folds). The
+summary counts, for each metric, the cells where the defaults fall below
+the better of PCA and the features on the test rows, and the cells where
+each rule's pick does::
 
     python -m benchmarks.baseline_search --datasets digits,wine
     python -m benchmarks.baseline_search --datasets csv:FILE,... --estimators tvae
@@ -57,13 +59,46 @@ def candidates(estimator: str, split) -> list:
     ]
 
 
+def best_mean(mean: np.ndarray, std: np.ndarray) -> int:
+    """The candidate of the highest mean score over the folds."""
+    return int(np.nanargmax(mean))
+
+
+def simplest_within_a_standard_error(mean: np.ndarray, std: np.ndarray) -> int:
+    """The one-standard-error rule: the simplest candidate (the features,
+    then PCA, then the embedder) within one standard deviation over the
+    folds of the best mean."""
+    best = int(np.nanargmax(mean))
+    return next(i for i in SIMPLEST_FIRST if mean[i] >= mean[best] - std[best])
+
+
+def defaults_unless_beaten(mean: np.ndarray, std: np.ndarray) -> int:
+    """The embedder, unless a baseline's mean beats its mean by more than
+    its standard deviation over the folds."""
+    baseline = 1 + int(np.nanargmax(mean[1:]))
+    return baseline if mean[baseline] > mean[0] + std[0] else 0
+
+
+#: How a user may read the search: each rule picks a candidate's index from
+#: the mean and standard deviation of its scores over the folds.
+RULES = {
+    "best mean": best_mean,
+    "one standard error, simplest": simplest_within_a_standard_error,
+    "defaults unless beaten by a standard error": defaults_unless_beaten,
+}
+#: The candidates' indices from the simplest (the features) to the embedder.
+SIMPLEST_FIRST = (2, 1, 0)
+
+
 def search_picks(models: list, split) -> dict:
-    """``{metric: index of the candidate}`` the search ranks first by that
-    metric's scorer on the training rows' folds; the defaults (0) where no
-    candidate could be scored (a fold with one labelled row of a class) or
-    the labelled rows are fewer than the folds."""
+    """``{(rule, metric): index of the candidate}`` each rule of
+    :data:`RULES` picks from that metric's scores on the training rows'
+    folds; the defaults (0) where no candidate could be scored (a fold with
+    one labelled row of a class) or the labelled rows are fewer than the
+    folds."""
+    unscored = {(rule, m): 0 for rule in RULES for m in METRICS}
     if np.sum(split.y_train_semi >= 0) < N_FOLDS:
-        return dict.fromkeys(METRICS, 0)  # too few labels to split
+        return unscored  # too few labels to split
     search = GridSearchCV(
         Pipeline([("embed", models[0])]),
         {"embed": models},
@@ -76,10 +111,14 @@ def search_picks(models: list, split) -> dict:
         # A fold with one labelled row of a class cannot be scored (nan).
         warnings.simplefilter("ignore")
         search.fit(split.X_train, split.y_train_semi)
-    means = {m: search.cv_results_[f"mean_test_{m}"] for m in METRICS}
-    return {
-        m: 0 if np.all(np.isnan(v)) else int(np.nanargmax(v)) for m, v in means.items()
-    }
+    picks = dict(unscored)
+    for m in METRICS:
+        mean = search.cv_results_[f"mean_test_{m}"]
+        std = search.cv_results_[f"std_test_{m}"]
+        if not np.isnan(mean).any():
+            for rule, pick in RULES.items():
+                picks[rule, m] = pick(mean, std)
+    return picks
 
 
 def test_scores(models: list, split) -> np.ndarray:
@@ -98,42 +137,41 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.baseline_search")
     add_cell_arguments(parser)
     args = parser.parse_args(argv)
-    counts = {
-        f"{who} {metric}": 0
-        for who in ("defaults lose", "pick loses", "pick below defaults")
-        for metric in METRICS
-    }
+    below_baseline = {(rule, m): 0 for rule in (None, *RULES) for m in METRICS}
+    below_defaults = {(rule, m): 0 for rule in RULES for m in METRICS}
     n_cells, start = 0, time.perf_counter()
     for name, seed, split, _ in cells(args):
         for estimator in args.estimators.split(","):
             picks = search_picks(candidates(estimator, split), split)
             scores = test_scores(candidates(estimator, split), split)
             line = f"{name} seed {seed} {split.label_fraction:.0%} {estimator}:"
-            for column, metric in enumerate(METRICS):
-                baseline = scores[1:, column].max()
-                default, picked = scores[0, column], scores[picks[metric], column]
-                counts[f"defaults lose {metric}"] += default < baseline
-                counts[f"pick loses {metric}"] += picked < baseline
-                counts[f"pick below defaults {metric}"] += picked < default
+            for column, m in enumerate(METRICS):
+                baseline, default = scores[1:, column].max(), scores[0, column]
+                below_baseline[None, m] += default < baseline
+                for rule in RULES:
+                    picked = scores[picks[rule, m], column]
+                    below_baseline[rule, m] += picked < baseline
+                    below_defaults[rule, m] += picked < default
+                chosen = "/".join(CANDIDATES[picks[rule, m]] for rule in RULES)
                 line += (
-                    f" {metric} picks {CANDIDATES[picks[metric]]} {picked:.3f}"
-                    f" (defaults {default:.3f}, PCA {scores[1, column]:.3f},"
-                    f" features {scores[2, column]:.3f});"
+                    f" {m} defaults {default:.3f}, PCA {scores[1, column]:.3f},"
+                    f" features {scores[2, column]:.3f}, picks {chosen};"
                 )
             n_cells += 1
             print(line, flush=True)
     print(
-        f"{n_cells} cells ({time.perf_counter() - start:.0f} s); below the better "
-        "of PCA and the features on the test rows: "
-        + ", ".join(
-            f"{metric} defaults {counts[f'defaults lose {metric}']}, search's pick "
-            f"{counts[f'pick loses {metric}']} (pick below the defaults "
-            f"{counts[f'pick below defaults {metric}']})"
-            for metric in METRICS
-        ),
+        f"{n_cells} cells ({time.perf_counter() - start:.0f} s); cells below the "
+        "better of PCA and the features on the test rows (below the defaults):",
         flush=True,
     )
-    return {"cells": n_cells, **counts}
+    for m in METRICS:
+        print(f"  {m}: defaults {below_baseline[None, m]}", flush=True)
+        for rule in RULES:
+            print(
+                f"  {m}, {rule}: {below_baseline[rule, m]} ({below_defaults[rule, m]})",
+                flush=True,
+            )
+    return {"cells": n_cells, "below baseline": below_baseline}
 
 
 if __name__ == "__main__":

@@ -513,3 +513,67 @@ def test_paired_reports_only_losing_cells(monkeypatch, tmp_path, capsys):
     assert summary["cells"] == 2 and summary["lost"] == 1
     assert "siamese" in out and " tvae:" not in out
     assert "1 of 2 cells lose" in out
+
+
+def test_baseline_search_rules_read_the_folds_spread(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks.baseline_search import RULES
+
+    # The embedder leads by less than a standard error of its own.
+    mean, std = np.array([0.90, 0.88, 0.86]), np.array([0.03, 0.01, 0.01])
+    picks = {rule: pick(mean, std) for rule, pick in RULES.items()}
+    assert picks == {
+        "best mean": 0,
+        "one standard error, simplest": 1,  # PCA, within 0.03 of the best
+        "defaults unless beaten by a standard error": 0,
+    }
+    # The features lead by more than the embedder's spread.
+    mean, std = np.array([0.80, 0.82, 0.90]), np.array([0.05, 0.02, 0.02])
+    picks = {rule: pick(mean, std) for rule, pick in RULES.items()}
+    assert set(picks.values()) == {2}
+
+
+def test_baseline_search_counts_the_picks_below_the_baselines(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from sklearn.random_projection import GaussianRandomProjection
+
+    from benchmarks import baseline_search, general_dev, scenarios
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    _write_table(tmp_path / "table.csv", n_rows=90)
+    name = scenarios.CSV_PREFIX + str(tmp_path / "table.csv")
+    # No training: a random projection to one column stands for the embedder.
+    monkeypatch.setattr(
+        baseline_search,
+        "candidates",
+        lambda estimator, split: [
+            BaselineEmbedder(GaussianRandomProjection(1, random_state=0)),
+            BaselineEmbedder(baseline_search.PCA(2)),
+            BaselineEmbedder(),
+        ],
+    )
+    monkeypatch.setattr(
+        general_dev, "peer_scores", lambda split, seed, cache: {"raw": (0.9, 0.9)}
+    )
+    argv = ["--datasets", name, "--fractions", "0.2,1", "--estimators", "tvae"]
+    summary = baseline_search.main(argv)
+    out = capsys.readouterr().out
+    assert summary["cells"] == 2
+    # Recount from the printed scores and picks: the summary must agree.
+    pattern = (
+        r"(\w+) defaults ([\d.]+), PCA ([\d.]+), features ([\d.]+), picks ([\w/]+);"
+    )
+    found = re.findall(pattern, out)
+    assert len(found) == 4  # two cells, two metrics
+    expected = dict.fromkeys(summary["below baseline"], 0)
+    for metric, *scores, picks in found:
+        default, pca, features = map(float, scores)
+        expected[None, metric] += default < max(pca, features)
+        by_name = {"defaults": default, "PCA": pca, "features": features}
+        for rule, pick in zip(baseline_search.RULES, picks.split("/")):
+            expected[rule, metric] += by_name[pick] < max(pca, features)
+    assert summary["below baseline"] == expected
+    # A one-column random projection orders the triplets below PCA's two.
+    assert expected[None, "triplet"] >= 1
