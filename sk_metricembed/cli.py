@@ -4,7 +4,9 @@
 keeps a fraction of the training labels (the rest become -1), fits one
 embedder per (weight, latent_dim) of the grid, and for each prints the
 triplet and 5-NN accuracy of the held-out embedding and the fit time: a
-sweep over the metric-loss weight and the latent dimension. It writes
+sweep over the metric-loss weight and the latent dimension. A second table
+scores PCA at each latent dimension and the features themselves on the same
+held-out rows, the figures an embedding has to beat. It writes
 ``results.csv`` and latent-space plots to the output folder and, on request,
 each fit's model, held-out embedding and training animation. Options that
 are the embedder's parameters (``--loss``, ``--lr``, ...) are handed to it
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args) -> int:
+    from ._cli.baselines import BASELINE_COLUMNS, baseline_rows
     from ._cli.output import (
         Progress,
         fit_path,
@@ -128,6 +131,11 @@ def _run(args) -> int:
     progress.bar.close()
     print(format_table(rows))
     write_csv(rows, args.output / "results.csv")
+    if not args.no_baselines:
+        baselines = baseline_rows(split, args.latent_dims, args.seed)
+        print("\nOn the same held-out rows, without training:")
+        print(format_table(baselines, BASELINE_COLUMNS))
+        write_csv(baselines, args.output / "baselines.csv", BASELINE_COLUMNS)
     if plots:
         write_plots(
             embeddings,

@@ -18,8 +18,12 @@ COLUMNS = ["weight", "latent_dim", "triplet_accuracy", "knn_accuracy", "fit_seco
 FAST = ["--epochs", "1", "--seed", "0"]
 
 
-def _table(text):
-    lines = [line.split() for line in text.strip().splitlines()]
+def _table(text, which=0):
+    """The header and rows of the fits' table (0) or the baselines' (1)."""
+    block = text.strip().split("\n\n")[which]
+    lines = [line.split() for line in block.splitlines()]
+    if which == 1:
+        lines = lines[1:]  # the line that introduces the baselines
     return lines[0], lines[1:]
 
 
@@ -58,6 +62,31 @@ def test_run_prints_table_and_writes_csv_and_pngs(tmp_path, capsys):
     for name in pngs:
         data = (out / name).read_bytes()
         assert data.startswith(b"\x89PNG") and len(data) > 10_000
+
+
+def test_run_scores_pca_and_the_features_on_the_same_rows(tmp_path, capsys):
+    args = ["run", "--weights", "0.5", "--latent-dims", "2", "80", "--no-plots"]
+    assert main(args + FAST + ["--output", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "On the same held-out rows, without training:" in out
+    header, rows = _table(out, which=1)
+    assert header == ["baseline", "dimensions", "triplet_accuracy", "knn_accuracy"]
+    # digits: PCA at 2 dimensions, at most the 64 features, then the features.
+    assert [row[:2] for row in rows] == [
+        ["PCA", "2"],
+        ["PCA", "64"],
+        ["features", "64"],
+    ]
+    with open(tmp_path / "baselines.csv") as handle:
+        records = list(csv.DictReader(handle))
+    # Two principal components keep fewer of the digits' neighbours than
+    # the 64 pixels do.
+    assert 0.9 < float(records[-1]["knn_accuracy"]) <= 1.0
+    assert float(records[0]["knn_accuracy"]) < float(records[-1]["knn_accuracy"])
+
+    main(args + FAST + ["--output", str(tmp_path / "none"), "--no-baselines"])
+    assert "without training" not in capsys.readouterr().out
+    assert not (tmp_path / "none" / "baselines.csv").exists()
 
 
 def test_pairwise_deterministic_hog_quiet_without_plots(tmp_path, capsys):

@@ -273,6 +273,11 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         ),
     )
     add("--no-plots", action="store_true", help="write no PNG")
+    add(
+        "--no-baselines",
+        action="store_true",
+        help="score no PCA and features beside the fits (no baselines.csv)",
+    )
     add("--quiet", action="store_true", help="no progress on standard error")
     return parser, run
 

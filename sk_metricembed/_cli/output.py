@@ -1,6 +1,6 @@
 """What the command line writes: progress on standard error, the results
-table, results.csv, the PNGs, and on request each fit's model, held-out
-embedding and training animation."""
+table, results.csv, the baselines' table and baselines.csv, the PNGs, and
+on request each fit's model, held-out embedding and training animation."""
 
 from __future__ import annotations
 
@@ -67,26 +67,31 @@ class Progress:
             print(f"{self.message}: {message}", file=sys.stderr, flush=True)
 
 
-def format_table(rows: list[dict]) -> str:
-    """The rows as a right-aligned text table, one fit per line."""
-    formats = {
-        "weight": "{:g}",
-        "latent_dim": "{:d}",
-        "triplet_accuracy": "{:.3f}",
-        "knn_accuracy": "{:.3f}",
-        "fit_seconds": "{:.1f}",
-    }
-    cells = [[formats[c].format(row[c]) for c in COLUMNS] for row in rows]
-    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(COLUMNS)]
-    lines = ["  ".join(c.rjust(w) for c, w in zip(COLUMNS, widths))]
+#: How each column of the two tables is printed.
+FORMATS = {
+    "weight": "{:g}",
+    "latent_dim": "{:d}",
+    "baseline": "{}",
+    "dimensions": "{:d}",
+    "triplet_accuracy": "{:.3f}",
+    "knn_accuracy": "{:.3f}",
+    "fit_seconds": "{:.1f}",
+}
+
+
+def format_table(rows: list[dict], columns=COLUMNS) -> str:
+    """The rows as a right-aligned text table, one fit (or baseline) per line."""
+    cells = [[FORMATS[c].format(row[c]) for c in columns] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(columns, widths))]
     lines += ["  ".join(v.rjust(w) for v, w in zip(r, widths)) for r in cells]
     return "\n".join(lines)
 
 
-def write_csv(rows: list[dict], path: Path) -> None:
+def write_csv(rows: list[dict], path: Path, columns=COLUMNS) -> None:
     """The rows, unrounded, as CSV."""
     with open(path, "w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
 
