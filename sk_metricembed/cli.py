@@ -349,13 +349,12 @@ def _embedder(args, weight: float, latent_dim: int, callbacks):
 
 
 def _scores(Z, y, weight, latent_dim, seconds, seed) -> dict:
-    from .metrics import knn_accuracy_score, triplet_accuracy_score
+    from ._cli.scores import held_out_scores
 
     return {
         "weight": weight,
         "latent_dim": latent_dim,
-        "triplet_accuracy": triplet_accuracy_score(Z, y, random_state=seed),
-        "knn_accuracy": knn_accuracy_score(Z, y),
+        **held_out_scores(Z, y, seed),
         "fit_seconds": seconds,
     }
 

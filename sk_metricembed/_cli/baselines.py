@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from .data import Split
+from .scores import held_out_scores
 
 #: The baselines table's columns (``baselines.csv``).
 BASELINE_COLUMNS = ("baseline", "dimensions", "triplet_accuracy", "knn_accuracy")
@@ -49,12 +50,5 @@ def baseline_rows(split: Split, latent_dims, seed: int) -> list[dict]:
 
 
 def _scores(name: str, dimensions: int, Z, y, seed: int) -> dict:
-    from ..metrics import knn_accuracy_score, triplet_accuracy_score
-
     Z = np.asarray(Z, dtype=np.float64)
-    return {
-        "baseline": name,
-        "dimensions": dimensions,
-        "triplet_accuracy": triplet_accuracy_score(Z, y, random_state=seed),
-        "knn_accuracy": knn_accuracy_score(Z, y),
-    }
+    return {"baseline": name, "dimensions": dimensions, **held_out_scores(Z, y, seed)}
