@@ -393,6 +393,12 @@ def test_baseline_without_transformer_is_the_features():
     np.testing.assert_array_equal(baseline.transform(X[:3]), X[:3])
     unlabelled = BaselineEmbedder().fit(X)
     assert unlabelled.embedding_labeled_.shape == (0, X.shape[1])
+    from sklearn.decomposition import PCA
+
+    for y_none in (None, np.full(len(X), -1)):
+        pca = BaselineEmbedder(PCA(3)).fit(X, y_none)
+        assert pca.embedding_labeled_.shape == (0, 3)
+        assert pca.labels_labeled_.shape == (0,)
 
 
 class _RecordsFit:

@@ -161,7 +161,11 @@ class BaselineEmbedder(
         self.labels_labeled_ = (
             self.classes_[:0] if y is None else self.classes_[codes[labeled]]
         )
-        self.embedding_labeled_ = np.asarray(transformer.transform(X[labeled]))
+        # Without a labelled row: no row, as wide as the transform's output.
+        rows = X[labeled] if labeled.any() else X[:1]
+        self.embedding_labeled_ = np.asarray(transformer.transform(rows))[
+            : int(labeled.sum())
+        ]
         return self
 
     def transform(self, X: ArrayLike) -> np.ndarray:
