@@ -140,6 +140,31 @@ def union_classes(
     return classes, index[: len(first)], index[len(first) :]
 
 
+def encode_row_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`encode_labels` of a fit's ``y``, one label per row of ``X``.
+
+    ``y=None`` is every row unlabelled (no class); a ``y`` of another length
+    than ``n_samples`` is a ``ValueError`` naming both.
+
+    Examples
+    --------
+    >>> from sk_metricembed._labels import encode_row_labels
+    >>> encode_row_labels(["b", None, "a"], 3)
+    (array(['a', 'b'], dtype=object), array([ 1, -1,  0]))
+    >>> encode_row_labels(None, 2)[1]
+    array([-1, -1])
+    """
+    if y is None:
+        return np.empty(0, dtype=np.int64), np.full(n_samples, UNLABELED)
+    classes, codes = encode_labels(y)
+    if codes.shape[0] != n_samples:
+        raise ValueError(
+            f"y has {codes.shape[0]} labels but X has {n_samples} rows; pass one "
+            "label per row, -1 (or None, NaN) for unlabelled rows."
+        )
+    return classes, codes
+
+
 def check_labels(y, *, name: str = "y") -> np.ndarray:
     """``y`` as a 1-D int64 array of integer labels, -1 for unlabelled rows.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import column_or_1d
 
-from ._labels import UNLABELED, encode_labels, union_classes
+from ._labels import UNLABELED, encode_row_labels, union_classes
 from ._training.batches import MIN_PARTNERED_CLASSES, partnered_classes
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
 from ._validation import warn
@@ -94,7 +94,7 @@ def check_supervision(
     as unlabelled, with a warning.
     """
     n_samples = X.shape[0]
-    classes, encoded = _check_labels(y, n_samples)
+    classes, encoded = encode_row_labels(y, n_samples)
     if reset:
         estimator.classes_ = classes
     elif classes.size:
@@ -193,19 +193,6 @@ def _convert_constraints(supervision: Supervision, uses_pairs: bool) -> None:
 
 def _stack(first, second):
     return second if first is None else np.concatenate([first, second])
-
-
-def _check_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
-    """The classes of ``y`` and each row's index into them (-1 unlabelled)."""
-    if y is None:
-        return np.empty(0, dtype=np.int64), np.full(n_samples, UNLABELED)
-    classes, codes = encode_labels(y)
-    if codes.shape[0] != n_samples:
-        raise ValueError(
-            f"y has {codes.shape[0]} labels but X has {n_samples} rows; pass one "
-            "label per row, -1 (or None, NaN) for unlabelled rows."
-        )
-    return classes, codes
 
 
 def _codes_in_fitted_classes(classes, codes, fitted_classes) -> np.ndarray:

@@ -19,7 +19,7 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._labels import encode_labels
+from .._labels import encode_row_labels
 from .._sklearn_compat import (
     HasMethods,
     StrOptions,
@@ -130,17 +130,8 @@ class BaselineEmbedder(
             The fitted baseline.
         """
         X = validate_data(self, X, dtype="numeric")
-        if y is None:
-            labeled = np.zeros(X.shape[0], dtype=bool)
-            self.classes_ = np.empty(0)
-        else:
-            self.classes_, codes = encode_labels(y)
-            if len(codes) != X.shape[0]:
-                raise ValueError(
-                    f"y has {len(codes)} labels but X has {X.shape[0]} rows; "
-                    "pass one label per row, -1 for an unlabelled one."
-                )
-            labeled = codes >= 0
+        self.classes_, codes = encode_row_labels(y, X.shape[0])
+        labeled = codes >= 0
         if self.fit_on == "labeled" and not labeled.any():
             raise ValueError(
                 "BaselineEmbedder(fit_on='labeled') got no labelled row to fit "
@@ -158,9 +149,7 @@ class BaselineEmbedder(
         else:
             transformer.fit(X, y)
         self.transformer_ = transformer
-        self.labels_labeled_ = (
-            self.classes_[:0] if y is None else self.classes_[codes[labeled]]
-        )
+        self.labels_labeled_ = self.classes_[codes[labeled]]
         # Without a labelled row: no row, as wide as the transform's output.
         rows = X[labeled] if labeled.any() else X[:1]
         self.embedding_labeled_ = np.asarray(transformer.transform(rows))[
