@@ -577,3 +577,49 @@ def test_baseline_search_counts_the_picks_below_the_baselines(
     assert summary["below baseline"] == expected
     # A one-column random projection orders the triplets below PCA's two.
     assert expected[None, "triplet"] >= 1
+
+
+def test_label_ceiling_marks_peers_no_full_label_embedding_reaches(
+    monkeypatch, tmp_path, capsys
+):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks import general_dev, label_ceiling, scenarios
+
+    assert label_ceiling.out_of_reach((0.9, 0.8), {"a": (0.85, 0.9)}) == [True, False]
+    assert (
+        label_ceiling.out_of_reach((0.9, 0.8), {"a": (0.85, 0.7), "b": (0.95, 0.7)})[0]
+        is False
+    )
+    _write_table(tmp_path / "table.csv", n_rows=90)
+    name = scenarios.CSV_PREFIX + str(tmp_path / "table.csv")
+    # No training: the package's ceilings are stood in for by a score each.
+    monkeypatch.setattr(
+        general_dev,
+        "fit_and_score",
+        lambda estimator, params, split, image: ((0.0, 0.0), 0.0),
+    )
+    monkeypatch.setattr(
+        label_ceiling.peers, "unavailable", lambda requirement: "absent"
+    )
+    monkeypatch.setattr(
+        general_dev, "peer_scores", lambda split, seed, cache: {"raw": (1.01, 0.0)}
+    )
+    counts = label_ceiling.main(["--datasets", name, "--fractions", "0.2,1"])
+    out = capsys.readouterr().out
+    # A triplet accuracy above 1 is beyond every ceiling; a 5-NN of 0 is not.
+    assert counts == {"triplet": 2, "5-NN": 0, "pairs": 4}
+    assert "lda (every label)" in out and "nca (every label)" in out
+    assert "umap (every label)" not in out
+    assert "2 of 4 (fraction, metric) pairs" in out
+
+
+def test_label_ceiling_lda_is_at_most_one_dimension_below_the_classes(monkeypatch):
+    monkeypatch.syspath_prepend(str(REPO_ROOT))
+    from benchmarks.label_ceiling import lda
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(60, 5)), np.repeat([0, 1, 2], 20)
+    Z_train, Z_test = lda(X, y, X[:7], latent_dim=8)
+    assert Z_train.shape == (60, 2) and Z_test.shape == (7, 2)
+    Z_train, _ = lda(X, y, X, latent_dim=1)
+    assert Z_train.shape == (60, 1)
