@@ -2,11 +2,11 @@
 #
 # The quality claims of the general suite are checked on real tables that
 # the project does not ship and no default was chosen on: nine of mlbench's
-# and kernlab's, and five of caret's, read from the R packages that Debian
-# ships (nothing is downloaded):
+# and kernlab's, five of caret's, and nine fresh ones kept for checking
+# only, read from the R packages that Debian ships (nothing is downloaded):
 #
 #   apt-get install -y --no-install-recommends r-base-core \
-#       r-cran-mlbench r-cran-kernlab r-cran-caret
+#       r-cran-mlbench r-cran-kernlab r-cran-caret r-cran-mass r-cran-rpart
 #   Rscript benchmarks/heldout_tables.R OUT_FOLDER
 #   python -m benchmarks.general_dev '{}' \
 #       --datasets csv:OUT_FOLDER/satellite.csv,csv:OUT_FOLDER/sonar.csv,... \
@@ -80,3 +80,20 @@ write_table(mdrr$mdrrDescr, mdrr$mdrrClass, "mdrr")
 cox2 <- load_data("cox2", "caret")
 write_table(cox2$cox2Descr, cox2$cox2Class, "cox2")
 from_frame(load_data("dhfr", "caret")$dhfr, "Y", "dhfr")
+
+# Fresh tables, added on 2026-12-04 after every default of the package was
+# chosen, and used to check them only (RESULTS.md, "Nine fresh tables"):
+# mlbench, MASS, caret, kernlab and rpart, all in Debian's R packages.
+from_frame(load_data("PimaIndiansDiabetes", "mlbench")$PimaIndiansDiabetes,
+           "diabetes", "pima")
+from_frame(load_data("BreastCancer", "mlbench")$BreastCancer, "Class",
+           "breastcancer_wisconsin", drop = "Id")
+from_frame(load_data("Zoo", "mlbench")$Zoo, "type", "zoo")
+from_frame(load_data("Soybean", "mlbench")$Soybean, "Class", "soybean")
+from_frame(load_data("HouseVotes84", "mlbench")$HouseVotes84, "Class", "housevotes")
+crabs <- load_data("crabs", "MASS")$crabs
+write_table(crabs[, c("sex", "FL", "RW", "CL", "CW", "BD")], crabs$sp, "crabs")
+oil <- load_data("oil", "caret")
+write_table(oil$fattyAcids, oil$oilType, "oil")
+from_frame(load_data("promotergene", "kernlab")$promotergene, "Class", "promotergene")
+from_frame(load_data("kyphosis", "rpart")$kyphosis, "Kyphosis", "kyphosis")
