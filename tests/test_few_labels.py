@@ -253,13 +253,13 @@ def test_input_graph_vets_the_pseudo_labels_of_small_images(monkeypatch):
     # that check the encoder's pseudo-labels (about 74% right here) pull
     # rows into wrong classes. Measured (suite split, siamese, float32,
     # triplet / 5-NN): (0.955, 0.969) with the check, (0.937, 0.949)
-    # without; in bfloat16 on an Intel Xeon with AMX the 5-NN gain was
-    # 0.0097, on an AMD EPYC above 0.01.
+    # without.
     import sk_metricembed._view_trust as view_trust
 
     data = _digits_split(0.01)
-    # float32 passes: bfloat16 products round differently from one CPU to
-    # another (AMD EPYC, Intel AMX), and this measures the vetting.
+    # float32 passes: bfloat16 rounds differently from one CPU to another
+    # (the 5-NN gain was 0.0097 on an Intel Xeon with AMX, above 0.01 on an
+    # AMD EPYC), and this test measures the vetting, not the CPU.
     params = dict(
         latent_dim=8, random_state=0, image_shape=(8, 8), mixed_precision="no"
     )
