@@ -35,7 +35,7 @@ from ._defaults import (
     label_trust,
     small_data_weight,
 )
-from ._training.pseudo_labels import input_graph_classes
+from ._training.pseudo_labels import input_graph_classes, knn_connectivity
 
 #: Rows the check spreads over: every labelled row and a sample of the
 #: others, so that its cost stops growing with the data (five spreadings
@@ -98,6 +98,7 @@ def spreading_accuracy(
     rows = np.sort(np.concatenate([labeled, unlabeled]))
     features, labels = features[rows], labels[rows]
     labeled = np.flatnonzero(labels >= 0)
+    connectivity = knn_connectivity(features, n_neighbors)  # one search, every fold
     folds = StratifiedKFold(n_folds, shuffle=True, random_state=seed)
     truth, given = [], []
     for _, hidden in folds.split(labeled, labels[labeled]):
@@ -109,7 +110,7 @@ def spreading_accuracy(
             if members.size > LABEL_TRUST_SOURCES:
                 spare = members.size - LABEL_TRUST_SOURCES
                 seen[rng.choice(members, spare, replace=False)] = -1
-        classes = input_graph_classes(features, seen, n_neighbors, rng)
+        classes = input_graph_classes(features, seen, n_neighbors, rng, connectivity)
         truth.append(labels[hidden])
         given.append(classes[hidden])
     truth, given = np.concatenate(truth), np.concatenate(given)

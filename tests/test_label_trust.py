@@ -122,9 +122,9 @@ def test_spreading_reaches_from_as_many_rows_a_class_whatever_the_labels(
     calls = []
     spread = _label_trust.input_graph_classes
 
-    def recording(features, seen, n_neighbors, rng):
+    def recording(features, seen, n_neighbors, rng, connectivity):
         calls.append(np.bincount(seen[seen >= 0], minlength=4))
-        return spread(features, seen, n_neighbors, rng)
+        return spread(features, seen, n_neighbors, rng, connectivity)
 
     monkeypatch.setattr(_label_trust, "input_graph_classes", recording)
     accuracy, n_scored, _ = spreading_accuracy(X, semi, n_neighbors=5, seed=0)

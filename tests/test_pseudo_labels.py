@@ -242,3 +242,25 @@ def test_warm_fit_propagates_its_own_rows_and_labels():
     assert counts[0] is None and counts[6] is None, counts
     assert all(40 < count <= first for count in counts[1:6]), counts
     assert all(20 < count <= warm for count in counts[7:]), counts
+
+
+def test_a_graph_searched_once_spreads_as_a_search_per_spreading():
+    # The label trust's folds share one neighbour search: the same classes.
+    from sk_metricembed._training.pseudo_labels import (
+        input_graph_classes,
+        knn_connectivity,
+    )
+
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.normal(c, 1.0, (60, 3)) for c in (0, 2.5, 5)])
+    y = np.repeat([0, 1, 2], 60)
+    y[rng.rand(y.size) < 0.9] = -1
+    searched = input_graph_classes(X, y, 5, np.random.RandomState(0))
+    shared = input_graph_classes(
+        X, y, 5, np.random.RandomState(0), knn_connectivity(X, 5)
+    )
+    np.testing.assert_array_equal(searched, shared)
+    # A graph of other rows gives other classes: the graph is what is used.
+    other = knn_connectivity(rng.normal(size=X.shape), 5)
+    elsewhere = input_graph_classes(X, y, 5, np.random.RandomState(0), other)
+    assert (elsewhere != searched).any()

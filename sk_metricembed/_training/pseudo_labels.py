@@ -94,7 +94,11 @@ def propagate_labels(
 
 
 def input_graph_classes(
-    features, labels: np.ndarray, n_neighbors: int, rng: np.random.RandomState
+    features,
+    labels: np.ndarray,
+    n_neighbors: int,
+    rng: np.random.RandomState,
+    connectivity=None,
 ) -> np.ndarray | None:
     """Each row's class by label spreading over the input-space graph.
 
@@ -112,6 +116,9 @@ def input_graph_classes(
     2% of labels the check raised the test 5-NN accuracy by 1.3-2.9 points
     (``docs/few_labels.md``).
 
+    ``connectivity`` (:func:`knn_connectivity` of ``features``) saves the
+    neighbour search where several spreadings share the rows.
+
     Returns
     -------
     classes : ndarray of shape (n_samples,) or None
@@ -122,7 +129,9 @@ def input_graph_classes(
     if labeled.size == labels.size or np.unique(labeled).size < 2:
         return None
     n_classes = int(labeled.max()) + 1
-    distributions = spread_labels(features, labels, n_classes, n_neighbors, rng)
+    distributions = spread_labels(
+        features, labels, n_classes, n_neighbors, rng, connectivity
+    )
     return distributions.argmax(axis=1)
 
 
@@ -132,6 +141,7 @@ def spread_labels(
     n_classes: int,
     n_neighbors: int,
     rng: np.random.RandomState,
+    connectivity=None,
 ) -> np.ndarray:
     """A class distribution for every row, by the spreading of the pseudo-labels.
 
@@ -155,6 +165,9 @@ def spread_labels(
         Neighbours of the kNN graph.
     rng : RandomState
         Draws the sample of unlabelled rows above ``MAX_PROPAGATION_ROWS``.
+    connectivity : sparse matrix of shape (n_samples, n_samples), default=None
+        :func:`knn_connectivity` of ``Z``, computed once where several
+        spreadings run over the same rows; searched here when None.
 
     Returns
     -------
@@ -167,7 +180,7 @@ def spread_labels(
     distributions[labeled, labels[labeled]] = 1.0
     if len(labeled) == len(labels):
         return distributions
-    rows, spreading = _spread(Z, labels, n_neighbors, rng)
+    rows, spreading = _spread(Z, labels, n_neighbors, rng, connectivity)
     columns = spreading.classes_  # the class indices that have labelled rows
     spread = rows[labels[rows] < 0]
     distributions[np.ix_(spread, columns)] = spreading.label_distributions_[
@@ -192,21 +205,67 @@ def spread_labels(
     return distributions
 
 
+def knn_connectivity(Z: np.ndarray, n_neighbors: int):
+    """The kNN graph ``LabelSpreading(kernel="knn")`` builds over ``Z``'s rows.
+
+    Each row's ``n_neighbors`` nearest rows, itself among them, as a sparse
+    connectivity matrix: the search ``LabelSpreading`` repeats at every fit,
+    done once for spreadings that share the rows (the label trust's folds).
+
+    >>> import numpy as np
+    >>> from sk_metricembed._training.pseudo_labels import knn_connectivity
+    >>> knn_connectivity(np.array([[0.0], [1.0], [5.0]]), 2).toarray()
+    array([[1., 1., 0.],
+           [1., 1., 0.],
+           [0., 1., 1.]])
+    """
+    n_neighbors = _spreading_neighbors(n_neighbors, len(Z))
+    search = NearestNeighbors(n_neighbors=n_neighbors).fit(Z)
+    return search.kneighbors_graph(search._fit_X, n_neighbors, mode="connectivity")
+
+
+def _spreading_neighbors(n_neighbors: int, n_rows: int) -> int:
+    return min(n_neighbors, n_rows - 1)
+
+
+class _Precomputed:
+    """A ``LabelSpreading`` kernel that hands back a graph already searched.
+
+    Used only to fit (``predict_proba`` of a callable kernel weighs every
+    training row, where the kNN kernel averages the neighbours).
+    """
+
+    def __init__(self, connectivity) -> None:
+        self.connectivity = connectivity
+
+    def __call__(self, X, Y):
+        return self.connectivity
+
+
 def _spread(
-    Z: np.ndarray, labels: np.ndarray, n_neighbors: int, rng: np.random.RandomState
+    Z: np.ndarray,
+    labels: np.ndarray,
+    n_neighbors: int,
+    rng: np.random.RandomState,
+    connectivity=None,
 ) -> tuple[np.ndarray, LabelSpreading]:
     """Label spreading over the labelled rows and (a sample of) the others.
 
     Returns the rows it ran on (sorted) and the fitted ``LabelSpreading``,
     whose ``label_distributions_`` and ``transduction_`` follow those rows.
+    ``connectivity`` (:func:`knn_connectivity` of every row of ``Z``) serves
+    where the spreading runs over every row; a sample searches its own.
     """
     unlabeled = np.flatnonzero(labels < 0)
     if unlabeled.size > MAX_PROPAGATION_ROWS:
         unlabeled = np.sort(rng.choice(unlabeled, MAX_PROPAGATION_ROWS, replace=False))
     rows = np.union1d(np.flatnonzero(labels >= 0), unlabeled)
+    kernel = "knn"
+    if connectivity is not None and rows.size == len(labels):
+        kernel = _Precomputed(connectivity)
     spreading = LabelSpreading(
-        kernel="knn",
-        n_neighbors=min(n_neighbors, rows.size - 1),
+        kernel=kernel,
+        n_neighbors=_spreading_neighbors(n_neighbors, rows.size),
         alpha=0.99,
         max_iter=100,
     )
