@@ -46,6 +46,7 @@ from ._defaults import (
     LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
     SMALL_DATA_WEIGHT_FACTOR,
+    resolve_max_epochs,
 )
 from ._routing import _unrouted_message, is_routed
 from ._sklearn_compat import Interval, StrOptions
@@ -474,7 +475,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         'Passes over the rows. ``"auto"`` is a budget of rows shown: the '
         f"passes that show {AUTO_TRAINING_ROWS['vector']:,} rows for vectors "
         f"and {AUTO_TRAINING_ROWS['image']:,} in image mode, whose steps cost "
-        f"more (40 and 20 passes over 6,000 rows), at most "
+        f"more ({resolve_max_epochs('auto', None, 6000)} and "
+        f"{resolve_max_epochs('auto', (28, 28), 6000)} passes over 6,000 rows), "
+        "at most "
         f"{AUTO_MAX_EPOCHS['vector']} and {AUTO_MAX_EPOCHS['image']} and at "
         f"least {AUTO_MIN_EPOCHS}, so that the fit's cost stops growing with "
         "the rows. An integer is a fixed number of passes, whose cost grows "

@@ -161,7 +161,9 @@ def test_auto_epochs_are_a_budget_of_rows_shown(image_shape):
     # Small data: the cap.
     assert resolve_max_epochs("auto", image_shape, 10) == most
     assert resolve_max_epochs("auto", image_shape, budget // most) == most
-    rows = sorted([2 * budget // most, 6_000, 7 * budget // 30 + 1, 100_000])
+    rows = sorted(
+        [2 * budget // most, 3 * budget // (2 * most), 7 * budget // 30 + 1, 100_000]
+    )
     epochs = [resolve_max_epochs("auto", image_shape, n) for n in rows]
     assert epochs == sorted(epochs, reverse=True) and epochs[0] < most
     for n, e in zip(rows, epochs):
