@@ -219,7 +219,7 @@ def knn_connectivity(Z: np.ndarray, n_neighbors: int):
            [1., 1., 0.],
            [0., 1., 1.]])
     """
-    n_neighbors = _spreading_neighbors(n_neighbors, len(Z))
+    n_neighbors = _spreading_neighbors(n_neighbors, Z.shape[0])
     search = NearestNeighbors(n_neighbors=n_neighbors).fit(Z)
     return search.kneighbors_graph(search._fit_X, n_neighbors, mode="connectivity")
 
