@@ -221,7 +221,7 @@ def knn_connectivity(Z: np.ndarray, n_neighbors: int):
     """
     n_neighbors = _spreading_neighbors(n_neighbors, Z.shape[0])
     search = NearestNeighbors(n_neighbors=n_neighbors).fit(Z)
-    return search.kneighbors_graph(search._fit_X, n_neighbors, mode="connectivity")
+    return search.kneighbors_graph(Z, n_neighbors, mode="connectivity")
 
 
 def _spreading_neighbors(n_neighbors: int, n_rows: int) -> int:
