@@ -21,7 +21,9 @@ Then the training throughput (rows per second over a few epochs of the
 default vector and image fits on 20,000 random 28x28 rows) on the device
 and on the CPU of the same machine, each in float32 and with bfloat16
 training passes (``mixed_precision="bf16"``, where the device has
-bfloat16), and the transform throughput.
+bfloat16), with the seconds of each fit spent outside its passes (the
+input graph, the label trust and the other work that runs on the CPU
+whatever the device), and the transform throughput.
 Everything goes to a JSON file and a short table on standard output; the
 exit status is 1 when a check fails.
 """
