@@ -220,6 +220,10 @@ def test_device_check_passes_on_the_cpu(monkeypatch, tmp_path):
     # process, on the CPU).
     sparse = [row for row in report["checks"] if row["mode"] == "sparse"]
     assert all(row["cpu_load_relative_difference"] < 1e-5 for row in sparse)
+    # A fit's time splits into its passes and the work outside them.
+    for row in report["throughput"]:
+        assert 0 <= row["outside_epochs_seconds"] < row["fit_seconds"]
+        assert row["epoch_rows_per_second"] >= row["fit_rows_per_second"]
     throughput = {(row["mode"], row["mixed_precision"]) for row in report["throughput"]}
     assert throughput == {
         (mode, precision)
