@@ -40,7 +40,7 @@ from ._defaults import (
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._input_space import InputChoice, choose_input_graph
-from ._label_trust import fit_weight
+from ._label_trust import fit_neighbor_weight, fit_weight
 from ._latent_distance import LatentDistanceMixin
 from ._parameters import make_init, options_doc, parameter_constraints
 from ._routing import SkorchRoutingMixin
@@ -212,16 +212,18 @@ class BaseMetricEmbedder(
             neighbors = graph.table
         # "auto" resolved from the labels and the input graph; a warm start
         # keeps the first fit's objective, and so its weight.
-        weight = (
-            fit_weight(
-                self.weight, choice, training.labels, settings.image_shape is not None
+        image_mode = settings.image_shape is not None
+        if first_call:
+            weight = fit_weight(self.weight, choice, training.labels, image_mode)
+            neighbor_weight = fit_neighbor_weight(
+                self.neighbor_weight, weight, choice, training.labels, image_mode
             )
-            if first_call
-            else self.weight_
-        )
+        else:
+            weight, neighbor_weight = self.weight_, self.neighbor_weight_
         settings = replace(
             settings,
             weight=weight,
+            neighbor_weight=neighbor_weight,
             mined_pair_weight=mined_pair_weight(
                 self.weight, weight, pair_loss=self.metric_loss in PAIR_LOSSES
             ),
@@ -282,6 +284,7 @@ class BaseMetricEmbedder(
         self.net_ = net
         self.history_ = net.history
         self.weight_ = settings.weight
+        self.neighbor_weight_ = 0.0 if neighbors is None else settings.neighbor_weight
         self.input_metric_ = settings.input_metric
         self.mixed_precision_ = settings.mixed_precision
         self.input_components_ = choice.dimensions

@@ -83,6 +83,11 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
         The blend of the metric terms and the reconstruction the net trains
         with: ``weight``, with ``"auto"`` resolved for the first fit's labels
         and input graph (a warm start keeps it).
+    neighbor_weight_ : float
+        The weight of the neighbour term the net trains with:
+        ``neighbor_weight``, with ``"auto"`` resolved for the first fit's
+        labels and input graph (0 where the fit has no neighbour term; a
+        warm start keeps it).
     n_features_in_ : int
         Number of input features.
     feature_names_in_ : ndarray of str

@@ -1,4 +1,5 @@
-"""How far a fit trusts its labels to reach the unlabelled rows: ``weight="auto"``.
+"""How far a fit trusts its labels to reach the unlabelled rows: ``weight="auto"``
+and ``neighbor_weight="auto"``.
 
 Without random views the encoder of flattened rows learns where rows lie
 from the input graph and the labels alone, and the label terms can carry a
@@ -14,7 +15,9 @@ that vets the pseudo-labels, scored on labelled rows it did not see
 labelled rows a class, so that it measures the graph, not the label count;
 :func:`~._defaults.label_trust` turns its accuracy into a trust and
 :func:`~._defaults.auto_weight` into the fit's weight, which starts higher
-on a few hundred rows (:func:`~._defaults.small_data_weight`). In image
+on a few hundred rows (:func:`~._defaults.small_data_weight`), and
+:func:`~._defaults.auto_neighbor_weight` into the neighbour term's weight,
+which a trust below full lowers as far as rows are labelled. In image
 mode the convolutions and the random views teach the encoder what the
 pixel graph misses, and the weight is ``AUTO_WEIGHT`` there.
 """
@@ -30,9 +33,11 @@ from ._defaults import (
     AUTO_WEIGHT,
     LABEL_TRUST_FOLDS,
     LABEL_TRUST_SOURCES,
+    auto_neighbor_weight,
     auto_weight,
     is_auto,
     label_trust,
+    resolve_extra_term_weight,
     small_data_weight,
 )
 from ._training.pseudo_labels import input_graph_classes, knn_connectivity
@@ -143,3 +148,25 @@ def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     if labelled_share in (0.0, 1.0) or scored is None:
         return small_data_weight(labels.size)
     return auto_weight(label_trust(*scored), labelled_share, labels.size)
+
+
+def fit_neighbor_weight(
+    value, weight: float, choice, labels: np.ndarray, image_mode: bool
+) -> float:
+    """The fit's ``neighbor_weight``: ``value``, or ``"auto"`` resolved for this data.
+
+    ``"auto"`` is ``AUTO_EXTRA_TERM_WEIGHT`` below ``weight=1`` (0 at it)
+    in image mode, without an input graph and where the labels are too few
+    to score the spreading over it; otherwise, on flattened rows,
+    :func:`~._defaults.auto_neighbor_weight` of the trust the spreading
+    earns (:func:`~._defaults.label_trust`) and the labelled share of the
+    training rows (``labels``, ``-1`` unlabelled). The spreading is the one
+    behind ``weight="auto"``, scored with every row labelled too.
+    """
+    nominal = resolve_extra_term_weight(value, weight)
+    if not is_auto(value) or nominal == 0 or image_mode:
+        return nominal
+    scored = choice.spreading
+    if scored is None:
+        return nominal
+    return auto_neighbor_weight(label_trust(*scored), float(np.mean(labels >= 0)))

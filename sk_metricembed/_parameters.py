@@ -293,8 +293,11 @@ PARAMETERS: tuple[Parameter, ...] = (
         "over the Cauchy kernel ``1 / (1 + d**2)`` of t-SNE and UMAP). It "
         "lets unlabelled rows shape the embedding; 0 turns it off. "
         f'``"auto"`` is {AUTO_EXTRA_TERM_WEIGHT} below ``weight=1`` and 0 at '
-        "``weight=1``, the pure {network} network; a number adds the term "
-        "at any weight.",
+        "``weight=1``, the pure {network} network; on flattened rows whose "
+        "input-space neighbours do not share their labels it falls towards "
+        "the label trust behind ``weight`` as far as rows are labelled (to "
+        "the trust itself with every row labelled; ``neighbor_weight_``). A "
+        "number adds the term at any weight.",
         annotation="float | str",
     ),
     Parameter(

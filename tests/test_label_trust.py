@@ -1,11 +1,14 @@
-"""``weight="auto"``: the blend follows how far the input graph carries the labels.
+"""``weight="auto"`` and ``neighbor_weight="auto"``: the blend and the
+neighbour term follow how far the input graph carries the labels.
 
 On flattened rows whose input-space neighbours share their labels the
 weight is ``small_data_weight`` of the rows (``AUTO_WEIGHT`` from
 ``AUTO_HIDDEN_FULL_ROWS`` rows on, higher below); where label spreading
 over the input graph misses the held-out labelled rows, it falls towards
 ``MIN_LABEL_TRUST`` times that, less so the more rows are labelled.
-Image mode keeps ``AUTO_WEIGHT``, explicit numbers theirs.
+The neighbour term falls the other way: towards the trust itself as far
+as rows are labelled. Image mode keeps ``AUTO_WEIGHT`` and
+``AUTO_EXTRA_TERM_WEIGHT``, explicit numbers theirs.
 """
 
 import numpy as np
@@ -14,11 +17,13 @@ from sklearn.datasets import load_digits
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder, _label_trust
 from sk_metricembed._defaults import (
+    AUTO_EXTRA_TERM_WEIGHT,
     AUTO_HIDDEN_FULL_ROWS,
     AUTO_WEIGHT,
     LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
     SMALL_DATA_WEIGHT_FACTOR,
+    auto_neighbor_weight,
     auto_weight,
     label_trust,
     small_data_weight,
@@ -64,6 +69,16 @@ def test_auto_weight_counts_the_trust_as_far_as_rows_are_unlabelled():
     )
     # On fewer rows the trust scales a higher start.
     assert auto_weight(0.1, 0.0, 100) == pytest.approx(small_data_weight(100) * 0.1)
+
+
+def test_auto_neighbor_weight_counts_the_trust_as_far_as_rows_are_labelled():
+    assert auto_neighbor_weight(1.0, 1.0) == AUTO_EXTRA_TERM_WEIGHT
+    assert auto_neighbor_weight(MIN_LABEL_TRUST, 1.0) == pytest.approx(
+        MIN_LABEL_TRUST * AUTO_EXTRA_TERM_WEIGHT
+    )
+    few, half = auto_neighbor_weight(0.2, 0.01), auto_neighbor_weight(0.2, 0.5)
+    assert 0.98 * AUTO_EXTRA_TERM_WEIGHT < few < AUTO_EXTRA_TERM_WEIGHT
+    assert auto_neighbor_weight(0.2, 1.0) < half < few
 
 
 def test_the_weight_starts_higher_the_fewer_the_rows():
@@ -173,6 +188,36 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
     assert given.net_.criterion_.mined_pair_weight == 1.0
 
 
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_the_neighbour_term_weighs_less_where_the_graph_misses_many_labels(Embedder):
+    X, y, shuffled = _blobs()
+    # The graph carries the labels: the whole term, with every label or half.
+    for labels in (y, hide_labels(y, 0.5, random_state=0)):
+        carried = Embedder(**FAST).fit(X, labels)
+        assert carried.neighbor_weight_ == AUTO_EXTRA_TERM_WEIGHT
+    # It misses them: with every row labelled the term weighs the least
+    # trust, with half of them the trust raised to the labelled share.
+    every = Embedder(**FAST).fit(X, shuffled)
+    assert every.neighbor_weight_ == pytest.approx(
+        MIN_LABEL_TRUST * AUTO_EXTRA_TERM_WEIGHT
+    )
+    semi = hide_labels(shuffled, 0.5, random_state=0)
+    half = Embedder(**FAST).fit(X, semi)
+    share = float(np.mean(semi >= 0))
+    assert half.neighbor_weight_ == pytest.approx(
+        auto_neighbor_weight(MIN_LABEL_TRUST, share)
+    )
+    assert every.neighbor_weight_ < half.neighbor_weight_ < AUTO_EXTRA_TERM_WEIGHT
+    # The objective trains with it.
+    for fitted in (every, half):
+        assert fitted.net_.criterion_.neighbor_weight == fitted.neighbor_weight_
+    # An explicit number is the term's weight, whatever the labels; the
+    # pure metric network (weight=1) has no neighbour term by default.
+    given = Embedder(**FAST, neighbor_weight=0.7).fit(X, shuffled)
+    assert given.neighbor_weight_ == given.net_.criterion_.neighbor_weight == 0.7
+    assert Embedder(**FAST, weight=1.0).fit(X, shuffled).neighbor_weight_ == 0.0
+
+
 def test_an_imbalanced_table_whose_graph_repeats_its_larger_class_gets_least_weight():
     # The spreading's accuracy there is the chance agreement of the class
     # shares (test_spreading_that_repeats_the_largest_class_earns_no_trust).
@@ -193,9 +238,14 @@ def test_image_mode_and_warm_starts_keep_their_weight():
     shuffled = hide_labels(rng.permutation(y[:300]), 0.5, random_state=0)
     for augment in (True, False):  # the convolutions, with or without views
         image = TripletVAEEmbedder(**FAST, image_shape=(8, 8), augment=augment)
-        assert image.fit(X, shuffled).weight_ == AUTO_WEIGHT
+        image.fit(X, shuffled)
+        assert image.weight_ == AUTO_WEIGHT
+        assert image.neighbor_weight_ == AUTO_EXTRA_TERM_WEIGHT
     vectors = TripletVAEEmbedder(**FAST, warm_start=True).fit(X, shuffled)
-    first = vectors.weight_
+    first, first_neighbor = vectors.weight_, vectors.neighbor_weight_
     assert first < small_data_weight(300)
+    assert first_neighbor < AUTO_EXTRA_TERM_WEIGHT
     vectors.fit(X, hide_labels(y[:300], 0.5, random_state=0))
     assert vectors.weight_ == first == vectors.net_.criterion_.weight
+    assert vectors.neighbor_weight_ == first_neighbor
+    assert vectors.net_.criterion_.neighbor_weight == first_neighbor
