@@ -521,7 +521,9 @@ class BaseMetricEmbedder(
         return FitSettings(
             image_shape=shape,
             hidden_layer_sizes=tuple(int(size) for size in sizes),
-            max_epochs=resolve_max_epochs(self.max_epochs, shape, X.shape[0]),
+            max_epochs=resolve_max_epochs(
+                self.max_epochs, shape, X.shape[0], self.batch_size
+            ),
             augment=augment,
             device=device,
             weight=weight,

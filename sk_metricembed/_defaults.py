@@ -25,22 +25,30 @@ AUTO_HIDDEN_LAYER_SIZES = {"vector": (1024, 512), "image": (512,)}
 #: benchmark's split and on a second split (seed 1) alike.
 AUTO_HIDDEN_FULL_ROWS = 2 * AUTO_HIDDEN_LAYER_SIZES["vector"][0]
 AUTO_HIDDEN_MIN_WIDTH = 64
-#: ``max_epochs="auto"`` is a budget of rows shown to the network, so that a
-#: fit's cost stops growing with the data once the model has seen enough
-#: rows: the passes that show ``AUTO_TRAINING_ROWS`` rows (rounded up), at
-#: most ``AUTO_MAX_EPOCHS`` (small data sets, whose passes cost little) and
-#: at least ``AUTO_MIN_EPOCHS``. On the benchmark's 6,000 MNIST rows that is
-#: 40 passes for vectors and 30 in image mode. With the fused optimiser 40
-#: vector passes matched the 60 of earlier versions on every quality cell
-#: (within 0.2 points) in 31.7-42.1 s a fit against 52.0-63.8 s
+#: ``max_epochs="auto"`` is a budget of optimiser steps, so that a fit's cost
+#: stops growing with the data once the model has seen enough rows, and a
+#: small data set trains as long as a large one: the steps that show
+#: ``AUTO_TRAINING_ROWS`` rows in full batches (``AUTO_TRAINING_ROWS /
+#: batch_size``: 938 steps for vectors and 704 in image mode at 256 rows a
+#: step), in whole passes, at least ``AUTO_MIN_EPOCHS`` and in image mode
+#: at most ``AUTO_MAX_IMAGE_EPOCHS``. On the benchmark's 6,000 MNIST rows
+#: that is 40 passes for vectors and 30 in image mode. With the fused
+#: optimiser 40 vector passes matched the 60 of earlier versions on every
+#: quality cell (within 0.2 points) in 31.7-42.1 s a fit against 52.0-63.8 s
 #: (``benchmarks/RESULTS.md``, speed). Image mode's 20 passes lost 0.1-0.3
 #: points on its six label cells, under three seeds each and in float32
 #: and bfloat16 alike, where 30 passes did not (``benchmarks/RESULTS.md``,
-#: "Image mode's passes, not its precision"). Up to 4,000 rows (vectors)
-#: and 6,000 (image mode) the cap keeps the passes the small data sets of
-#: the general suite were measured with.
+#: "Image mode's passes, not its precision"). Vectors of fewer rows than a
+#: batch used to stop at 60 passes, 60 steps: on 23 small tables, whose
+#: 90-600 training rows take one to three steps a pass, the budget of steps
+#: took the losses to the best peer beyond the test rows' noise from 88 to
+#: 78 cells (``docs/few_labels.md``, "A small table trains as long as a
+#: large one").
 AUTO_TRAINING_ROWS = {"vector": 240_000, "image": 180_000}
-AUTO_MAX_EPOCHS = {"vector": 60, "image": 30}
+#: Most passes of ``max_epochs="auto"`` in image mode: the budget measured
+#: on MNIST. Smaller image sets keep it: a longer budget on small images
+#: was not measured.
+AUTO_MAX_IMAGE_EPOCHS = 30
 #: Fewest passes of ``max_epochs="auto"``: the KL warm-up and the
 #: pseudo-label refreshes are scheduled over the epochs, and need a few.
 AUTO_MIN_EPOCHS = 3
@@ -177,24 +185,28 @@ def resolve_hidden_layer_sizes(value, image_shape, n_samples: int) -> tuple:
     return (width, width // 2)
 
 
-def resolve_max_epochs(value, image_shape, n_samples: int) -> int:
+def resolve_max_epochs(value, image_shape, n_samples: int, batch_size: int) -> int:
     """``max_epochs`` with ``"auto"`` resolved for ``n_samples`` rows.
 
-    The passes that show ``AUTO_TRAINING_ROWS`` rows, rounded up, between
-    ``AUTO_MIN_EPOCHS`` and ``AUTO_MAX_EPOCHS``.
+    The passes that take ``AUTO_TRAINING_ROWS / batch_size`` optimiser steps
+    (a pass takes ``ceil(n_samples / batch_size)``), rounded up, at least
+    ``AUTO_MIN_EPOCHS`` and in image mode at most ``AUTO_MAX_IMAGE_EPOCHS``.
     """
     if not is_auto(value):
         return value
-    mode = input_mode(image_shape)
-    epochs = -(-AUTO_TRAINING_ROWS[mode] // n_samples)
-    return int(min(AUTO_MAX_EPOCHS[mode], max(AUTO_MIN_EPOCHS, epochs)))
+    steps = -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
+    steps_per_epoch = -(-n_samples // batch_size)
+    epochs = max(AUTO_MIN_EPOCHS, -(-steps // steps_per_epoch))
+    if image_shape is not None:
+        epochs = min(AUTO_MAX_IMAGE_EPOCHS, epochs)
+    return int(epochs)
 
 
 def resolve_augment(value, image_shape) -> bool:
     """``augment`` with ``"auto"`` resolved: on in image mode, off for vectors.
 
     Image mode's other defaults (``AUTO_HIDDEN_LAYER_SIZES``,
-    ``AUTO_MAX_EPOCHS``) were chosen on MNIST with the views on, and every
+    ``AUTO_MAX_IMAGE_EPOCHS``) were chosen on MNIST with the views on, and every
     image-mode figure of the benchmark was measured with them. On
     scikit-learn's 8x8 digits they neither helped nor hurt clearly (test
     5-NN accuracy 0.974 / 0.967 for the two embedders with and without them

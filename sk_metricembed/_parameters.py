@@ -32,7 +32,7 @@ from ._defaults import (
     AUTO_HIDDEN_MIN_WIDTH,
     AUTO_INPUT_COMPONENTS_FACTORS,
     AUTO_INPUT_METRIC,
-    AUTO_MAX_EPOCHS,
+    AUTO_MAX_IMAGE_EPOCHS,
     AUTO_MIN_EPOCHS,
     AUTO_NEIGHBOR_SMOOTHING,
     AUTO_PSEUDO_LABEL_FRACTION,
@@ -61,6 +61,11 @@ from ._training.validation import (
     EARLY_STOPPING_THRESHOLD,
     MIN_TRAINING_ROWS_PER_CLASS,
 )
+
+
+#: ``batch_size``'s default, with which ``max_epochs="auto"``'s documentation
+#: counts its steps.
+BATCH_SIZE = 256
 
 
 def _at_least(low, kind=numbers.Real, closed="left"):
@@ -475,16 +480,20 @@ PARAMETERS: tuple[Parameter, ...] = (
         "auto",
         [StrOptions({"auto"}), Interval(_INTEGRAL, 1, None, closed="left")],
         'int >= 1 or "auto"',
-        'Passes over the rows. ``"auto"`` is a budget of rows shown: the '
-        f"passes that show {AUTO_TRAINING_ROWS['vector']:,} rows for vectors "
-        f"and {AUTO_TRAINING_ROWS['image']:,} in image mode, whose steps cost "
-        f"more ({resolve_max_epochs('auto', None, 6000)} and "
-        f"{resolve_max_epochs('auto', (28, 28), 6000)} passes over 6,000 rows), "
-        "at most "
-        f"{AUTO_MAX_EPOCHS['vector']} and {AUTO_MAX_EPOCHS['image']} and at "
-        f"least {AUTO_MIN_EPOCHS}, so that the fit's cost stops growing with "
-        "the rows. An integer is a fixed number of passes, whose cost grows "
-        "with rows x epochs.",
+        'Passes over the rows. ``"auto"`` is a budget of optimiser steps: '
+        "the passes that take "
+        f"{-(-AUTO_TRAINING_ROWS['vector'] // BATCH_SIZE)} steps for vectors "
+        f"and {-(-AUTO_TRAINING_ROWS['image'] // BATCH_SIZE)} in image mode at "
+        f"the default ``batch_size`` ({AUTO_TRAINING_ROWS['vector']:,} and "
+        f"{AUTO_TRAINING_ROWS['image']:,} rows in full batches: "
+        f"{resolve_max_epochs('auto', None, 6000, BATCH_SIZE)} and "
+        f"{resolve_max_epochs('auto', (28, 28), 6000, BATCH_SIZE)} passes over "
+        "6,000 rows; a table smaller than a batch takes one step a pass), at "
+        f"least {AUTO_MIN_EPOCHS} and in image mode at most "
+        f"{AUTO_MAX_IMAGE_EPOCHS}, so that the fit's cost stops growing with "
+        "the rows and a small table trains as long as a large one. An "
+        "integer is a fixed number of passes, whose cost grows with rows x "
+        "epochs.",
         annotation="int | str",
     ),
     Parameter(
@@ -537,7 +546,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     Parameter(
         "batch_size",
-        256,
+        BATCH_SIZE,
         _at_least(1, _INTEGRAL),
         "int >= 1",
         "Rows per step for the reconstruction, plus up to "

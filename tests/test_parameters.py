@@ -146,33 +146,47 @@ def test_auto_hidden_layer_sizes_narrow_with_few_rows():
     assert resolve_hidden_layer_sizes((7,), None, 50) == (7,)
 
 
+@pytest.mark.parametrize("batch_size", [256, 100])
 @pytest.mark.parametrize("image_shape", [None, (28, 28, 1)])
-def test_auto_epochs_are_a_budget_of_rows_shown(image_shape):
+def test_auto_epochs_are_a_budget_of_steps(image_shape, batch_size):
     from sk_metricembed._defaults import (
-        AUTO_MAX_EPOCHS,
+        AUTO_MAX_IMAGE_EPOCHS,
         AUTO_MIN_EPOCHS,
         AUTO_TRAINING_ROWS,
         input_mode,
         resolve_max_epochs,
     )
 
-    mode = input_mode(image_shape)
-    budget, most = AUTO_TRAINING_ROWS[mode], AUTO_MAX_EPOCHS[mode]
-    # Small data: the cap.
-    assert resolve_max_epochs("auto", image_shape, 10) == most
-    assert resolve_max_epochs("auto", image_shape, budget // most) == most
-    rows = sorted(
-        [2 * budget // most, 3 * budget // (2 * most), 7 * budget // 30 + 1, 100_000]
-    )
-    epochs = [resolve_max_epochs("auto", image_shape, n) for n in rows]
-    assert epochs == sorted(epochs, reverse=True) and epochs[0] < most
+    steps = -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
+    most = AUTO_MAX_IMAGE_EPOCHS if image_shape else steps
+    # Fewer rows than a batch: one step a pass, the whole budget of steps
+    # (vectors), or image mode's cap.
+    for n in (10, batch_size):
+        assert resolve_max_epochs("auto", image_shape, n, batch_size) == most
+    rows = [2 * batch_size + 1, 7 * batch_size, 60 * batch_size, 100_000]
+    epochs = [resolve_max_epochs("auto", image_shape, n, batch_size) for n in rows]
+    assert epochs == sorted(epochs, reverse=True) and epochs[0] <= most
     for n, e in zip(rows, epochs):
+        per_epoch = -(-n // batch_size)
         if AUTO_MIN_EPOCHS < e < most:
-            # The fewest passes that show the budget's rows: not one more.
-            assert e * n >= budget > (e - 1) * n
-    assert resolve_max_epochs("auto", image_shape, 10**8) == AUTO_MIN_EPOCHS
+            # The fewest passes that take the budget's steps: not one more.
+            assert e * per_epoch >= steps > (e - 1) * per_epoch
+    assert resolve_max_epochs("auto", image_shape, 10**8, batch_size) == (
+        AUTO_MIN_EPOCHS
+    )
     # A number is a number of passes, whatever the rows.
-    assert resolve_max_epochs(7, image_shape, 10**8) == 7
+    assert resolve_max_epochs(7, image_shape, 10**8, batch_size) == 7
+
+
+def test_a_small_table_takes_as_many_steps_as_mnist():
+    """Vectors: a table of 120 rows takes the optimiser steps of 6,000 rows
+    (give or take a pass's rounding), where it used to stop after 60."""
+    from sk_metricembed._defaults import resolve_max_epochs
+
+    def steps(n):
+        return resolve_max_epochs("auto", None, n, 256) * -(-n // 256)
+
+    assert steps(120) >= steps(6000) - 24 >= 60 * 10
 
 
 def test_a_small_fit_builds_the_narrow_network():
