@@ -62,7 +62,6 @@ from ._training.validation import (
     MIN_TRAINING_ROWS_PER_CLASS,
 )
 
-
 #: ``batch_size``'s default, with which ``max_epochs="auto"``'s documentation
 #: counts its steps.
 BATCH_SIZE = 256

@@ -213,7 +213,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
         default=None,
         metavar="N",
         help="passes over the training rows; without it, the embedder's "
-        "max_epochs, whose 'auto' is a budget of rows shown",
+        "max_epochs, whose 'auto' is a budget of optimiser steps",
     )
     epochs.embedder_parameter = "max_epochs"  # read by RunParser.format_help
     add(
