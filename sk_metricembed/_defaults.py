@@ -41,9 +41,9 @@ AUTO_HIDDEN_MIN_WIDTH = 64
 #: "Image mode's passes, not its precision"). Vectors of fewer rows than a
 #: batch used to stop at 60 passes, 60 steps: on 23 small tables, whose
 #: 90-600 training rows take one to three steps a pass, the budget of steps
-#: took the losses to the best peer beyond the test rows' noise from 88 to
-#: 78 cells (``docs/few_labels.md``, "A small table trains as long as a
-#: large one").
+#: took the cells lost to the best peer beyond the test rows' noise from 88
+#: to 78 and, on a second split, from 75 to 60 (``docs/few_labels.md``, "A
+#: small table trains as long as a large one").
 AUTO_TRAINING_ROWS = {"vector": 240_000, "image": 180_000}
 #: Most passes of ``max_epochs="auto"`` in image mode: the budget measured
 #: on MNIST. Smaller image sets keep it: a longer budget on small images
