@@ -32,7 +32,6 @@ from ._defaults import (
     AUTO_HIDDEN_MIN_WIDTH,
     AUTO_INPUT_COMPONENTS_FACTORS,
     AUTO_INPUT_METRIC,
-    AUTO_MAX_IMAGE_EPOCHS,
     AUTO_MIN_EPOCHS,
     AUTO_NEIGHBOR_SMOOTHING,
     AUTO_PSEUDO_LABEL_FRACTION,
@@ -487,10 +486,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"{AUTO_TRAINING_ROWS['image']:,} rows in full batches: "
         f"{resolve_max_epochs('auto', None, 6000, BATCH_SIZE)} and "
         f"{resolve_max_epochs('auto', (28, 28), 6000, BATCH_SIZE)} passes over "
-        "6,000 rows; a table smaller than a batch takes one step a pass), at "
-        f"least {AUTO_MIN_EPOCHS} and in image mode at most "
-        f"{AUTO_MAX_IMAGE_EPOCHS}, so that the fit's cost stops growing with "
-        "the rows and a small table trains as long as a large one. An "
+        "6,000 rows; a data set smaller than a batch takes one step a "
+        f"pass), at least {AUTO_MIN_EPOCHS}, so that the fit's cost stops "
+        "growing with the rows and a small data set trains as long as a "
+        "large one. An "
         "integer is a fixed number of passes, whose cost grows with rows x "
         "epochs.",
         annotation="int | str",

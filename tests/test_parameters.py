@@ -150,7 +150,6 @@ def test_auto_hidden_layer_sizes_narrow_with_few_rows():
 @pytest.mark.parametrize("image_shape", [None, (28, 28, 1)])
 def test_auto_epochs_are_a_budget_of_steps(image_shape, batch_size):
     from sk_metricembed._defaults import (
-        AUTO_MAX_IMAGE_EPOCHS,
         AUTO_MIN_EPOCHS,
         AUTO_TRAINING_ROWS,
         input_mode,
@@ -158,9 +157,8 @@ def test_auto_epochs_are_a_budget_of_steps(image_shape, batch_size):
     )
 
     steps = -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
-    most = AUTO_MAX_IMAGE_EPOCHS if image_shape else steps
-    # Fewer rows than a batch: one step a pass, the whole budget of steps
-    # (vectors), or image mode's cap.
+    most = steps
+    # Fewer rows than a batch: one step a pass, the whole budget of steps.
     for n in (10, batch_size):
         assert resolve_max_epochs("auto", image_shape, n, batch_size) == most
     rows = [2 * batch_size + 1, 7 * batch_size, 60 * batch_size, 100_000]
