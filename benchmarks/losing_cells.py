@@ -66,10 +66,18 @@ SETTINGS = {
         {"neighbor_smoothing": 0},
         "New rows are drawn toward their training neighbours",
     ),
+    "max_epochs=60": (
+        {"max_epochs": 60},
+        "A small table trains as long as a large one",
+    ),
 }
 #: Settings that change image mode only; fitted on image cells alone.
 IMAGE_SETTINGS = {
     "augment=False": ({"augment": False}, "Image mode reads small images"),
+    "max_epochs=30": (
+        {"max_epochs": 30},
+        "A small table trains as long as a large one",
+    ),
 }
 
 
