@@ -71,7 +71,8 @@ SETTINGS = {
         "A small table trains as long as a large one",
     ),
 }
-#: Settings that change image mode only; fitted on image cells alone.
+#: Settings fitted on image cells alone: image mode's own option, and the
+#: budget its passes had before ``max_epochs="auto"`` became one of steps.
 IMAGE_SETTINGS = {
     "augment=False": ({"augment": False}, "Image mode reads small images"),
     "max_epochs=30": (
