@@ -183,16 +183,26 @@ def resolve_hidden_layer_sizes(value, image_shape, n_samples: int) -> tuple:
     return (width, width // 2)
 
 
+def auto_steps(image_shape, batch_size: int) -> int:
+    """The optimiser steps of ``max_epochs="auto"``: ``AUTO_TRAINING_ROWS /
+    batch_size``, rounded up.
+
+    >>> auto_steps(None, 256), auto_steps((28, 28), 256)
+    (938, 704)
+    """
+    return -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
+
+
 def resolve_max_epochs(value, image_shape, n_samples: int, batch_size: int) -> int:
     """``max_epochs`` with ``"auto"`` resolved for ``n_samples`` rows.
 
-    The passes that take ``AUTO_TRAINING_ROWS / batch_size`` optimiser steps
-    (a pass takes ``ceil(n_samples / batch_size)``), rounded up, at least
+    The passes that take :func:`auto_steps` optimiser steps (a pass takes
+    ``ceil(n_samples / batch_size)``), rounded up, at least
     ``AUTO_MIN_EPOCHS``.
     """
     if not is_auto(value):
         return value
-    steps = -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
+    steps = auto_steps(image_shape, batch_size)
     steps_per_epoch = -(-n_samples // batch_size)
     return int(max(AUTO_MIN_EPOCHS, -(-steps // steps_per_epoch)))
 

@@ -45,6 +45,7 @@ from ._defaults import (
     LABEL_TRUST_SOURCES,
     MIN_LABEL_TRUST,
     SMALL_DATA_WEIGHT_FACTOR,
+    auto_steps,
     resolve_max_epochs,
 )
 from ._routing import _unrouted_message, is_routed
@@ -480,8 +481,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         'int >= 1 or "auto"',
         'Passes over the rows. ``"auto"`` is a budget of optimiser steps: '
         "the passes that take "
-        f"{-(-AUTO_TRAINING_ROWS['vector'] // BATCH_SIZE)} steps for vectors "
-        f"and {-(-AUTO_TRAINING_ROWS['image'] // BATCH_SIZE)} in image mode at "
+        f"{auto_steps(None, BATCH_SIZE)} steps for vectors "
+        f"and {auto_steps((28, 28), BATCH_SIZE)} in image mode at "
         f"the default ``batch_size`` ({AUTO_TRAINING_ROWS['vector']:,} and "
         f"{AUTO_TRAINING_ROWS['image']:,} rows in full batches: "
         f"{resolve_max_epochs('auto', None, 6000, BATCH_SIZE)} and "

@@ -156,8 +156,7 @@ def test_auto_epochs_are_a_budget_of_steps(image_shape, batch_size):
         resolve_max_epochs,
     )
 
-    steps = -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
-    most = steps
+    most = steps = -(-AUTO_TRAINING_ROWS[input_mode(image_shape)] // batch_size)
     # Fewer rows than a batch: one step a pass, the whole budget of steps.
     for n in (10, batch_size):
         assert resolve_max_epochs("auto", image_shape, n, batch_size) == most
