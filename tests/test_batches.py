@@ -182,6 +182,28 @@ def test_constraints_beyond_an_epoch_are_used_at_most_once():
     assert len(used) == 32 * len(sampler)
 
 
+def test_a_constraint_joins_the_step_whose_chunk_holds_its_first_row():
+    # Homed with its first row, a constraint brings one row fewer into a batch.
+    rng = np.random.RandomState(3)
+    sampler = _sampler(
+        labels=np.full(N_SAMPLES, -1),
+        neighbors=None,
+        pairs=rng.randint(N_SAMPLES, size=(400, 2)),
+        pair_similar=rng.randint(2, size=400),
+        triplets=rng.randint(N_SAMPLES, size=(200, 3)),
+    )
+    homed = drawn = 0
+    for plan in sampler:
+        chunk = plan.rows[plan.reconstructed]
+        for constraints in (plan.pairs, plan.triplets):
+            homed += np.isin(plan.rows[constraints[:, 0]], chunk).sum()
+            drawn += len(constraints)
+    assert drawn == 600
+    # Drawn apart from the chunks, a first row would be in its step's chunk
+    # one time in 16; a few constraints over a step's share move elsewhere.
+    assert homed / drawn > 0.9
+
+
 def test_triplets_beyond_a_third_of_a_batch_a_step_wait_for_the_next_epoch():
     sampler = _with_constraints(n_pairs=10, n_triplets=1500, batch_size=32)
     most = int(32 * MAX_CONSTRAINTS_SHARE["triplets"])
