@@ -17,6 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
+import torch
 from sklearn.base import (
     BaseEstimator,
     ClassNamePrefixFeaturesOutMixin,
@@ -42,7 +43,13 @@ from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._input_space import InputChoice, choose_input_graph
 from ._label_trust import fit_neighbor_weight, fit_weight
 from ._latent_distance import LatentDistanceMixin
-from ._parameters import make_init, options_doc, parameter_constraints
+from ._parameters import (
+    check_warm_fit,
+    fixed_by_first_fit,
+    make_init,
+    options_doc,
+    parameter_constraints,
+)
 from ._routing import SkorchRoutingMixin
 from ._sklearn_compat import (
     Interval,
@@ -159,7 +166,8 @@ class BaseMetricEmbedder(
         triplets : array-like of shape (n_triplets, 3), default=None
             Row indices ``(anchor, positive, negative)``.
         sample_index : array-like of shape (n_samples,), default=None
-            An identifier per row. When given, ``pairs`` and ``triplets``
+            An identifier per row (numbers, or text such as a DataFrame's
+            index). When given, ``pairs`` and ``triplets``
             hold identifiers instead of row positions, so that they stay
             correct when cross-validation slices ``X`` (it slices
             ``sample_index`` with it); constraints reaching rows outside
@@ -174,6 +182,12 @@ class BaseMetricEmbedder(
         # One row teaches an autoencoder nothing: sklearn's 1-sample message.
         X = validate_rows(self, X, reset=first_call, ensure_min_samples=2)
         settings = self._check_params(X)
+        # The device as resolved: a network pickled on a GPU and loaded on a
+        # CPU (skorch moves it) trains on there with device="cpu".
+        params = {**self.get_params(deep=False), "device": settings.device.type}
+        if not first_call and hasattr(self, "_first_fit_params"):
+            where = torch.device(self.net_.device).type
+            check_warm_fit({**self._first_fit_params, "device": where}, params)
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         supervision = check_supervision(
             self,
@@ -283,6 +297,8 @@ class BaseMetricEmbedder(
                 raise
         self.net_ = net
         self.history_ = net.history
+        if first_call:
+            self._first_fit_params = fixed_by_first_fit(params)
         self.weight_ = settings.weight
         self.neighbor_weight_ = 0.0 if neighbors is None else settings.neighbor_weight
         self.input_metric_ = settings.input_metric
@@ -692,7 +708,10 @@ class BaseMetricEmbedder(
         if not hasattr(self, "net_"):
             # get_feature_names_out then raises NotFittedError.
             raise AttributeError("_n_features_out is known after fit")
-        return self.latent_dim
+        # The fitted network's width, whatever latent_dim was set to since
+        # (a model pickled before the first fit's parameters were kept: its own).
+        first = getattr(self, "_first_fit_params", {})
+        return first.get("latent_dim", self.latent_dim)
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "net_")

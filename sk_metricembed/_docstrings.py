@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ._parameters import PARAMETERS
+from ._parameters import PARAMETERS, WARM_FIT_PARAMETERS
 from ._training.pseudo_labels import MAX_PROPAGATION_ROWS
 
 
 def parameters_doc(defaults: dict, **words) -> str:
     """The numpydoc Parameters entries; ``words`` fill the placeholders."""
+    warm = ", ".join(f"``{name}``" for name in sorted(WARM_FIT_PARAMETERS))
+    words = {**words, "warm_parameters": warm}
     entries = []
     for p in PARAMETERS:
         default = defaults.get(p.name, p.default)

@@ -311,6 +311,24 @@ def test_check_triplets_maps_identifiers_and_warns():
     np.testing.assert_array_equal(sample_index[rows], triplets[[0, 2]])
 
 
+def test_text_identifiers_map_as_numbers_do():
+    # A DataFrame's string index as sample_index: constraints name its rows.
+    sample_index = np.array(["b", "d", "a", "c"], dtype=object)
+    with pytest.warns(UserWarning, match="1 pairs"):
+        rows, similar = check_pairs([["a", "b"], ["c", "z"]], [1, 0], 4, sample_index)
+    assert rows.tolist() == [[2, 0]] and similar.tolist() == [1]
+    assert check_triplets([["d", "c", "a"]], 4, list(sample_index)).tolist() == [
+        [1, 3, 2]
+    ]
+    with pytest.raises(TypeError, match="identifiers of sample_index"):
+        check_pairs([[0, 1]], [1], 4, sample_index)
+
+
+def test_float_indices_are_told_how_to_cast():
+    with pytest.raises(TypeError, match=r"astype\(int\)"):
+        check_pairs(np.array([[0.0, 1.0]]), [1], 3)
+
+
 # --- edge cases found while auditing ------------------------------------------------
 
 

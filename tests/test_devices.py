@@ -205,10 +205,57 @@ def test_interrupted_warm_fit_can_be_resumed(digits):
         **{**FAST, "max_epochs": 10}, warm_start=True, callbacks=[InterruptAfter(1)]
     ).fit(X, y)
     assert len(embedder.history_) == 1
-    embedder.net_.callbacks = None  # the user lets the next fit run
+    # The user lets the next fit run: a warm fit keeps the first fit's
+    # callbacks, so the interrupting one goes from the net itself.
+    embedder.net_.callbacks = None
     embedder.net_.initialize_callbacks()
-    embedder.set_params(callbacks=None, max_epochs=2).fit(X, y)
+    embedder.set_params(max_epochs=2).fit(X, y)
     assert len(embedder.history_) == 3
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"weight": 0.0},  # the objective
+        {"latent_dim": 5},  # the network
+        {"hidden_layer_sizes": [16]},
+        {"optimizer__weight_decay": 0.1},  # a routed argument
+        {"callbacks": [InterruptAfter(99)]},
+    ],
+)
+def test_a_warm_fit_refuses_parameters_the_first_fit_built_in(digits, change):
+    # A warm fit continues the first fit's network, objective and callbacks:
+    # a parameter of theirs changed since would be silently ignored.
+    X, y = digits
+    warm = SiameseAutoencoderEmbedder(**FAST, warm_start=True).fit(X, y)
+    warm = pickle.loads(pickle.dumps(warm))  # the first fit's record travels
+    name = next(iter(change))
+    with pytest.raises(ValueError, match=f"{name}=.*warm_start=False"):
+        warm.set_params(**change).fit(X, y)
+    assert len(warm.history_) == 3  # refused before training
+    # Without warm_start, a new fit applies it.
+    warm.set_params(warm_start=False).fit(X, y)
+    assert len(warm.history_) == 3
+    assert warm.get_params()[name] is change[name]
+
+
+def test_a_warm_fit_goes_on_once_the_parameter_is_set_back(digits):
+    X, y = digits
+    warm = SiameseAutoencoderEmbedder(**FAST, warm_start=True).fit(X, y)
+    with pytest.raises(ValueError, match="weight='auto'.*weight=0.5"):
+        warm.set_params(weight=0.5).fit(X, y)
+    warm.set_params(weight="auto", hidden_layer_sizes=list(FAST["hidden_layer_sizes"]))
+    assert len(warm.fit(X, y).history_) == 6  # a list for a tuple is no change
+
+
+def test_feature_names_follow_the_fitted_network_not_a_later_latent_dim(digits):
+    X, y = digits
+    embedder = SiameseAutoencoderEmbedder(**FAST).fit(X, y)
+    embedder.set_params(latent_dim=FAST["latent_dim"] + 2)
+    embedder.set_output(transform="pandas")
+    frame = embedder.transform(X)
+    assert frame.shape[1] == FAST["latent_dim"]
+    assert list(frame.columns) == list(embedder.get_feature_names_out())
 
 
 # --- reproducibility --------------------------------------------------------------

@@ -156,6 +156,21 @@ def test_constraints_outside_sample_index_warn(digits):
         )
 
 
+def test_a_string_index_identifies_the_rows_of_constraints(digits):
+    # A DataFrame's string index, as sample_index, names the pairs' rows: the
+    # same fit as with their positions.
+    X = digits[0][:20]
+    ids = np.array([f"row{i}" for i in range(20)])
+    positions = np.array([[0, 1], [2, 3], [4, 5]])
+    by_name = SiameseAutoencoderEmbedder(**FAST).fit(
+        X, pairs=ids[positions], pair_labels=[1, 0, 1], sample_index=ids
+    )
+    by_position = SiameseAutoencoderEmbedder(**FAST).fit(
+        X, pairs=positions, pair_labels=[1, 0, 1]
+    )
+    np.testing.assert_array_equal(by_name.transform(X), by_position.transform(X))
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_no_supervision_warns_and_still_trains(Estimator, digits):
     X = digits[0][:100]

@@ -22,15 +22,17 @@ def check_pairs(
     Parameters
     ----------
     pairs : array-like of shape (n_pairs, 2)
-        Integer indices of the two rows of each pair.
+        Integer indices of the two rows of each pair, or with
+        ``sample_index`` their identifiers.
     pair_labels : array-like of shape (n_pairs,)
         1 for similar, 0 (or -1) for dissimilar.
     n_samples : int
         Number of rows of ``X``; without ``sample_index`` the indices must lie
         in ``[0, n_samples - 1]``.
-    sample_index : ndarray of shape (n_samples,), default=None
-        Identifier of each row of ``X``; when given, ``pairs`` hold
-        identifiers instead of row positions.
+    sample_index : array-like of shape (n_samples,), default=None
+        Identifier of each row of ``X`` (numbers, or text such as a
+        DataFrame's index); when given, ``pairs`` hold identifiers instead
+        of row positions.
 
     Returns
     -------
@@ -56,7 +58,7 @@ def check_pairs(
     """
     if pair_labels is None:
         raise ValueError("pair_labels is required with pairs: 1 similar, 0 dissimilar.")
-    pairs = _check_index_array(pairs, "pairs", width=2)
+    pairs = _check_index_array(pairs, "pairs", width=2, identifiers=sample_index)
     similar = (_check_pair_labels(pair_labels, len(pairs)) == 1).astype(np.int64)
     pairs = _to_rows(pairs, "pairs", n_samples, sample_index)
     inside = (pairs >= 0).all(axis=1)
@@ -99,7 +101,9 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
     >>> check_triplets([[0, 1, 2]], n_samples=3).tolist()
     [[0, 1, 2]]
     """
-    triplets = _check_index_array(triplets, "triplets", width=3)
+    triplets = _check_index_array(
+        triplets, "triplets", width=3, identifiers=sample_index
+    )
     triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
     inside = (triplets >= 0).all(axis=1)
     _warn_dropped(int((~inside).sum()), "triplets")
@@ -108,9 +112,13 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
 
 
 def _check_index_array(
-    array, name: str, width: int, allow_empty: bool = False
+    array, name: str, width: int, allow_empty: bool = False, identifiers=None
 ) -> np.ndarray:
+    """``array`` as an (n, width) array of row indices, or of the values of
+    ``identifiers`` (``sample_index``) where it is given."""
     array = np.asarray(array)
+    if identifiers is not None:
+        identifiers = np.asarray(identifiers)
     if allow_empty and array.size == 0:
         return np.empty((0, width), dtype=np.int64)
     if array.ndim == 3 and array.shape[1] == width:
@@ -125,9 +133,21 @@ def _check_index_array(
             f"{name} must be a non-empty integer array of shape (n, {width}), got "
             f"shape {array.shape}."
         )
-    if array.dtype.kind not in "iu":
+    if identifiers is not None:
+        if _comparable_kind(array) != _comparable_kind(identifiers):
+            raise TypeError(
+                f"{name} must hold identifiers of sample_index (dtype "
+                f"{identifiers.dtype}), got dtype {array.dtype}."
+            )
+    elif array.dtype.kind not in "iu":
         raise TypeError(
-            f"{name} must hold integer row indices, got dtype {array.dtype}."
+            f"{name} must hold integer row indices, got dtype {array.dtype}"
+            + (
+                "; cast whole numbers with .astype(int)"
+                if array.dtype.kind == "f"
+                else ""
+            )
+            + ", or pass sample_index to give identifiers instead."
         )
     repeated = (array[:, :, None] == array[:, None, :]).sum(axis=(1, 2)) > width
     if repeated.any():
@@ -135,7 +155,16 @@ def _check_index_array(
             f"{name} row {int(np.flatnonzero(repeated)[0])} repeats an index "
             f"({array[repeated][0].tolist()}); each member must be a different row."
         )
-    return array.astype(np.int64)
+    return array if identifiers is not None else array.astype(np.int64)
+
+
+def _comparable_kind(array: np.ndarray) -> str:
+    """ "number" or "text": which identifiers compare with which."""
+    if array.dtype.kind in "iu":
+        return "number"
+    if array.dtype.kind in "USO":
+        return "text"
+    return array.dtype.kind
 
 
 def _check_row_indices(array, name: str, width: int) -> np.ndarray:
@@ -199,6 +228,7 @@ def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.n
                 f"values in [{array.min()}, {array.max()}]."
             )
         return array
+    sample_index = np.asarray(sample_index)
     order = np.argsort(sample_index, kind="stable")
     sorted_ids = sample_index[order]
     position = np.searchsorted(sorted_ids, array).clip(max=len(sorted_ids) - 1)
