@@ -160,6 +160,11 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         """
         pixels_per_cell = _pair(self.pixels_per_cell, "pixels_per_cell")
         cells_per_block = _pair(self.cells_per_block, "cells_per_block")
+        if self.n_jobs == 0:  # joblib's own error would wait for transform
+            raise ValueError(
+                "n_jobs=0 runs no worker; give None (1 worker), a positive "
+                "count, or -1 for every processor."
+            )
         X = self._validate_images(X, reset=True)
         self.image_shape_ = self._resolve_image_shape(X)
         height, width = self._spatial_shape(self.image_shape_)

@@ -152,13 +152,15 @@ class TorchFeatureExtractor(
         self.device_ = resolve_device(self.device)
         X = self._validate_input(X, reset=True)
         self.image_shape_ = self._resolve_image_shape(X)
+        # Two inputs where there are: a batch of one can pass where a module
+        # reads the batch axis as something else (an unbatched image).
         try:
-            first = self._features(X[:1])
+            first = self._features(X[:2])
         except RuntimeError as error:
             raise ValueError(
-                f"module failed on one input of shape {self.image_shape_}: {error}; "
-                "check image_shape and that the module accepts "
-                "(batch, *image_shape) inputs."
+                f"module failed on the first inputs of shape {self.image_shape_}: "
+                f"{error}; check image_shape and that the module accepts "
+                f"(batch, *image_shape) inputs.{self._channel_hint()}"
             ) from error
         self.n_features_out_ = first.shape[1]
         return self
@@ -261,4 +263,21 @@ class TorchFeatureExtractor(
                 f"(batch, channels, *spatial); it returned {kind} {shape}. Wrap it "
                 "so that forward returns the feature tensor."
             )
+        if output.shape[0] != inputs.shape[0]:
+            raise ValueError(
+                f"module returned {output.shape[0]} rows for a batch of "
+                f"{inputs.shape[0]} inputs of shape {tuple(inputs.shape[1:])}: "
+                "it does not read the first axis as the batch."
+                f"{self._channel_hint()}"
+            )
         return _pool(output, self.pooling)
+
+    def _channel_hint(self) -> str:
+        if len(self.image_shape_) != 2:
+            return ""
+        height, width = self.image_shape_
+        return (
+            f" A convolution reads an input of shape {self.image_shape_} as one "
+            f"unbatched image; give the channel axis: image_shape=(1, {height}, "
+            f"{width})."
+        )

@@ -243,6 +243,7 @@ def test_transform_requires_fit():
         ({"transform_sqrt": True}, -np.ones((3, 784)), "Negative values.*sqrt"),
         ({}, np.full((3, 784), np.nan), "NaN"),
         ({}, np.full((3, 784), np.inf), "infinity"),
+        ({"n_jobs": 0}, np.zeros((3, 784)), "n_jobs=0 runs no worker"),
     ],
 )
 def test_errors_name_the_problem(params, X, match):

@@ -480,3 +480,10 @@ def test_scorers_without_a_reference_score_the_fold_alone():
     # A score function without reference arguments gets none.
     scorer = make_embedding_scorer(lambda X_embedded, y: float(len(y)))
     assert scorer(_with_reference(X[:3], y[:3]), X, y) == len(y)
+    # Fitted without a label, an embedder's reference is empty: the fold
+    # alone, as for a PCA (it raised: no labeled reference rows).
+    unlabeled = _with_reference(np.empty((0, X.shape[1])), np.empty(0, dtype=int))
+    assert knn_accuracy_scorer(unlabeled, X, y) == knn_accuracy_score(X, y)
+    assert triplet_accuracy_scorer(unlabeled, X, y) == triplet_accuracy_score(
+        X, y, random_state=0
+    )

@@ -117,6 +117,25 @@ def test_plot_embedding_tsne_and_one_dimension():
     np.testing.assert_allclose(np.sort(offsets[:, 0]), np.sort(Z[:, 0]))
 
 
+@pytest.mark.parametrize(
+    "y, class_names",
+    [
+        (["a", "b"] * 3, ["A", "B"]),  # text labels cannot index a list
+        ([0, 1, 2] * 2, ["A", "B"]),  # a label beyond the list
+    ],
+)
+def test_class_names_that_cannot_name_a_label_say_how_to(y, class_names):
+    # They raised int()'s "invalid literal" and a bare IndexError.
+    Z = np.random.default_rng(0).normal(size=(6, 2))
+    with pytest.raises(ValueError, match=r"as a dict keyed by the labels"):
+        plot_embedding(Z, y, class_names=class_names)
+    plt.close("all")
+    # Whole-number float labels still index the list.
+    ax = plot_embedding(Z, [0.0, 1.0] * 3, class_names=["A", "B"]).ax_
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["A", "B"]
+    plt.close("all")
+
+
 def test_plot_embedding_without_labels_and_on_given_axes():
     fig, ax = plt.subplots()
     returned = plot_embedding(np.zeros((5, 2)), ax=ax, title="t")

@@ -231,7 +231,7 @@ def test_unknown_device_is_a_clear_error():
         ),
         ({"image_shape": (3, 9, 0)}, np.zeros((2, 243)), "positive integer sizes"),
         ({"image_shape": (3, 27, 3)}, np.zeros((2, 3, 9, 9)), "does not match"),
-        ({}, np.zeros((2, 4, 9, 9)), "module failed on one input of shape"),
+        ({}, np.zeros((2, 4, 9, 9)), "module failed on the first inputs of shape"),
         ({}, np.full((2, 3, 9, 9), np.nan), "NaN or infinity"),
         ({"dtype": np.int32}, np.zeros((2, 3, 9, 9)), "dtype must be float32"),
         ({"batch_size": 0}, np.zeros((2, 3, 9, 9)), "batch_size"),
@@ -249,6 +249,28 @@ def test_transform_rejects_other_shapes():
         extractor.transform(np.zeros((2, 3, 8, 8)))
     with pytest.raises(ValueError, match=r"fitted on images of shape \(3, 9, 9\)"):
         extractor.transform(np.zeros((2, 3, 3, 27)))
+
+
+def test_grey_images_without_a_channel_axis_are_told_to_add_one():
+    # (n, 8, 8) stacks: a convolution reads one (8, 8) input as an unbatched
+    # image. A batch of one passed that at fit (features of the wrong size,
+    # then a raw torch error at transform); two inputs show it.
+    X = np.random.default_rng(0).random((4, 8, 8)).astype(np.float32)
+    for convolution in (nn.Conv2d(1, 1, 3), nn.Conv2d(1, 4, 3)):
+        with pytest.raises(ValueError, match=r"image_shape=\(1, 8, 8\)"):
+            TorchFeatureExtractor(convolution).fit(X)
+    extractor = TorchFeatureExtractor(nn.Conv2d(1, 4, 3), image_shape=(1, 8, 8))
+    rows = X.reshape(4, -1)
+    assert extractor.fit(rows).transform(rows).shape == (4, 4)
+
+
+def test_a_module_that_merges_the_batch_is_a_clear_error():
+    class Flatten(nn.Module):
+        def forward(self, x):
+            return x.reshape(1, -1)
+
+    with pytest.raises(ValueError, match="returned 1 rows for a batch of 2"):
+        TorchFeatureExtractor(Flatten()).fit(images(2))
 
 
 def test_module_must_return_a_tensor():

@@ -83,7 +83,8 @@ def _fitted_reference(estimator) -> tuple[np.ndarray, np.ndarray] | None:
 
     A fitted search embeds with its best estimator and a pipeline with its
     last step; an estimator without ``embedding_labeled_`` and
-    ``labels_labeled_`` (a PCA, a pipeline ending in a scaler) has none.
+    ``labels_labeled_`` (a PCA, a pipeline ending in a scaler) has none, nor
+    has one fitted without a label (its reference is empty).
     """
     while True:
         if hasattr(estimator, "best_estimator_"):
@@ -94,7 +95,7 @@ def _fitted_reference(estimator) -> tuple[np.ndarray, np.ndarray] | None:
             break
     X_reference = getattr(estimator, "embedding_labeled_", None)
     y_reference = getattr(estimator, "labels_labeled_", None)
-    if X_reference is None or y_reference is None:
+    if X_reference is None or y_reference is None or len(y_reference) == 0:
         return None
     return X_reference, y_reference
 
@@ -174,8 +175,8 @@ for another value. Each labeled row of the fold is voted on by its nearest
 labeled rows among those the embedder was fitted on (``embedding_labeled_``
 with ``labels_labeled_``), as a k-nearest-neighbour classifier trained on
 the fit's labels would predict it; a fold with one labeled row per class is
-scored. An estimator without them (a PCA) is scored leave-one-out among the
-fold's own labeled rows;
+scored. An estimator without them (a PCA), or fitted without a label, is
+scored leave-one-out among the fold's own labeled rows;
 :class:`~sk_metricembed.model_selection.BaselineEmbedder` gives any
 transformer them.
 

@@ -10,6 +10,8 @@ of an animation all draw from here.
 
 from __future__ import annotations
 
+import operator
+
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.utils import check_array
@@ -117,4 +119,25 @@ def class_name(label, class_names) -> str:
         return str(label)
     if isinstance(class_names, dict):
         return str(class_names.get(label, label))
-    return str(class_names[int(label)])
+    index = _sequence_index(label)
+    label = label.item() if isinstance(label, np.generic) else label
+    if index is None or not 0 <= index < len(class_names):
+        raise ValueError(
+            f"class_names as a sequence is indexed by the label, and label "
+            f"{label!r} is not an integer in [0, {len(class_names) - 1}]; give "
+            f"class_names as a dict keyed by the labels, e.g. {{{label!r}: ...}}."
+        )
+    return str(class_names[index])
+
+
+def _sequence_index(label) -> int | None:
+    """``label`` as an index into a sequence of names: whole numbers only."""
+    try:
+        return operator.index(label)
+    except TypeError:
+        pass
+    try:
+        value = float(label)
+    except (TypeError, ValueError):
+        return None
+    return int(value) if value.is_integer() else None
