@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._dask import is_dask_array, map_row_blocks
 from ._defaults import (
+    is_auto,
     mined_pair_weight,
     nominal_weight,
     resolve_augment,
@@ -242,6 +243,13 @@ class BaseMetricEmbedder(
                 self.weight, weight, pair_loss=self.metric_loss in PAIR_LOSSES
             ),
         )
+        if settings.weight == 0 and supervision.n_constraints:
+            warn(
+                f"weight=0 trains a plain autoencoder: the "
+                f"{supervision.n_constraints} pairs or triplets given belong to "
+                "the metric part, which weighs 0, and are not trained. Set "
+                "weight above 0 to train them."
+            )
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
@@ -431,7 +439,8 @@ class BaseMetricEmbedder(
         if not labeled.any() or not hasattr(self.net_, "module_"):
             # No label, or a net whose training was replaced and never
             # built a module (the package's tests stub it): nothing to embed.
-            self.embedding_labeled_ = np.empty((0, self.latent_dim), np.float32)
+            width = self._fitted("latent_dim")
+            self.embedding_labeled_ = np.empty((0, width), np.float32)
             self.labels_labeled_ = self.classes_[:0]
             return
         self.labels_labeled_ = self.classes_[labels[labeled]]
@@ -517,15 +526,28 @@ class BaseMetricEmbedder(
             self.supervised_contrastive_weight, weight
         )
         neighbor_term = weight > 0 and neighbor_weight > 0
-        other_terms = (
-            neighbor_weight,
-            supervised_contrastive_weight,
-            self.contrasting_weight,
-            self.classifier_weight,
-            self.spatial_contrasting_weight,
-        )
+        other_terms = {
+            "neighbor_weight": neighbor_weight,
+            "supervised_contrastive_weight": supervised_contrastive_weight,
+            "contrasting_weight": self.contrasting_weight,
+            "classifier_weight": self.classifier_weight,
+            "spatial_contrasting_weight": self.spatial_contrasting_weight,
+        }
+        if weight == 0:
+            # The plain AE/VAE: every term of the metric part weighs 0.
+            given = [
+                f"{name}={getattr(self, name)!r}"
+                for name, value in other_terms.items()
+                if value > 0 and not is_auto(getattr(self, name))
+            ]
+            if given:
+                warn(
+                    f"weight=0 trains a plain autoencoder: {', '.join(given)} "
+                    "belong to the metric part, which weighs 0, and are not "
+                    "trained. Set weight above 0 to train them."
+                )
         if weight == 1 and self.metric_loss == NO_METRIC_LOSS:
-            if not any(term > 0 for term in other_terms):
+            if not any(term > 0 for term in other_terms.values()):
                 raise ValueError(
                     f"weight=1 with metric_loss={NO_METRIC_LOSS!r} leaves no term "
                     "to train; set classifier_weight (or another term's weight) "
@@ -610,7 +632,7 @@ class BaseMetricEmbedder(
                 self._embed,
                 X,
                 n_columns=self.n_features_in_,
-                n_outputs=self.latent_dim,
+                n_outputs=self._fitted("latent_dim"),
                 method="transform",
             )
         return self._embed(X)
@@ -641,23 +663,25 @@ class BaseMetricEmbedder(
             A dask array, decoded lazily by blocks of rows, when ``X`` is one.
         """
         check_is_fitted(self, "net_")
+        self._check_decoder_trained("inverse_transform")
+        latent_dim = self._fitted("latent_dim")
         if is_dask_array(X):
             return map_row_blocks(
                 self.inverse_transform,
                 X,
-                n_columns=self.latent_dim,
+                n_columns=latent_dim,
                 n_outputs=self.n_features_in_,
                 method="inverse_transform",
             )
         Z = check_array(X, dtype=[np.float32, np.float64], input_name="X")
         check_float32_range(Z)
-        if Z.shape[1] != self.latent_dim:
+        if Z.shape[1] != latent_dim:
             raise ValueError(
                 f"X has {Z.shape[1]} features, but inverse_transform expects "
-                f"latent codes with latent_dim={self.latent_dim} columns."
+                f"latent codes with latent_dim={latent_dim} columns."
             )
         decoder = self.net_.module_.decoder
-        if self.reconstruction == "bce":
+        if self._fitted("reconstruction") == "bce":
             # The sigmoid runs per chunk: no full-size temporaries.
             return self._apply(lambda codes: decoder(codes).sigmoid(), Z)
         return self._apply(decoder, Z)
@@ -677,7 +701,8 @@ class BaseMetricEmbedder(
         X_sampled : ndarray of shape (n_samples, n_features_in_)
         """
         check_is_fitted(self, "net_")
-        if not self.variational:
+        self._check_decoder_trained("sample")
+        if not self._fitted("variational"):
             raise ValueError(
                 "sample needs a VAE: fit with variational=True (a deterministic "
                 "autoencoder has no prior to sample from)."
@@ -691,8 +716,16 @@ class BaseMetricEmbedder(
             caller_name="sample",
         )
         rng = check_random_state(random_state)
-        Z = rng.standard_normal((n_samples, self.latent_dim)).astype(np.float32)
-        return self.inverse_transform(Z)
+        Z = rng.standard_normal((n_samples, self._fitted("latent_dim")))
+        return self.inverse_transform(Z.astype(np.float32))
+
+    def _check_decoder_trained(self, method: str) -> None:
+        if getattr(self, "weight_", None) == 1:
+            raise ValueError(
+                f"{method} decodes with the decoder, which a fit at weight=1 (a "
+                "pure metric network) does not train: its output would be the "
+                "untrained decoder's. Fit with a weight below 1 to decode."
+            )
 
     def _apply(self, function, X) -> np.ndarray:
         return apply_in_chunks(
@@ -708,10 +741,17 @@ class BaseMetricEmbedder(
         if not hasattr(self, "net_"):
             # get_feature_names_out then raises NotFittedError.
             raise AttributeError("_n_features_out is known after fit")
-        # The fitted network's width, whatever latent_dim was set to since
-        # (a model pickled before the first fit's parameters were kept: its own).
+        return self._fitted("latent_dim")
+
+    def _fitted(self, name: str):
+        """The value of parameter ``name`` the fitted network was built with.
+
+        ``set_params`` after a fit changes the parameter, not the network:
+        the fitted methods read the first fit's value (a model pickled before
+        the first fit's parameters were kept reads the parameter itself).
+        """
         first = getattr(self, "_first_fit_params", {})
-        return first.get("latent_dim", self.latent_dim)
+        return first.get(name, getattr(self, name))
 
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "net_")

@@ -231,7 +231,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "``loss = weight * metric + (1 - weight) * (reconstruction + beta * "
         "KL)``. 0 is a plain AE/VAE, 1 a pure {network} network (the "
         '``"auto"`` extra terms and pseudo-labels are off there; terms given '
-        "a number stay). The metric terms "
+        "a number stay, but no decoder is trained, so ``inverse_transform`` "
+        "and ``sample`` refuse). The extra terms (neighbour, supervised "
+        "contrastive, contrasting, classifier, spatial contrasting) count in "
+        "``metric``. The metric terms "
         "are distances between codes, the reconstruction a per-feature "
         "negative log-likelihood (see ``observation_variance``), "
         "so a small weight still lets the metric lead while the "
@@ -306,7 +309,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         "input-space neighbours do not share their labels it falls towards "
         "the label trust behind ``weight`` as far as rows are labelled (to "
         "the trust itself with every row labelled; ``neighbor_weight_``). A "
-        "number adds the term at any weight.",
+        "number adds the term at ``weight=1`` too; like every extra term it "
+        "belongs to the metric part, scaled by ``weight``, so ``weight=0`` "
+        "(a plain AE/VAE) does not train it and warns where it was given.",
         annotation="float | str",
     ),
     Parameter(

@@ -90,6 +90,13 @@ class EmbeddingRecorder(Callback):
         return self
 
     def on_train_begin(self, net, X=None, y=None, **kwargs) -> None:
+        n_features = getattr(getattr(net, "module__config", None), "n_features", None)
+        if n_features is not None and self._rows_.shape[1] != n_features:
+            raise ValueError(
+                f"{type(self).__name__}'s X has {self._rows_.shape[1]} features, "
+                f"the embedder's rows {n_features}: give it rows as fit gets them "
+                "(after the same preprocessing)."
+            )
         # With warm_start the recording simply continues.
         if not self.epochs_:
             self._record(net, 0)

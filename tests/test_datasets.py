@@ -91,7 +91,14 @@ def test_load_idx_rejects_size_mismatch(tmp_path, suffix, delta):
 def test_load_idx_rejects_truncated_header(tmp_path):
     # Declares three dimensions but stops after one.
     path = _write(tmp_path / "short", bytes([0, 0, 0x08, 3]) + (2).to_bytes(4, "big"))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="truncated: its header declares 3"):
+        load_idx(path)
+
+
+def test_load_idx_rejects_a_gz_name_without_gzip_data(tmp_path):
+    path = tmp_path / "plain.gz"
+    path.write_bytes(_idx_bytes(np.zeros(3), "u1"))
+    with pytest.raises(ValueError, match="named .gz but is not gzip data"):
         load_idx(path)
 
 
@@ -120,6 +127,15 @@ def test_load_mnist_scales_and_flattens(tmp_path, suffix, kind):
     assert X.min() == 0.0 and X.max() == 1.0
     np.testing.assert_allclose(X * 255, images.reshape(5, -1), atol=1e-4)
     np.testing.assert_array_equal(y, labels)
+
+
+def test_load_mnist_rejects_images_of_another_size(tmp_path):
+    # They were flattened to 784 columns whatever their shape.
+    images = np.zeros((4, 14, 56))
+    _write(tmp_path / "t10k-images-idx3-ubyte", _idx_bytes(images, "u1"))
+    _write(tmp_path / "t10k-labels-idx1-ubyte", _idx_bytes(np.zeros(4), "u1"))
+    with pytest.raises(ValueError, match=r"shape \(14, 56\), not MNIST's"):
+        load_mnist(tmp_path)
 
 
 def test_load_mnist_rejects_count_mismatch(tmp_path):

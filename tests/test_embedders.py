@@ -189,6 +189,45 @@ def test_weight_zero_is_a_plain_autoencoder(digits):
     assert "neighbor_loss" not in last
 
 
+def test_weight_zero_warns_of_the_terms_and_constraints_it_does_not_train(digits):
+    # weight=0 is the plain autoencoder: numbers given to the metric part's
+    # terms, and explicit constraints, are not trained, and it says so.
+    X, y = digits[0][:100], digits[1][:100]
+    with pytest.warns(UserWarning, match=r"neighbor_weight=1.0, classifier_weight"):
+        embedder = SiameseAutoencoderEmbedder(
+            **{**FAST, "weight": 0.0}, neighbor_weight=1.0, classifier_weight=0.5
+        ).fit(X, y)
+    assert "neighbor_loss" not in embedder.history_[-1]
+    with pytest.warns(UserWarning, match="the 2 pairs or triplets given"):
+        SiameseAutoencoderEmbedder(**{**FAST, "weight": 0.0}).fit(
+            X, pairs=[[0, 1], [2, 3]], pair_labels=[1, 0]
+        )
+    with warnings.catch_warnings():  # "auto" terms are off there, quietly
+        warnings.simplefilter("error")
+        SiameseAutoencoderEmbedder(**{**FAST, "weight": 0.0}).fit(X, y)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_weight_one_refuses_to_decode_with_its_untrained_decoder(Estimator, digits):
+    X, y = digits[0][:100], digits[1][:100]
+    embedder = Estimator(**{**FAST, "weight": 1.0}).fit(X, y)
+    with pytest.raises(ValueError, match="weight=1 .* does not train"):
+        embedder.inverse_transform(embedder.transform(X[:2]))
+    if embedder.variational:
+        with pytest.raises(ValueError, match="weight=1 .* does not train"):
+            embedder.sample(2)
+
+
+def test_decoding_follows_the_fitted_network_not_later_parameters(digits):
+    X, y = digits[0][:100], digits[1][:100]
+    embedder = TripletVAEEmbedder(**FAST).fit(X, y)
+    Z = embedder.transform(X[:3])
+    expected = embedder.inverse_transform(Z)
+    embedder.set_params(latent_dim=FAST["latent_dim"] + 1, variational=False)
+    np.testing.assert_array_equal(embedder.inverse_transform(Z), expected)
+    assert embedder.sample(2, random_state=0).shape == (2, X.shape[1])
+
+
 def test_weight_one_trains_no_reconstruction(digits):
     X, y = digits[0][:100], digits[1][:100]
     last = SiameseAutoencoderEmbedder(**{**FAST, "weight": 1.0}).fit(X, y).history_[-1]

@@ -329,6 +329,12 @@ def test_recorder_every_and_validation(digits):
         ValueError, match=r"'every' parameter of EmbeddingRecorder must be an int"
     ):
         EmbeddingRecorder(X[:10], every=0).initialize()
+    # Rows of another width: a clear error before the first epoch (it was
+    # torch's matrix-product error).
+    recorder = EmbeddingRecorder(X[:10, :10])
+    embedder = TripletVAEEmbedder(max_epochs=3, callbacks=[recorder], random_state=0)
+    with pytest.raises(ValueError, match="X has 10 features, the embedder's rows 64"):
+        embedder.fit(X, y)
 
 
 def test_animate_embedding_writes_one_gif_frame_per_record(fitted, digits, tmp_path):

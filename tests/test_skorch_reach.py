@@ -16,7 +16,13 @@ from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
-from skorch.callbacks import Callback, Checkpoint, EarlyStopping, LRScheduler
+from skorch.callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    EpochScoring,
+    LRScheduler,
+)
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
 from sk_metricembed._supervision import Supervision
@@ -240,6 +246,23 @@ def test_monitoring_valid_loss_without_validation_rows_is_refused(digits):
         TripletVAEEmbedder(**FAST, early_stopping=True, validation_fraction=None).fit(
             X, y
         )
+
+
+def test_scoring_callbacks_that_cache_are_refused_and_run_without_caching(digits):
+    # Cached, skorch's scoring gathers the batch plans as targets and fails
+    # after the first epoch with its own TypeError; refused before training.
+    X, y = digits
+
+    def score(net, X=None, y=None):
+        return 0.5
+
+    cached = EpochScoring(score, name="s", on_train=True)
+    refused = r"callbacks\[0\] \(EpochScoring\).*use_caching"
+    with pytest.raises(ValueError, match=refused):
+        TripletVAEEmbedder(**FAST, callbacks=[cached]).fit(X, y)
+    uncached = EpochScoring(score, name="s", on_train=True, use_caching=False)
+    embedder = TripletVAEEmbedder(**FAST, callbacks=[uncached]).fit(X, y)
+    assert embedder.history_[:, "s"] == [0.5] * FAST["max_epochs"]
 
 
 def test_constraints_across_the_split_are_left_out_with_a_warning(digits):

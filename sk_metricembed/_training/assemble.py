@@ -14,6 +14,7 @@ from importlib.util import find_spec
 
 import numpy as np
 import torch
+from skorch.callbacks import BatchScoring, EpochScoring
 
 from .augment import RandomAffine
 from .autoencoder import (
@@ -139,6 +140,7 @@ def build_net(
     }
     callbacks = list(params["callbacks"] or [])
     _check_monitors(callbacks, validation)
+    _check_scoring_caches(callbacks)
     if params["early_stopping"]:
         callbacks.append(early_stopping(params["n_iter_no_change"]))
     if params["variational"] and settings.weight < 1 and params["kl_warmup"] > 0:
@@ -223,6 +225,25 @@ def _check_monitors(callbacks: list, validation: bool) -> None:
                 f"{callback.monitor!r}, which only validation rows record, and "
                 "this fit holds none out; set validation_fraction (for example "
                 f"0.1), or monitor {training_key!r}."
+            )
+
+
+def _check_scoring_caches(callbacks: list) -> None:
+    """skorch's scoring callbacks cannot cache this net's predictions.
+
+    With ``use_caching=True`` (their default) they gather each batch's
+    targets as one array, and a step's targets are the batch plan's
+    tensors (:class:`.batches.BatchTargets`), not labels: the first epoch
+    would end in a ``TypeError`` from skorch.
+    """
+    for index, entry in enumerate(callbacks):
+        callback = entry[1] if isinstance(entry, tuple) else entry
+        if isinstance(callback, (EpochScoring, BatchScoring)) and callback.use_caching:
+            raise ValueError(
+                f"callbacks[{index}] ({type(callback).__name__}) caches the "
+                "net's predictions with their targets, which are batch plans "
+                "here, not labels; pass use_caching=False to it (its scoring "
+                "then receives the estimator's dataset of batch plans)."
             )
 
 

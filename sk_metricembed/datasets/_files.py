@@ -49,11 +49,20 @@ def load_idx(path) -> np.ndarray:
     """
     path = Path(path)
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rb") as handle:
-        data = handle.read()
+    try:
+        with opener(path, "rb") as handle:
+            data = handle.read()
+    except gzip.BadGzipFile as error:
+        message = f"{path} is named .gz but is not gzip data: {error}."
+        raise ValueError(message) from None
     if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] not in _IDX_DTYPES:
         raise ValueError(f"{path} is not an IDX file (bad magic number).")
     n_dims = data[3]
+    if len(data) < 4 + 4 * n_dims:
+        raise ValueError(
+            f"{path} is truncated: its header declares {n_dims} dimensions "
+            f"({4 + 4 * n_dims} bytes of header), the file holds {len(data)} bytes."
+        )
     shape = tuple(
         int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(n_dims)
     )
@@ -109,7 +118,13 @@ def load_mnist(directory, kind: str = "t10k") -> tuple[np.ndarray, np.ndarray]:
     directory = Path(directory)
     images = _find(directory, f"{kind}-images-idx3-ubyte")
     labels = _find(directory, f"{kind}-labels-idx1-ubyte")
-    X = load_idx(images).reshape(-1, 28 * 28).astype(np.float32) / 255.0
+    X = load_idx(images)
+    if X.shape[1:] != (28, 28):
+        raise ValueError(
+            f"{images} holds images of shape {X.shape[1:]}, not MNIST's (28, 28); "
+            "read other IDX files with load_idx."
+        )
+    X = X.reshape(-1, 28 * 28).astype(np.float32) / 255.0
     y = load_idx(labels).astype(np.int64)
     if X.shape[0] != y.shape[0]:
         raise ValueError(
