@@ -325,8 +325,11 @@ def test_text_identifiers_map_as_numbers_do():
 
 
 def test_float_indices_are_told_how_to_cast():
-    with pytest.raises(TypeError, match=r"astype\(int\)"):
+    # fit's pairs may hold identifiers instead; the conversions' may not.
+    with pytest.raises(TypeError, match=r"astype\(int\), or pass sample_index"):
         check_pairs(np.array([[0.0, 1.0]]), [1], 3)
+    with pytest.raises(TypeError, match=r"astype\(int\)\.$"):
+        pairs_to_triplets(np.array([[0.0, 1.0]]), [1])
 
 
 # --- edge cases found while auditing ------------------------------------------------

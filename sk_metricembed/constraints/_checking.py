@@ -58,7 +58,9 @@ def check_pairs(
     """
     if pair_labels is None:
         raise ValueError("pair_labels is required with pairs: 1 similar, 0 dissimilar.")
-    pairs = _check_index_array(pairs, "pairs", width=2, identifiers=sample_index)
+    pairs = _check_index_array(
+        pairs, "pairs", width=2, identifiers=sample_index, takes_identifiers=True
+    )
     similar = (_check_pair_labels(pair_labels, len(pairs)) == 1).astype(np.int64)
     pairs = _to_rows(pairs, "pairs", n_samples, sample_index)
     inside = (pairs >= 0).all(axis=1)
@@ -102,7 +104,7 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
     [[0, 1, 2]]
     """
     triplets = _check_index_array(
-        triplets, "triplets", width=3, identifiers=sample_index
+        triplets, "triplets", width=3, identifiers=sample_index, takes_identifiers=True
     )
     triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
     inside = (triplets >= 0).all(axis=1)
@@ -112,10 +114,16 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
 
 
 def _check_index_array(
-    array, name: str, width: int, allow_empty: bool = False, identifiers=None
+    array,
+    name: str,
+    width: int,
+    allow_empty: bool = False,
+    identifiers=None,
+    takes_identifiers: bool = False,
 ) -> np.ndarray:
     """``array`` as an (n, width) array of row indices, or of the values of
-    ``identifiers`` (``sample_index``) where it is given."""
+    ``identifiers`` (``sample_index``) where it is given; ``takes_identifiers``
+    where the caller accepts a ``sample_index`` (its error says so)."""
     array = np.asarray(array)
     if identifiers is not None:
         identifiers = np.asarray(identifiers)
@@ -147,7 +155,11 @@ def _check_index_array(
                 if array.dtype.kind == "f"
                 else ""
             )
-            + ", or pass sample_index to give identifiers instead."
+            + (
+                ", or pass sample_index to give identifiers instead."
+                if takes_identifiers
+                else "."
+            )
         )
     repeated = (array[:, :, None] == array[:, None, :]).sum(axis=(1, 2)) > width
     if repeated.any():
