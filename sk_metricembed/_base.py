@@ -80,6 +80,15 @@ from ._view_trust import smoothing_and_input_classes
 from .metrics._scorer import EmbeddingScoreMixin
 
 
+def _warn_untrained_at_weight_zero(what: str) -> None:
+    """Say that ``weight=0``, the plain AE/VAE, leaves ``what`` untrained."""
+    warn(
+        f"weight=0 trains a plain autoencoder: {what} belong to the metric "
+        "part, which weighs 0, and are not trained. Set weight above 0 to "
+        "train them."
+    )
+
+
 class BaseMetricEmbedder(
     EmbeddingScoreMixin,
     SkorchRoutingMixin,
@@ -244,11 +253,8 @@ class BaseMetricEmbedder(
             ),
         )
         if settings.weight == 0 and supervision.n_constraints:
-            warn(
-                f"weight=0 trains a plain autoencoder: the "
-                f"{supervision.n_constraints} pairs or triplets given belong to "
-                "the metric part, which weighs 0, and are not trained. Set "
-                "weight above 0 to train them."
+            _warn_untrained_at_weight_zero(
+                f"the {supervision.n_constraints} pairs or triplets given"
             )
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
@@ -541,11 +547,7 @@ class BaseMetricEmbedder(
                 if value > 0 and not is_auto(getattr(self, name))
             ]
             if given:
-                warn(
-                    f"weight=0 trains a plain autoencoder: {', '.join(given)} "
-                    "belong to the metric part, which weighs 0, and are not "
-                    "trained. Set weight above 0 to train them."
-                )
+                _warn_untrained_at_weight_zero(", ".join(given))
         if weight == 1 and self.metric_loss == NO_METRIC_LOSS:
             if not any(term > 0 for term in other_terms.values()):
                 raise ValueError(
