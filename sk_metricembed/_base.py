@@ -79,6 +79,13 @@ from ._validation import (
 from ._view_trust import smoothing_and_input_classes
 from .metrics._scorer import EmbeddingScoreMixin
 
+#: The terms that train on labelled rows only.
+LABEL_TERMS = (
+    "supervised_contrastive_weight",
+    "contrasting_weight",
+    "classifier_weight",
+)
+
 
 def _warn_untrained_at_weight_zero(what: str) -> None:
     """Say that ``weight=0``, the plain AE/VAE, leaves ``what`` untrained."""
@@ -256,6 +263,18 @@ class BaseMetricEmbedder(
             _warn_untrained_at_weight_zero(
                 f"the {supervision.n_constraints} pairs or triplets given"
             )
+        label_terms = [
+            f"{name}={getattr(self, name)!r}"
+            for name in LABEL_TERMS
+            if not is_auto(getattr(self, name)) and getattr(self, name) > 0
+        ]
+        if settings.weight > 0 and label_terms and not supervision.is_empty:
+            if not (training.labels >= 0).any():  # pairs or triplets only
+                warn(
+                    f"{', '.join(label_terms)} train on labelled rows, and this "
+                    "fit has none (only pairs or triplets): they train nothing. "
+                    "Give labels in y, or leave them at 0."
+                )
         if settings.weight > 0 and supervision.is_empty:
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.

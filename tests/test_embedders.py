@@ -207,6 +207,14 @@ def test_weight_zero_warns_of_the_terms_and_constraints_it_does_not_train(digits
         SiameseAutoencoderEmbedder(**{**FAST, "weight": 0.0}).fit(X, y)
 
 
+def test_label_terms_without_labels_warn_that_they_train_nothing(digits):
+    X = digits[0][:100]
+    with pytest.warns(UserWarning, match=r"classifier_weight=0.5 train on labelled"):
+        SiameseAutoencoderEmbedder(**FAST, classifier_weight=0.5).fit(
+            X, pairs=[[0, 1], [2, 3]], pair_labels=[1, 0]
+        )
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_weight_one_refuses_to_decode_with_its_untrained_decoder(Estimator, digits):
     X, y = digits[0][:100], digits[1][:100]
