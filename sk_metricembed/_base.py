@@ -44,13 +44,7 @@ from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._input_space import InputChoice, choose_input_graph
 from ._label_trust import fit_neighbor_weight, fit_weight
 from ._latent_distance import LatentDistanceMixin
-from ._parameters import (
-    check_warm_fit,
-    fixed_by_first_fit,
-    make_init,
-    options_doc,
-    parameter_constraints,
-)
+from ._parameters import make_init, options_doc, parameter_constraints
 from ._routing import SkorchRoutingMixin
 from ._sklearn_compat import (
     Interval,
@@ -77,6 +71,7 @@ from ._validation import (
     warn,
 )
 from ._view_trust import smoothing_and_input_classes
+from ._warm_fit import check_warm_fit, fixed_by_first_fit
 from .metrics._scorer import EmbeddingScoreMixin
 
 #: The terms that train on labelled rows only.

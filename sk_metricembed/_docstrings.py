@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import textwrap
 
-from ._parameters import PARAMETERS, WARM_FIT_PARAMETERS
+from ._parameters import PARAMETERS
 from ._training.pseudo_labels import MAX_PROPAGATION_ROWS
+from ._warm_fit import WARM_FIT_PARAMETERS
 
 
 def parameters_doc(defaults: dict, **words) -> str:

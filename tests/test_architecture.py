@@ -148,6 +148,7 @@ LAYERS = [
     {
         "_defaults",
         "_parameters",
+        "_warm_fit",
         "_routing",
         "_docstrings",
         "_supervision",
