@@ -51,6 +51,7 @@ from ._defaults import (
 from ._routing import _unrouted_message, is_routed
 from ._sklearn_compat import Interval, StrOptions
 from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
+from ._training.loss_parts import RECONSTRUCTIONS
 from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS
 from ._training.neighbors import INPUT_METRICS, PCA_DIMENSIONS
@@ -289,8 +290,8 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "reconstruction",
         "mse",
-        [StrOptions({"mse", "bce"})],
-        options_doc(("mse", "bce")),
+        [StrOptions(set(RECONSTRUCTIONS))],
+        options_doc(RECONSTRUCTIONS),
         "Squared error, or Bernoulli cross-entropy for inputs in [0, 1].",
         annotation="str",
     ),

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from ._training.distances import distance_matrix, euclidean, squared_distances
+from ._training.loss_parts import RECONSTRUCTIONS, TRIPLET_LOSSES
 
 __all__ = [
     "contrastive_loss",
@@ -51,7 +52,7 @@ def contrastive_loss(
     z1, z2 : torch.Tensor of shape (n_pairs, latent_dim)
         Codes of the two members of each pair.
     similar : torch.Tensor of shape (n_pairs,)
-        1 for similar pairs, 0 for dissimilar pairs.
+        1 for similar pairs, 0 (or metric-learn's -1) for dissimilar pairs.
     margin : float, default=1.0
         Distance beyond which dissimilar pairs cost nothing.
     sample_weight : torch.Tensor of shape (n_pairs,), default=None
@@ -73,6 +74,7 @@ def contrastive_loss(
     ...                        sample_weight=torch.tensor([0.5, 1.0])))
     3.1875
     """
+    similar = _pair_labels(similar, len(z1))
     similar = similar.to(z1.dtype)
     distance = euclidean(z1, z2)
     positive = similar * distance.pow(2)
@@ -95,7 +97,7 @@ def pair_bce_loss(
     logits : torch.Tensor of shape (n_pairs,)
         Output of a learned head on ``|z1 - z2|``; positive means "similar".
     similar : torch.Tensor of shape (n_pairs,)
-        1 for similar pairs, 0 for dissimilar pairs.
+        1 for similar pairs, 0 (or metric-learn's -1) for dissimilar pairs.
     sample_weight : torch.Tensor of shape (n_pairs,), default=None
         Each pair's weight, as in :func:`contrastive_loss`.
 
@@ -113,9 +115,20 @@ def pair_bce_loss(
     ...                           sample_weight=torch.tensor([1.0, 0.0, 0.5]))), 4)
     0.3466
     """
+    similar = _pair_labels(similar, len(logits))
     return F.binary_cross_entropy_with_logits(
         logits, similar.to(logits.dtype), weight=sample_weight
     )
+
+
+def _pair_labels(similar: torch.Tensor, n_pairs: int) -> torch.Tensor:
+    """0/1 pair labels of shape (n_pairs,); metric-learn's -1 is dissimilar."""
+    if similar.shape != (n_pairs,):
+        raise ValueError(
+            f"similar must have shape ({n_pairs},), one label per pair, got "
+            f"{tuple(similar.shape)}."
+        )
+    return (similar > 0).to(torch.int64)
 
 
 def triplet_margin_loss(
@@ -126,8 +139,8 @@ def triplet_margin_loss(
 ) -> torch.Tensor:
     """Triplet loss ``max(0, d(a, p) - d(a, n) + margin)`` on Euclidean distances.
 
-    This is equation (1) of the TVAE paper (Ishfaq, Hoogi & Rubin), computed
-    with :func:`torch.nn.functional.triplet_margin_loss`.
+    This is equation (1) of the TVAE paper (Ishfaq, Hoogi & Rubin), on the
+    distances :func:`triplet_loss_from_distances` takes (any ``margin >= 0``).
 
     Parameters
     ----------
@@ -148,7 +161,9 @@ def triplet_margin_loss(
     >>> float(triplet_margin_loss(a, p, n, margin=1.0))
     0.0
     """
-    return F.triplet_margin_loss(anchor, positive, negative, margin=margin, p=2)
+    return triplet_loss_from_distances(
+        euclidean(anchor, positive), euclidean(anchor, negative), margin=margin
+    )
 
 
 def softmax_ratio_loss(
@@ -223,6 +238,7 @@ def triplet_loss_from_distances(
     >>> float(triplet_loss_from_distances(torch.tensor([1.0]), torch.tensor([1.5])))
     0.5
     """
+    _check_kind(kind, TRIPLET_LOSSES)
     if kind == "softmax_ratio":
         distances = torch.stack([d_positive, d_negative], dim=1)
         wrong_order = torch.softmax(distances, dim=1)[:, 0]
@@ -255,9 +271,15 @@ def reconstruction_loss(
     >>> float(reconstruction_loss(torch.ones(2, 3), torch.zeros(2, 3)))
     1.0
     """
+    _check_kind(kind, RECONSTRUCTIONS)
     if kind == "bce":
         return F.binary_cross_entropy_with_logits(reconstruction, target)
     return F.mse_loss(reconstruction, target)
+
+
+def _check_kind(kind: str, kinds: tuple[str, ...]) -> None:
+    if kind not in kinds:
+        raise ValueError(f"kind must be one of {list(kinds)}, got {kind!r}.")
 
 
 def gaussian_kl_divergence(mean: torch.Tensor, log_var: torch.Tensor) -> torch.Tensor:
@@ -347,6 +369,11 @@ def supervised_contrastive_loss(z: torch.Tensor, labels: torch.Tensor) -> torch.
     0.02
     """
     n = z.shape[0]
+    if labels.shape != (n,):
+        raise ValueError(
+            f"labels must have shape ({n},), one class per row of z, got "
+            f"{tuple(labels.shape)}."
+        )
     self_mask = torch.eye(n, dtype=torch.bool, device=z.device)
     logits = (-torch.log1p(squared_distances(z, z))).masked_fill(self_mask, -torch.inf)
     log_prob = torch.log_softmax(logits, dim=1).masked_fill(self_mask, 0.0)
@@ -370,7 +397,7 @@ def semi_supervised_contrasting_loss(
     labelled rows. A row's distance distribution is
     ``P_i = softmax_i(-||F(x) - z_i||**2)`` over the exemplars. Labelled rows
     minimise the cross-entropy to their class; unlabelled rows minimise the
-    entropy of ``P``. The two parts are averaged with equal weight.
+    entropy of ``P``. The loss is the sum of the two parts' means.
 
     Parameters
     ----------

@@ -18,6 +18,7 @@ from sk_metricembed.losses import (
     semi_supervised_contrasting_loss,
     softmax_ratio_loss,
     supervised_contrastive_loss,
+    triplet_loss_from_distances,
     triplet_margin_loss,
 )
 
@@ -150,14 +151,41 @@ def test_pair_bce_loss_matches_cross_entropy(seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
-@pytest.mark.parametrize("margin", [0.2, 1.0])
+@pytest.mark.parametrize("margin", [0.0, 0.2, 1.0])
 def test_triplet_margin_loss_matches_hinge_formula(seed, margin):
+    # margin=0 too (torch's own triplet_margin_loss refused it).
     a, p, n = _codes(seed), _codes(seed + 10), _codes(seed + 20)
     expected = _ref_triplet(a, p, n, margin)
-    # torch's pairwise distance adds 1e-6 to the difference.
     assert float(triplet_margin_loss(a, p, n, margin)) == pytest.approx(
         expected, abs=1e-5
     )
+    d_p, d_n = torch.linalg.norm(a - p, dim=1), torch.linalg.norm(a - n, dim=1)
+    assert float(triplet_margin_loss(a, p, n, margin)) == pytest.approx(
+        float(triplet_loss_from_distances(d_p, d_n, margin=margin)), abs=1e-6
+    )
+
+
+def test_losses_refuse_unknown_kinds_and_label_shapes():
+    # Misspelt kinds fell back to the default loss; (n, 1) labels broadcast.
+    d = torch.tensor([1.0])
+    with pytest.raises(ValueError, match=r"kind must be one of \['triplet'"):
+        triplet_loss_from_distances(d, d, kind="tripet")
+    with pytest.raises(ValueError, match=r"kind must be one of \['mse', 'bce'\]"):
+        reconstruction_loss(torch.zeros(2, 3), torch.ones(2, 3), kind="BCE")
+    z1, z2 = torch.zeros(2, 2), torch.ones(2, 2)
+    with pytest.raises(ValueError, match=r"similar must have shape \(2,\)"):
+        contrastive_loss(z1, z2, torch.tensor([[1.0], [0.0]]))
+    with pytest.raises(ValueError, match=r"labels must have shape \(2,\)"):
+        supervised_contrastive_loss(z1, torch.tensor([[0], [1]]))
+
+
+def test_pair_losses_read_metric_learns_minus_one_as_dissimilar():
+    z1, z2 = torch.zeros(2, 1), torch.tensor([[0.3], [0.2]])
+    zero_one = contrastive_loss(z1, z2, torch.tensor([1, 0]))
+    assert float(contrastive_loss(z1, z2, torch.tensor([1, -1]))) == float(zero_one)
+    logits = torch.tensor([2.0, -1.0])
+    expected = float(pair_bce_loss(logits, torch.tensor([1, 0])))
+    assert float(pair_bce_loss(logits, torch.tensor([1, -1]))) == expected > 0
 
 
 @pytest.mark.parametrize("seed", range(3))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 PAIR_LOSSES = ("contrastive", "bce")
 TRIPLET_LOSSES = ("triplet", "softmax_ratio")
+#: The reconstruction's likelihoods (``reconstruction``).
+RECONSTRUCTIONS = ("mse", "bce")
 #: ``metric_loss`` of no pair or triplet term: the other metric terms alone
 #: (with ``classifier_weight``, the classification network of "Siamese
 #: networks and friends").
