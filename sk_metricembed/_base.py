@@ -258,11 +258,7 @@ class BaseMetricEmbedder(
             _warn_untrained_at_weight_zero(
                 f"the {supervision.n_constraints} pairs or triplets given"
             )
-        label_terms = [
-            f"{name}={getattr(self, name)!r}"
-            for name in LABEL_TERMS
-            if not is_auto(getattr(self, name)) and getattr(self, name) > 0
-        ]
+        label_terms = self._terms_given(LABEL_TERMS)
         if settings.weight > 0 and label_terms and not supervision.is_empty:
             if not (training.labels >= 0).any():  # pairs or triplets only
                 warn(
@@ -555,11 +551,7 @@ class BaseMetricEmbedder(
         }
         if weight == 0:
             # The plain AE/VAE: every term of the metric part weighs 0.
-            given = [
-                f"{name}={getattr(self, name)!r}"
-                for name, value in other_terms.items()
-                if value > 0 and not is_auto(getattr(self, name))
-            ]
+            given = self._terms_given(other_terms)
             if given:
                 _warn_untrained_at_weight_zero(", ".join(given))
         if weight == 1 and self.metric_loss == NO_METRIC_LOSS:
@@ -592,6 +584,14 @@ class BaseMetricEmbedder(
             smoothing_follows_views=follows_views,
             mixed_precision=resolve_mixed_precision(self.mixed_precision, device),
         )
+
+    def _terms_given(self, names) -> list[str]:
+        """``"name=value"`` of the terms among ``names`` given a number above 0."""
+        return [
+            f"{name}={getattr(self, name)!r}"
+            for name in names
+            if not is_auto(getattr(self, name)) and getattr(self, name) > 0
+        ]
 
     def _check_user_modules(self) -> None:
         """What a user's encoder or decoder leaves out of the other parameters."""

@@ -29,7 +29,7 @@ from .fused import fused_options
 from .objective import KLWarmup, Objective
 from .pseudo_labels import PseudoLabeler
 from .setup import resolve_optimizer
-from .skorch_net import PLANNED_LOADER_ARGUMENTS, EmbeddingNet
+from .skorch_net import PLANNED_LOADER_ARGUMENTS, EmbeddingNet, callback_objects
 from .validation import VALID_PREFIX, early_stopping, monitors_validation
 
 #: The objective's arguments, by name (see its signature): estimator
@@ -216,8 +216,7 @@ def _check_monitors(callbacks: list, validation: bool) -> None:
     """A callback that follows ``valid_*`` needs validation rows."""
     if validation:
         return
-    for index, entry in enumerate(callbacks):
-        callback = entry[1] if isinstance(entry, tuple) else entry
+    for index, callback in enumerate(callback_objects(callbacks)):
         if monitors_validation(callback):
             training_key = "train_" + callback.monitor.removeprefix(VALID_PREFIX)
             raise ValueError(
@@ -236,8 +235,7 @@ def _check_scoring_caches(callbacks: list) -> None:
     tensors (:class:`.batches.BatchTargets`), not labels: the first epoch
     would end in a ``TypeError`` from skorch.
     """
-    for index, entry in enumerate(callbacks):
-        callback = entry[1] if isinstance(entry, tuple) else entry
+    for index, callback in enumerate(callback_objects(callbacks)):
         if isinstance(callback, (EpochScoring, BatchScoring)) and callback.use_caching:
             raise ValueError(
                 f"callbacks[{index}] ({type(callback).__name__}) caches the "

@@ -32,6 +32,7 @@ from sklearn.semi_supervised import LabelSpreading
 from skorch.callbacks import Callback
 
 from .inference import apply_in_chunks
+from .skorch_net import callback_objects
 
 #: Above this many rows, propagation runs on the labelled rows plus a random
 #: sample of this many unlabelled rows (redrawn at every refresh), so that a
@@ -329,8 +330,4 @@ class PseudoLabeler(Callback):
 
 def trains_on_pseudo_labels(net) -> bool:
     """Whether one of ``net``'s callbacks is a :class:`PseudoLabeler`."""
-    for entry in net.callbacks or ():
-        callback = entry[1] if isinstance(entry, tuple) else entry
-        if isinstance(callback, PseudoLabeler):
-            return True
-    return False
+    return any(isinstance(c, PseudoLabeler) for c in callback_objects(net.callbacks))

@@ -44,6 +44,20 @@ def _whole(batch):
     return batch
 
 
+def callback_objects(callbacks) -> list:
+    """The callbacks of a skorch ``callbacks`` list, ``(name, callback)`` unwrapped.
+
+    Examples
+    --------
+    >>> from sk_metricembed._training.skorch_net import callback_objects
+    >>> callback_objects([("a", 1), 2]), callback_objects(None)
+    ([1, 2], [])
+    """
+    return [
+        entry[1] if isinstance(entry, tuple) else entry for entry in callbacks or ()
+    ]
+
+
 class EmbeddingNet(NeuralNet):
     """``NeuralNet`` training an :class:`~.autoencoder.AutoEncoder` on batch plans.
 
