@@ -144,6 +144,19 @@ def test_plot_embedding_without_labels_and_on_given_axes():
     assert ax.get_legend() is None and len(ax.collections) == 1
 
 
+def test_plot_embedding_reads_labels_as_the_scorers_do():
+    # A (n, 1) column, as a DataFrame's column selection gives it, is one
+    # label per row for the plots as for the metrics; mixed types are not.
+    Z = np.random.RandomState(0).normal(size=(6, 2))
+    column = np.array([[0], [1], [0], [1], [-1], [0]])
+    ax = plot_embedding(Z, column).ax_
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["unlabeled", "0", "1"]
+    plt.close("all")
+    with pytest.raises(TypeError, match="mixes label types"):
+        plot_embedding(Z, ["a", 1, "b", "a", 1, "b"])
+
+
 def test_plot_embedding_rejects_bad_input():
     with pytest.raises(ValueError, match="one label per row"):
         plot_embedding(np.zeros((5, 2)), [0, 1])

@@ -16,7 +16,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.utils import check_array
 
-from .._labels import is_unlabeled
+from .._labels import encode_labels
 from .._sklearn_compat import HasMethods, StrOptions
 
 #: The grey of unlabelled rows, as matplotlib and as plotly spell it.
@@ -60,16 +60,16 @@ def label_codes(y, n_rows: int, rows_name: str) -> tuple[np.ndarray, np.ndarray]
     kind (text, None) draw alike; ``y=None`` is one class. ``rows_name``
     names what ``y`` must have one label per row of.
     """
-    labels = np.full(n_rows, 0) if y is None else np.asarray(y)
-    if labels.shape != (n_rows,):
+    if y is None:
+        return np.zeros(n_rows, dtype=np.int64), np.array([0])
+    # The package's one reading of labels: text or numbers, unlabelled rows
+    # marked, a (n, 1) column read as 1-D, as the scorers read them.
+    classes, codes = encode_labels(y)
+    if codes.shape != (n_rows,):
         raise ValueError(
             f"y must have one label per row of {rows_name} ({n_rows}), got "
-            f"shape {labels.shape}."
+            f"{codes.shape[0]} labels."
         )
-    unlabeled = is_unlabeled(labels)
-    classes = np.unique(labels[~unlabeled])
-    codes = np.full(n_rows, -1)
-    codes[~unlabeled] = np.searchsorted(classes, labels[~unlabeled])
     return codes, classes
 
 
