@@ -168,7 +168,8 @@ class BaseMetricEmbedder(
             pandas Series, categoricals included); ``-1``, ``None``, NaN and
             ``pd.NA`` mark unlabelled rows (scikit-learn's semi-supervised
             convention, widened), and in text so do ``"-1"`` and ``"nan"``
-            (how numpy writes -1 and NaN among strings). Unlabelled rows
+            (how numpy writes -1 and NaN among strings) and blank text
+            (``""``, an empty spreadsheet cell). Unlabelled rows
             still train the reconstruction and the neighbour term.
         pairs : array-like of shape (n_pairs, 2), default=None
             Row indices of pairs known to be similar or dissimilar.

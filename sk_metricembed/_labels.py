@@ -2,8 +2,9 @@
 
 ``fit``, the scorers, the splitters, the constraint samplers and the plots
 read labels through these functions, so that a label means the same
-everywhere: any integers or strings, with -1 (or ``None``, NaN, ``pd.NA``)
-marking an unlabelled row, checked before any training starts.
+everywhere: any integers or strings, with -1 (or ``None``, NaN, ``pd.NA``,
+or blank text) marking an unlabelled row, checked before any training
+starts.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ UNLABELED = -1
 #: Text that marks an unlabelled row in an array of text. numpy writes -1 and
 #: NaN so when they share an array with strings: ``np.array(["cat", -1])``
 #: holds ``"-1"``, and ``np.array(["cat", np.nan])`` holds ``"nan"``.
+#: Blank text (empty or only spaces) marks one too: what an empty cell of a
+#: spreadsheet or of a CSV file read with ``keep_default_na=False`` holds,
+#: and what ``read_csv``'s defaults would have read as NaN.
 UNLABELED_TEXT = frozenset({"-1", "nan"})
 
 
@@ -27,7 +31,8 @@ def is_unlabeled(y: np.ndarray) -> np.ndarray:
 
     Unlabelled are the number -1, NaN, None, pandas' ``pd.NA`` and ``NaT``,
     and in text the strings ``"-1"`` and ``"nan"`` (see
-    :data:`UNLABELED_TEXT`); booleans are always labels. Every function of
+    :data:`UNLABELED_TEXT`) and blank text (``""``, spaces only); booleans
+    are always labels. Every function of
     the package that reads semi-supervised labels decides with this one.
 
     Examples
@@ -36,8 +41,8 @@ def is_unlabeled(y: np.ndarray) -> np.ndarray:
     >>> from sk_metricembed._labels import is_unlabeled
     >>> is_unlabeled(np.array([0.0, -1.0, np.nan])).tolist()
     [False, True, True]
-    >>> is_unlabeled(np.array(["cat", "-1"])).tolist()
-    [False, True]
+    >>> is_unlabeled(np.array(["cat", "-1", "", "  "])).tolist()
+    [False, True, True, True]
     >>> is_unlabeled(np.array(["cat", None, -1], dtype=object)).tolist()
     [False, True, True]
     """
@@ -47,9 +52,10 @@ def is_unlabeled(y: np.ndarray) -> np.ndarray:
     if kind == "f":
         return (y == -1) | np.isnan(y)
     if kind == "U":
-        return np.isin(y, list(UNLABELED_TEXT))
+        return np.isin(y, list(UNLABELED_TEXT)) | (np.char.strip(y) == "")
     if kind == "S":
-        return np.isin(y, [text.encode() for text in UNLABELED_TEXT])
+        marks = [text.encode() for text in UNLABELED_TEXT]
+        return np.isin(y, marks) | (np.char.strip(y) == b"")
     if kind == "O":
         return np.fromiter(map(_is_unlabeled_value, y), dtype=bool, count=len(y))
     return np.zeros(y.shape, dtype=bool)
@@ -61,10 +67,10 @@ def _is_unlabeled_value(value) -> bool:
         return True
     if isinstance(value, (bool, np.bool_)):
         return False
-    if isinstance(value, str):
-        return value in UNLABELED_TEXT
     if isinstance(value, bytes):
-        return value.decode(errors="replace") in UNLABELED_TEXT
+        value = value.decode(errors="replace")
+    if isinstance(value, str):
+        return value in UNLABELED_TEXT or not value.strip()
     if isinstance(value, numbers.Number):
         return bool(value == -1 or value != value)  # NaN is not itself
     pandas = sys.modules.get("pandas")  # pd.NA and NaT exist only once imported

@@ -63,16 +63,18 @@ def _as_text(y_semi, missing=None):
         (np.array([3, -1, 0]), [False, True, False]),
         (np.array([3.0, -1.0, np.nan]), [False, True, True]),
         (np.array(["cat", "-1", "nan", "dog"]), [False, True, True, False]),
-        (np.array([b"cat", b"-1"]), [False, True]),
+        (np.array(["cat", "", "  ", " dog "]), [False, True, True, False]),
+        (np.array([b"cat", b"-1", b"", b" "]), [False, True, True, True]),
         (np.array([True, False]), [False, False]),
         (
             np.array(["cat", None, np.nan, pd.NA, pd.NaT, -1, -1.0, "-1", 0, False]),
             [False, True, True, True, True, True, True, True, False, False],
         ),
+        (np.array(["cat", "", " \t", b""], dtype=object), [False, True, True, True]),
     ],
-    ids=["int", "float", "text", "bytes", "bool", "object"],
+    ids=["int", "float", "text", "blank_text", "bytes", "bool", "object", "blank_object"],
 )
-def test_is_unlabeled_marks_minus_one_none_nan_and_na(y, unlabeled):
+def test_is_unlabeled_marks_minus_one_none_nan_na_and_blanks(y, unlabeled):
     assert is_unlabeled(y).tolist() == unlabeled
 
 
@@ -138,8 +140,9 @@ def test_bad_labels_name_y_the_value_and_the_fix(y, error, match):
         lambda y_semi: _as_text(y_semi, missing=np.nan),
         lambda y_semi: pd.Series(pd.Categorical(_as_text(y_semi))),
         lambda y_semi: _as_text(y_semi, missing="-1").astype(str),
+        lambda y_semi: _as_text(y_semi, missing="").astype(str),
     ],
-    ids=["object_none", "object_nan", "categorical", "text_minus_one"],
+    ids=["object_none", "object_nan", "categorical", "text_minus_one", "blank"],
 )
 def test_text_labels_train_the_embedding_their_codes_train(
     Estimator, make_labels, digits
