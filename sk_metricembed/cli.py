@@ -31,6 +31,7 @@ from ._cli.arguments import (
     ANIMATION_ROWS,
     EMBEDDER_OPTIONS,
     FLAGS,
+    DataError,
     UsageError,
     build_parser,
     embedder_class,
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         return _run(args)
+    except DataError as error:
+        run_parser.exit(2, f"{run_parser.prog}: error: {error}\n")
     except UsageError as error:
         run_parser.error(str(error))
 
@@ -275,7 +278,7 @@ def _load(args) -> LabelledData:
         try:
             data = read_data(args.data, args.target)
         except _READ_ERRORS as error:
-            raise UsageError(f"cannot read --data {args.data}: {error}") from None
+            raise DataError(f"cannot read --data {args.data}: {error}") from None
     if args.merge_classes is not None:
         try:
             merge_labelled_classes(data, args.merge_classes)
@@ -297,7 +300,7 @@ def _backbone(path: Path):
     try:
         return features.resnet50_backbone(path)
     except OSError as error:
-        raise UsageError(f"cannot read --backbone-weights {path}: {error}") from None
+        raise DataError(f"cannot read --backbone-weights {path}: {error}") from None
     except ValueError as error:
         raise UsageError(str(error)) from None
 
@@ -310,7 +313,7 @@ def _split(data: LabelledData, args) -> Split:
             data, args.test_size, args.label_fraction, args.seed
         )
     except ValueError as error:
-        raise UsageError(f"cannot split the data: {error}") from None
+        raise DataError(f"cannot split the data: {error}") from None
 
 
 def _animation_rows(split: Split, seed: int):

@@ -179,7 +179,7 @@ def test_unreadable_files_exit_2(tmp_path, capsys):
         (garbage, "cannot read --data"),
         (wrong_keys, "needs arrays X and y"),
         (no_target, "no column 'target' (set --target)"),
-        (text_cell, "line 2"),
+        (text_cell, "line 2: column 'a' holds 'hello', not a number"),
         (tmp_path, "no *images*idx3* file"),
         (tmp_path / "data.txt", "expected a .npz, a .csv"),
     ]
@@ -190,6 +190,18 @@ def test_unreadable_files_exit_2(tmp_path, capsys):
         assert exit_info.value.code == 2, path
         err = capsys.readouterr().err
         assert f"cannot read --data {path}" in err and message in err, err
+        # A file's problem is not the options': no usage block above it.
+        assert "usage:" not in err
+
+
+def test_a_missing_value_names_its_column(tmp_path, capsys):
+    path = tmp_path / "gaps.csv"
+    path.write_text("width,height,target\n1,2,a\n3,,b\n")
+    with pytest.raises(SystemExit):
+        main(["run", "--data", str(path)])
+    assert "line 3: column 'height' is empty (a missing value)" in (
+        capsys.readouterr().err
+    )
 
 
 def test_hog_on_non_images_exits_2(tmp_path, capsys):
@@ -231,6 +243,39 @@ def test_reads_csv_with_named_string_labels(tmp_path, capsys):
         writer.writerow([f"pixel{i}" for i in range(64)] + ["digit"])
         for row, label in zip(X, y):
             writer.writerow([*row, f"class-{label}"])
+    _run_on(path, tmp_path, capsys, "--target", "digit")
+
+
+def test_unlabelled_rows_of_a_csv_train_and_are_never_scored(tmp_path, capsys):
+    # Blank and -1 labels are unlabelled rows, as the estimators read them:
+    # they join the training rows without a label and no class is made of
+    # them; the held-out rows are drawn from the labelled ones.
+    from sk_metricembed._cli.data import (
+        merge_labelled_classes,
+        read_data,
+        split_and_hide_labels,
+    )
+
+    X, y = _digits()
+    labels = np.array([f"class-{label}" for label in y], dtype=object)
+    labels[::3], labels[1::7] = "", "-1"
+    path = tmp_path / "partly.csv"
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([f"pixel{i}" for i in range(64)] + ["digit"])
+        for row, label in zip(X, labels):
+            writer.writerow([*row, label])
+    data = read_data(path, "digit")
+    unlabelled = np.isin(labels, ["", "-1"])
+    assert data.class_names == sorted(set(labels[~unlabelled]))
+    np.testing.assert_array_equal(data.y < 0, unlabelled)
+    split = split_and_hide_labels(data, 0.3, 1.0, seed=0)
+    assert (split.y_test >= 0).all() and not unlabelled[split.test_index].any()
+    assert (split.y_train < 0).sum() == unlabelled.sum()
+    assert len(split.y_train) + len(split.y_test) == len(y)
+    merge_labelled_classes(data, [["class-3", "class-5"]])
+    np.testing.assert_array_equal(data.y < 0, unlabelled)
+    assert "class-3+class-5" in data.class_names
     _run_on(path, tmp_path, capsys, "--target", "digit")
 
 

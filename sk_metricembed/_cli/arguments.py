@@ -61,6 +61,14 @@ class UsageError(Exception):
     """A bad argument or file: reported by argparse with exit status 2."""
 
 
+class DataError(UsageError):
+    """A file the job cannot use: exit status 2, without the usage block.
+
+    The options were right; repeating their synopsis above a message about
+    a column of the file only hides it.
+    """
+
+
 def embedder_class(constraint: str) -> type:
     """The embedder class of a ``--constraint`` (imports torch)."""
     from .. import _estimators

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .._labels import encode_labels
 from ..datasets import hide_labels, merge_classes
 from ..datasets._files import (
     CIFAR10_BATCHES,
@@ -31,7 +32,7 @@ class LabelledData:
     """Rows, integer labels and what the plots need to name them."""
 
     X: np.ndarray  # (n_samples, n_features) float32
-    y: np.ndarray  # (n_samples,) int, 0..n_classes-1
+    y: np.ndarray  # (n_samples,) int, 0..n_classes-1, -1 for unlabelled rows
     name: str
     image_shape: tuple[int, ...] | None = None
     class_names: list[str] = field(default_factory=list)
@@ -81,14 +82,34 @@ def _read_csv(path: Path, target: str) -> LabelledData:
                     f"line {line} has {len(record)} fields, not {len(header)}."
                 )
             labels.append(record[column])
-            try:
-                values.append([float(v) for i, v in enumerate(record) if i != column])
-            except ValueError as error:
-                raise ValueError(f"line {line}: {error}") from None
+            values.append(_numbers(record, header, column, line))
     if not values:
         raise ValueError("the file holds a header but no rows.")
     X, y = np.array(values), np.array(labels)
     return _labelled(X, y, path.name, None, scale="standard")
+
+
+def _numbers(record: list[str], header: list[str], target: int, line: int):
+    """A CSV row's feature values; a field that is no number names its column."""
+    values = []
+    for i, text in enumerate(record):
+        if i == target:
+            continue
+        try:
+            values.append(float(text))
+        except ValueError:
+            what = (
+                "is empty (a missing value)"
+                if not text.strip()
+                else (f"holds {text!r}, not a number")
+            )
+            raise ValueError(
+                f"line {line}: column {header[i]!r} {what}. Every column but "
+                f"the label column {header[target]!r} must hold numbers: "
+                "encode text columns (for example one column per category) "
+                "or drop them, and fill or drop missing values."
+            ) from None
+    return values
 
 
 def _read_idx(path: Path) -> LabelledData:
@@ -142,7 +163,16 @@ def _labelled(X, y, name, image_shape, *, scale: str | None) -> LabelledData:
         raise ValueError(f"X of shape {X.shape} and y of shape {y.shape} do not match.")
     if not np.isfinite(X).all():
         raise ValueError("X holds NaN or infinite values.")
-    names, codes = np.unique(y, return_inverse=True)
+    # The package's one label rule: -1, NaN and blank fields are unlabelled
+    # rows, which train (unlabelled) and are never held out or scored.
+    names, codes = encode_labels(y)
+    if len(names) < 2:
+        raise ValueError(
+            f"the labels name {len(names)} class{'es' if len(names) != 1 else ''}"
+            f" ({len(y) - int((codes >= 0).sum())} of {len(y)} rows "
+            "unlabelled: -1, NaN or blank); the job scores an embedding by "
+            "its classes and needs at least two."
+        )
     if scale == "standard":
         # Tabular columns on one scale, so that no column dominates distances.
         X = _standardize(X)
@@ -183,7 +213,8 @@ def merge_labelled_classes(data: LabelledData, groups: list[list[str]]) -> None:
     codes = [[_class_code(data, label) for label in group] for group in groups]
     merged = merge_classes(data.y, codes)
     members = {min(group): group for group in codes}
-    labels, data.y = np.unique(merged, return_inverse=True)
+    labelled = merged >= 0
+    labels, data.y[labelled] = np.unique(merged[labelled], return_inverse=True)
     data.class_names = [
         "+".join(data.class_names[code] for code in members.get(label, [label]))
         for label in labels.tolist()
@@ -217,13 +248,19 @@ def split_and_hide_labels(
 ) -> Split:
     """Stratified train/test split; keep ``label_fraction`` of each class's
     training labels (at least one) and set the others to -1
-    (:func:`~sk_metricembed.datasets.hide_labels`)."""
+    (:func:`~sk_metricembed.datasets.hide_labels`).
+
+    The split draws from the labelled rows: the data's unlabelled rows all
+    train, unlabelled, and none is held out (a held-out row is scored by
+    its label).
+    """
     from sklearn.model_selection import train_test_split
 
-    rows = np.arange(len(data.y))
+    labelled = np.flatnonzero(data.y >= 0)
     train_index, test_index = train_test_split(
-        rows, test_size=test_size, stratify=data.y, random_state=seed
+        labelled, test_size=test_size, stratify=data.y[labelled], random_state=seed
     )
+    train_index = np.r_[train_index, np.flatnonzero(data.y < 0)]
     y_train = data.y[train_index]
     return Split(
         X_train=data.X[train_index],
