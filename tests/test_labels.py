@@ -72,7 +72,16 @@ def _as_text(y_semi, missing=None):
         ),
         (np.array(["cat", "", " \t", b""], dtype=object), [False, True, True, True]),
     ],
-    ids=["int", "float", "text", "blank_text", "bytes", "bool", "object", "blank_object"],
+    ids=[
+        "int",
+        "float",
+        "text",
+        "blank_text",
+        "bytes",
+        "bool",
+        "object",
+        "blank_object",
+    ],
 )
 def test_is_unlabeled_marks_minus_one_none_nan_na_and_blanks(y, unlabeled):
     assert is_unlabeled(y).tolist() == unlabeled
