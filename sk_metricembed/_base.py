@@ -52,7 +52,11 @@ from ._sklearn_compat import (
     _fit_context,
     validate_parameter_constraints,
 )
-from ._supervision import check_pure_metric_network, check_supervision
+from ._supervision import (
+    check_pure_metric_network,
+    check_supervision,
+    warn_of_an_unread_index,
+)
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
@@ -192,6 +196,7 @@ class BaseMetricEmbedder(
             The fitted embedder.
         """
         first_call = not (self.warm_start and hasattr(self, "net_"))
+        warn_of_an_unread_index(X, pairs, triplets, sample_index)
         # One row teaches an autoencoder nothing: sklearn's 1-sample message.
         X = validate_rows(self, X, reset=first_call, ensure_min_samples=2)
         settings = self._check_params(X)

@@ -129,6 +129,34 @@ def check_supervision(
     return supervision
 
 
+def warn_of_an_unread_index(X, pairs, triplets, sample_index) -> None:
+    """Warn where constraints may name rows by a DataFrame's index, unread.
+
+    Without ``sample_index``, the entries of ``pairs`` and ``triplets`` are
+    positions in ``X``. A DataFrame whose index is not ``0..n-1`` (after
+    ``train_test_split``, ``df.loc[...]``, ``set_index``) invites writing
+    them with its labels, which, where they fall within the positions, pick
+    other rows without an error.
+    """
+    index = getattr(X, "index", None)
+    if (
+        index is None
+        or sample_index is not None
+        or (pairs is None and triplets is None)
+    ):
+        return
+    if np.array_equal(np.asarray(index), np.arange(len(index))):
+        return
+    given = "pairs" if pairs is not None else "triplets"
+    warn(
+        f"X is a DataFrame whose index is not 0..{len(index) - 1}, and {given} "
+        "came without sample_index: its entries are read as positions in X, "
+        "not as labels of X's index. If they name rows by the index, pass "
+        "sample_index=X.index; if they are positions, pass "
+        "sample_index=np.arange(len(X)) (or reset the index) to say so."
+    )
+
+
 def check_pure_metric_network(estimator, supervision: Supervision, settings) -> None:
     """At ``weight=1`` (no reconstruction), something must train: a term that
     needs no labels, a label term on labels that pair up, or the pair or

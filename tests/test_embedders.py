@@ -171,6 +171,30 @@ def test_a_string_index_identifies_the_rows_of_constraints(digits):
     np.testing.assert_array_equal(by_name.transform(X), by_position.transform(X))
 
 
+def test_a_dataframe_index_the_pairs_may_mean_is_named_in_a_warning(digits):
+    # After train_test_split a DataFrame's index is no longer 0..n-1, and
+    # pairs written with its labels would pick other rows, silently.
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(digits[0][:20], index=np.arange(100, 120)[::-1])
+    pairs, pair_labels = [[0, 1], [2, 3]], [1, 0]
+    with pytest.warns(UserWarning, match="pass sample_index=X.index"):
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            frame, pairs=pairs, pair_labels=pair_labels
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # Said to be positions, or a plain 0..n-1 index: nothing to warn of.
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            frame,
+            pairs=pairs,
+            pair_labels=pair_labels,
+            sample_index=np.arange(20),
+        )
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            frame.reset_index(drop=True), pairs=pairs, pair_labels=pair_labels
+        )
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_no_supervision_warns_and_still_trains(Estimator, digits):
     X = digits[0][:100]
