@@ -276,7 +276,12 @@ class BaseMetricEmbedder(
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
             no_label_in_y = y is not None and not (supervision.labels >= 0).any()
-            self._warn_unsupervised(neighbors, no_label_in_y=no_label_in_y)
+            self._warn_unsupervised(
+                neighbors,
+                no_label_in_y=no_label_in_y,
+                no_y=y is None,
+                constraints_given=pairs is not None or triplets is not None,
+            )
         with seeded_torch(seed, settings.device):
             if first_call:
                 net = build_net(
@@ -480,7 +485,9 @@ class BaseMetricEmbedder(
         del Z  # n_samples x latent_dim: freed before the next per-row array
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
 
-    def _warn_unsupervised(self, neighbors, *, no_label_in_y: bool) -> None:
+    def _warn_unsupervised(
+        self, neighbors, *, no_label_in_y: bool, no_y: bool, constraints_given: bool
+    ) -> None:
         what = (
             "the unsupervised neighbour term and the reconstruction"
             if neighbors is not None
@@ -488,9 +495,15 @@ class BaseMetricEmbedder(
         )
         if nominal_weight(self.weight) == 1:
             what = "the unsupervised neighbour term only"
+        labels = "no y" if no_y else "y has fewer than two labelled classes"
+        constraints = (
+            "every pair or triplet given was left out (none within sample_index)"
+            if constraints_given
+            else "no pairs or triplets were given"
+        )
         message = (
-            "no supervision: y has fewer than two labelled classes and no pairs or "
-            f"triplets were given, so weight={self.weight} trains {what}."
+            f"no supervision: {labels} and {constraints}, so weight={self.weight} "
+            f"trains {what}."
         )
         if no_label_in_y:
             message += (

@@ -156,6 +156,30 @@ def test_constraints_outside_sample_index_warn(digits):
         )
 
 
+def test_constraints_all_left_out_name_an_identifier_and_the_cause(digits):
+    # A typo in every pair: the warnings show it and say why nothing
+    # supervises the fit (not that no pair was given).
+    X = digits[0][:20]
+    ids = np.array([f"r{i:02d}" for i in range(20)])
+    with pytest.warns(UserWarning) as record:
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            X,
+            pairs=[["R02", "r03"], ["r04", "r4"]],
+            pair_labels=[1, 0],
+            sample_index=ids,
+        )
+    messages = [str(w.message) for w in record]
+    assert any(
+        "2 pairs (all of them) reach rows outside sample_index, for example the "
+        "identifier 'R02'" in m
+        for m in messages
+    ), messages
+    assert any(
+        "no supervision: no y and every pair or triplet given was left out" in m
+        for m in messages
+    ), messages
+
+
 def test_a_string_index_identifies_the_rows_of_constraints(digits):
     # A DataFrame's string index, as sample_index, names the pairs' rows: the
     # same fit as with their positions.

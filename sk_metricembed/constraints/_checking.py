@@ -62,9 +62,9 @@ def check_pairs(
         pairs, "pairs", width=2, identifiers=sample_index, takes_identifiers=True
     )
     similar = (_check_pair_labels(pair_labels, len(pairs)) == 1).astype(np.int64)
-    pairs = _to_rows(pairs, "pairs", n_samples, sample_index)
+    identifiers, pairs = pairs, _to_rows(pairs, "pairs", n_samples, sample_index)
     inside = (pairs >= 0).all(axis=1)
-    _warn_dropped(int((~inside).sum()), "pairs")
+    _warn_dropped(identifiers, pairs, "pairs")
     pairs, similar = pairs[inside], similar[inside]
     _check_no_contradiction(pairs, similar)
     return pairs, similar
@@ -106,9 +106,10 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
     triplets = _check_index_array(
         triplets, "triplets", width=3, identifiers=sample_index, takes_identifiers=True
     )
+    identifiers = triplets
     triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
     inside = (triplets >= 0).all(axis=1)
-    _warn_dropped(int((~inside).sum()), "triplets")
+    _warn_dropped(identifiers, triplets, "triplets")
     _check_no_contradiction(triplets[inside])
     return triplets[inside]
 
@@ -248,10 +249,21 @@ def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.n
     return np.where(found, order[position], -1)
 
 
-def _warn_dropped(n_dropped: int, name: str) -> None:
-    """Warn that constraints reaching outside ``sample_index`` were left out."""
+def _warn_dropped(identifiers: np.ndarray, rows: np.ndarray, name: str) -> None:
+    """Warn that constraints reaching outside ``sample_index`` were left out.
+
+    ``rows`` are ``identifiers`` mapped by :func:`_to_rows` (-1 outside); the
+    warning shows an identifier it did not find, so that a typo shows.
+    """
+    outside = rows < 0
+    n_dropped = int(outside.any(axis=1).sum())
     if n_dropped:
+        example = identifiers[outside][0]
+        example = example.item() if hasattr(example, "item") else example
+        everything = " (all of them)" if n_dropped == len(rows) else ""
         warn(
-            f"{n_dropped} {name} reach rows outside sample_index (for example "
-            "another cross-validation fold) and were left out of this fit."
+            f"{n_dropped} {name}{everything} reach rows outside sample_index, "
+            f"for example the identifier {example!r} (rows of another "
+            "cross-validation fold, or an identifier sample_index does not "
+            "hold), and were left out of this fit."
         )
