@@ -41,11 +41,32 @@ def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
         if "could not convert string" not in str(error):
             raise
         raise ValueError(
-            f"X must hold numbers, but it holds text ({error}); encode it first, "
-            "for example with sklearn.preprocessing.OrdinalEncoder."
+            f"X must hold numbers, but {_text_columns(X)} text ({error}); "
+            "encode it first: a category as one column per value "
+            "(sklearn.preprocessing.OneHotEncoder, whose codes keep every two "
+            "categories equally far apart, as the embedding's distances need), "
+            "for example in a sklearn.compose.ColumnTransformer."
         ) from error
     check_float32_range(X)
     return X
+
+
+def _text_columns(X) -> str:
+    """``"its column 'city' holds"`` when ``X`` is a DataFrame with text."""
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items"):
+        return "it holds"
+    text = [str(name) for name, dtype in dtypes.items() if dtype.kind in "OSU"]
+    text = text or [
+        str(name) for name, dtype in dtypes.items() if not hasattr(dtype, "kind")
+    ]
+    if not text:
+        return "it holds"
+    shown = ", ".join(repr(name) for name in text[:5])
+    more = f" and {len(text) - 5} more" if len(text) > 5 else ""
+    if len(text) == 1:
+        return f"its column {shown} holds"
+    return f"its columns {shown}{more} hold"
 
 
 def check_float32_range(X) -> None:

@@ -112,6 +112,17 @@ def test_fit_rejects_bad_X(Estimator, X, error, match, no_training):
         Estimator(**FAST).fit(X, y)
 
 
+def test_a_dataframe_with_text_is_told_which_columns_and_how_to_encode(no_training):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X_OK, columns=[f"x{i}" for i in range(N_FEATURES)])
+    frame["city"] = "Paris"
+    frame["kind"] = pd.Categorical(["a"] * N_SAMPLES)
+    with pytest.raises(ValueError, match="its columns 'city', 'kind' hold text"):
+        TripletVAEEmbedder(**FAST).fit(frame, Y_OK)
+    with pytest.raises(ValueError, match="its column 'city' holds text.*OneHotEncoder"):
+        TripletVAEEmbedder(**FAST).fit(frame.drop(columns="kind"), Y_OK)
+
+
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 def test_fit_rejects_a_single_row(Estimator, no_training):
     with pytest.raises(ValueError, match="1 sample"):
