@@ -107,7 +107,14 @@ def check_supervision(
                 f"sample_index must hold one identifier per row of X ({n_samples}), "
                 f"got {sample_index.shape[0]}."
             )
-        if len(np.unique(sample_index)) != n_samples:
+        try:
+            n_unique = len(np.unique(sample_index))
+        except TypeError as error:  # identifiers that do not sort together
+            raise TypeError(
+                f"sample_index must hold identifiers of one type ({error}); "
+                "convert them, for example with sample_index.astype(str)."
+            ) from None
+        if n_unique != n_samples:
             raise ValueError("sample_index must not repeat an identifier.")
     if pairs is None and pair_labels is not None:
         raise ValueError("pair_labels was given without pairs; pass both.")

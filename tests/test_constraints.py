@@ -271,6 +271,14 @@ def test_check_pairs_maps_identifiers_and_drops_outsiders():
     np.testing.assert_array_equal(sample_index[rows], pairs[[0, 2]])
 
 
+def test_contradictions_are_shown_by_the_identifiers_written():
+    ids = np.array(["p0", "p1", "p2", "p3"])
+    with pytest.raises(ValueError, match=r"for example \['p1', 'p3'\]"):
+        check_pairs([["p3", "p1"], ["p1", "p3"]], [1, 0], 4, ids)
+    with pytest.raises(ValueError, match=r"for example \['p0', 'p1', 'p2'\]"):
+        check_triplets([["p0", "p1", "p2"], ["p0", "p2", "p1"]], 4, sample_index=ids)
+
+
 def test_check_pairs_identifiers_inside_need_no_warning():
     sample_index = np.array([7, 3, 5])
     with warnings.catch_warnings():

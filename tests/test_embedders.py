@@ -180,6 +180,14 @@ def test_constraints_all_left_out_name_an_identifier_and_the_cause(digits):
     ), messages
 
 
+def test_a_sample_index_of_mixed_types_is_a_clear_error(digits):
+    ids = np.array([0, "a", *range(2, 20)], dtype=object)
+    with pytest.raises(TypeError, match="sample_index must hold identifiers of one"):
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            digits[0][:20], pairs=[[0, 2]], pair_labels=[1], sample_index=ids
+        )
+
+
 def test_a_string_index_identifies_the_rows_of_constraints(digits):
     # A DataFrame's string index, as sample_index, names the pairs' rows: the
     # same fit as with their positions.

@@ -66,7 +66,7 @@ def check_pairs(
     inside = (pairs >= 0).all(axis=1)
     _warn_dropped(identifiers, pairs, "pairs")
     pairs, similar = pairs[inside], similar[inside]
-    _check_no_contradiction(pairs, similar)
+    _check_no_contradiction(pairs, similar, sample_index=sample_index)
     return pairs, similar
 
 
@@ -110,7 +110,7 @@ def check_triplets(triplets, n_samples: int, sample_index=None) -> np.ndarray:
     triplets = _to_rows(triplets, "triplets", n_samples, sample_index)
     inside = (triplets >= 0).all(axis=1)
     _warn_dropped(identifiers, triplets, "triplets")
-    _check_no_contradiction(triplets[inside])
+    _check_no_contradiction(triplets[inside], sample_index=sample_index)
     return triplets[inside]
 
 
@@ -208,8 +208,14 @@ def _check_pair_labels(pair_labels, n_pairs: int) -> np.ndarray:
     return labels
 
 
-def _check_no_contradiction(constraints: np.ndarray, similar=None) -> None:
-    """Reject a pair both similar and dissimilar, or (a, p, n) with (a, n, p)."""
+def _check_no_contradiction(
+    constraints: np.ndarray, similar=None, sample_index=None
+) -> None:
+    """Reject a pair both similar and dissimilar, or (a, p, n) with (a, n, p).
+
+    ``constraints`` are row positions; the example is shown by the
+    identifiers of ``sample_index`` where the user wrote those.
+    """
     if len(constraints) == 0:
         return
     if similar is not None:
@@ -226,7 +232,10 @@ def _check_no_contradiction(constraints: np.ndarray, similar=None) -> None:
             "(anchor, negative, positive)"
         )
     if (counts > 1).any():
-        example = keys[counts > 1][0].tolist()
+        example = keys[counts > 1][0]
+        if sample_index is not None:
+            example = np.asarray(sample_index)[example]
+        example = example.tolist()
         raise ValueError(
             f"{what}, for example {example}; remove the contradictory entries."
         )
