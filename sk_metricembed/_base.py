@@ -512,6 +512,11 @@ class BaseMetricEmbedder(
                 "sk_metricembed.model_selection.SemiSupervisedKFold, which "
                 "puts labelled rows of every class into each training fold."
             )
+        elif no_y and not constraints_given:
+            message += (
+                " Meant as an unsupervised embedding? weight=0 fits the plain "
+                "autoencoder without this warning."
+            )
         warn(message)
 
     def _check_params(self, X) -> FitSettings:
