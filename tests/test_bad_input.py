@@ -420,7 +420,11 @@ def test_any_out_of_range_triplet_index_is_rejected(
 ):
     triplet = [3, 4, 5]
     triplet[position] = index
-    with pytest.raises(ValueError, match=r"triplets indices must lie in \[0, 29\]"):
+    with pytest.raises(
+        ValueError,
+        match=r"triplets indices must lie in \[0, 29\].*Under cross-validation.*"
+        "pass sample_index",
+    ):
         Estimator(**FAST).fit(X_OK, triplets=[[0, 1, 2], triplet])
 
 

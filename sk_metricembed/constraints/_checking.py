@@ -247,7 +247,9 @@ def _to_rows(array: np.ndarray, name: str, n_samples: int, sample_index) -> np.n
         if array.min() < 0 or array.max() >= n_samples:
             raise ValueError(
                 f"{name} indices must lie in [0, {n_samples - 1}] (rows of X), got "
-                f"values in [{array.min()}, {array.max()}]."
+                f"values in [{array.min()}, {array.max()}]. Under cross-validation "
+                "X holds one fold's rows: pass sample_index (one identifier per "
+                f"row, sliced with X) and write the {name} with its identifiers."
             )
         return array
     sample_index = np.asarray(sample_index)
