@@ -18,6 +18,7 @@ from sk_metricembed.metrics import (
     triplet_accuracy_score,
     triplet_accuracy_scorer,
 )
+from sk_metricembed.metrics._scorer import _fitted_reference
 
 
 def _brute_triplet_accuracy(X, y, margin=0.0):
@@ -445,6 +446,21 @@ class _FittedReference(TransformerMixin, BaseEstimator):
         return np.asarray(X, dtype=float)
 
 
+class _Scale(_FittedReference):
+    """A step after the embedder: multiplies the rows by ``factor``."""
+
+    def __init__(self, factor=1.0):
+        self.factor = factor
+
+    def transform(self, X):
+        return self.factor * np.asarray(X, dtype=float)
+
+
+class _NoTransform:
+    def fit(self, X, y=None):
+        return self
+
+
 def _with_reference(X_ref, y_ref):
     estimator = _FittedReference()
     estimator.embedding_labeled_, estimator.labels_labeled_ = X_ref, y_ref
@@ -466,6 +482,17 @@ def test_scorers_use_the_estimators_reference():
     search = GridSearchCV(pipeline, {"scale": ["passthrough"]})
     search.best_estimator_ = pipeline
     assert knn_accuracy_scorer(search, X, y) == expected_knn
+    # A step after the embedder maps the reference as it maps the scored
+    # rows: the pipeline's output is scored in one space, against the fit.
+    scale = _Scale(3.0)
+    after = Pipeline([("embed", estimator), ("scale", scale), ("none", None)])
+    expected_scaled = knn_accuracy_score(
+        3.0 * X, y, X_reference=3.0 * X_ref, y_reference=y_ref
+    )
+    assert knn_accuracy_scorer(after, X, y) == expected_scaled
+    # A later step that cannot map the reference leaves none.
+    no_transform = Pipeline([("embed", estimator), ("last", _NoTransform())])
+    assert _fitted_reference(no_transform) is None
     # A reference given to the factory wins over the estimator's.
     scorer = make_embedding_scorer(
         knn_accuracy_score, n_neighbors=1, X_reference=X[:3], y_reference=y[:3]

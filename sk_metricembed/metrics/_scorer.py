@@ -81,22 +81,40 @@ def _takes_reference(score_func) -> bool:
 def _fitted_reference(estimator) -> tuple[np.ndarray, np.ndarray] | None:
     """The embedding and labels of the labeled rows ``estimator`` was fitted on.
 
-    A fitted search embeds with its best estimator and a pipeline with its
-    last step; an estimator without ``embedding_labeled_`` and
-    ``labels_labeled_`` (a PCA, a pipeline ending in a scaler) has none, nor
-    has one fitted without a label (its reference is empty).
+    A fitted search embeds with its best estimator. In a pipeline, the
+    reference is its last embedder's, carried through the steps after it
+    (a ``Normalizer`` or a scaler after the embedder maps the reference
+    rows as it maps the scored ones), so that the pipeline's output is
+    scored in one space. An estimator without ``embedding_labeled_`` and
+    ``labels_labeled_`` (a PCA) has none, nor has one fitted without a
+    label (its reference is empty), nor a pipeline whose later steps do not
+    all transform.
     """
-    while True:
-        if hasattr(estimator, "best_estimator_"):
-            estimator = estimator.best_estimator_
-        elif isinstance(getattr(estimator, "steps", None), list) and estimator.steps:
-            estimator = estimator.steps[-1][1]
-        else:
-            break
+    if hasattr(estimator, "best_estimator_"):
+        return _fitted_reference(estimator.best_estimator_)
+    steps = getattr(estimator, "steps", None)
+    if isinstance(steps, list):
+        for position in range(len(steps) - 1, -1, -1):
+            reference = _fitted_reference(steps[position][1])
+            if reference is not None:
+                return _carried(reference, [s for _, s in steps[position + 1 :]])
+        return None
     X_reference = getattr(estimator, "embedding_labeled_", None)
     y_reference = getattr(estimator, "labels_labeled_", None)
     if X_reference is None or y_reference is None or len(y_reference) == 0:
         return None
+    return X_reference, y_reference
+
+
+def _carried(reference, later_steps) -> tuple[np.ndarray, np.ndarray] | None:
+    """The reference rows mapped through a pipeline's steps after its embedder."""
+    X_reference, y_reference = reference
+    for step in later_steps:
+        if step is None or step == "passthrough":
+            continue
+        if not hasattr(step, "transform"):
+            return None
+        X_reference = step.transform(X_reference)
     return X_reference, y_reference
 
 
