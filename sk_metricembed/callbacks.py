@@ -75,6 +75,17 @@ class EmbeddingRecorder(Callback):
         self.X = X
         self.every = every
 
+    def __repr__(self) -> str:
+        # Shown inside an estimator's repr and a search's cv_results_: the
+        # rows by their shape, the same from run to run (not an address).
+        shape = getattr(self.X, "shape", None)
+        rows = (
+            f"<{type(self.X).__name__} of shape {tuple(shape)}>"
+            if shape is not None
+            else f"<{type(self.X).__name__} of {len(self.X)} rows>"
+        )
+        return f"{type(self).__name__}(X={rows}, every={self.every})"
+
     def initialize(self):
         validate_parameter_constraints(
             self._parameter_constraints,

@@ -350,6 +350,15 @@ def test_recorder_every_and_validation(digits):
         embedder.fit(X, y)
 
 
+def test_recorder_repr_shows_its_rows_by_shape_not_by_address(digits):
+    # Inside an estimator's repr and a search's cv_results_ the text is the
+    # same from run to run.
+    recorder = EmbeddingRecorder(digits[0][:10], every=2)
+    embedder = TripletVAEEmbedder(callbacks=[recorder])
+    assert repr(recorder) == "EmbeddingRecorder(X=<ndarray of shape (10, 64)>, every=2)"
+    assert "object at 0x" not in repr(embedder) and repr(recorder) in repr(embedder)
+
+
 def test_animate_embedding_writes_one_gif_frame_per_record(fitted, digits, tmp_path):
     _, recorder = fitted
     _, y = digits
