@@ -321,7 +321,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         "int >= 1",
         "Input-space neighbours per row for that term (searched with "
         "``input_metric`` in the space ``input_components`` gives), "
-        "and of the graph that spreads pseudo-labels.",
+        "and of the graph that spreads pseudo-labels; at most the training "
+        "rows less one (a fit on fewer rows takes them all).",
         annotation="int",
     ),
     Parameter(
