@@ -383,11 +383,16 @@ def test_tuples_to_rows_gives_each_distinct_row_once_and_its_indices():
     rows = rng.rand(6, 4)
     triplets = np.array([[0, 1, 2], [3, 4, 5], [0, 4, 1]])
     X, index = tuples_to_rows(rows[triplets])
-    assert X.shape == (6, 4) and X.dtype == np.float32
+    assert X.shape == (6, 4) and X.dtype == rows.dtype
     assert index.shape == (3, 3) and index.dtype == np.int64
-    np.testing.assert_array_equal(X[index], rows[triplets].astype(np.float32))
+    np.testing.assert_array_equal(X[index], rows[triplets])
     # Row 0 and row 4 appear twice: one row of X each.
     assert index[0, 0] == index[2, 0] and index[1, 1] == index[2, 1]
+    # Rows apart in the tuples' precision stay apart (in float32 they were
+    # one row, and their pair a self-pair).
+    close = np.array([[[1.0, 2.0], [1.0, 2.0 + 1e-9]]])
+    X, pairs = tuples_to_rows(close)
+    assert len(X) == 2 and pairs.tolist() == [[0, 1]]
     for bad in (rows, rows[None], np.zeros((0, 2, 4)), rows[np.zeros((2, 4), int)]):
         with pytest.raises(ValueError, match="tuples must be a non-empty array"):
             tuples_to_rows(bad)

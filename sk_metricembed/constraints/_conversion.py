@@ -103,8 +103,8 @@ def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
     Returns
     -------
     X : ndarray of shape (n_rows, n_features)
-        The distinct rows, in sorted order (float32 when ``tuples`` is
-        floating-point).
+        The distinct rows, in sorted order and the dtype of ``tuples``; rows
+        are one row only where they are equal in that precision.
     constraints : ndarray of shape (n_constraints, 2 or 3)
         The row of ``X`` each member of each tuple is.
 
@@ -124,8 +124,9 @@ def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
             "(pairs) or (n, 3, n_features) (triplets), got shape "
             f"{tuples.shape}."
         )
-    if tuples.dtype.kind == "f":
-        tuples = tuples.astype(np.float32, copy=False)
+    # Compared in the tuples' own precision: rows that differ there are
+    # different rows (cast to float32 first, rows 1e-9 apart became one, and
+    # a pair of them a self-pair the user never wrote).
     n, width, n_features = tuples.shape
     X, inverse = np.unique(
         tuples.reshape(n * width, n_features), axis=0, return_inverse=True
