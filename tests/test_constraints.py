@@ -119,6 +119,23 @@ def test_sample_pairs_with_a_single_pair():
     assert Y[pairs[0, 0]] != Y[pairs[0, 1]]
 
 
+def test_samplers_read_text_labels_as_fit_does():
+    # Text labels, None and blank text for unlabelled rows: the same draws
+    # as their integer codes (a LabelEncoder would make "" a class).
+    codes = np.array([0, 1, -1, 0, 1, -1, 0, 2, 2, -1])
+    text = np.array(["ant", "cat", "dog"], dtype=object)[codes]
+    text[codes < 0] = None
+    text[5] = ""
+    pairs, pair_labels = sample_pairs(text, 8, random_state=0)
+    expected = sample_pairs(codes, 8, random_state=0)
+    np.testing.assert_array_equal(pairs, expected[0])
+    np.testing.assert_array_equal(pair_labels, expected[1])
+    triplets = sample_triplets(text, 8, random_state=0)
+    np.testing.assert_array_equal(triplets, sample_triplets(codes, 8, random_state=0))
+    drawn = np.r_[pairs.ravel(), triplets.ravel()]
+    assert not np.isin(drawn, np.flatnonzero(codes < 0)).any()
+
+
 # --- conversions -------------------------------------------------------------------
 
 

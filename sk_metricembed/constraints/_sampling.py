@@ -7,7 +7,7 @@ from numbers import Integral
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._labels import check_labels
+from .._labels import encode_labels
 from .._sklearn_compat import Interval, validate_params
 
 
@@ -27,7 +27,8 @@ def sample_pairs(
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-        Integer labels; -1 marks unlabelled rows, which are never drawn.
+        Class labels of any type the embedders' ``y`` takes (numbers,
+        text); unlabelled rows (-1, None, NaN, blank text) are never drawn.
     n_pairs : int
         Number of pairs; ``n_pairs // 2`` are similar.
     random_state : int, RandomState instance or None, default=None
@@ -76,7 +77,8 @@ def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
     Parameters
     ----------
     y : array-like of shape (n_samples,)
-        Integer labels; -1 marks unlabelled rows, which are never drawn.
+        Class labels of any type the embedders' ``y`` takes (numbers,
+        text); unlabelled rows (-1, None, NaN, blank text) are never drawn.
     n_triplets : int
         Number of triplets.
     random_state : int, RandomState instance or None, default=None
@@ -102,7 +104,9 @@ def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
 
 
 def _labelled_rows(y, random_state):
-    y = check_labels(y)
+    # The package's one label rule: drawn from the class codes, so that text
+    # labels with None for unlabelled rows are read as fit reads them.
+    _, y = encode_labels(y)
     labeled = np.flatnonzero(y >= 0)
     if len(np.unique(y[labeled])) < 2:
         raise ValueError("y must hold labelled rows (>= 0) of at least two classes.")
