@@ -175,8 +175,8 @@ def check_labels(y, *, name: str = "y") -> np.ndarray:
     """``y`` as a 1-D int64 array of integer labels, -1 for unlabelled rows.
 
     For functions whose output keeps the label values (hiding labels,
-    merging classes, sampling constraints); the estimators, scorers and
-    splitters take any labels through :func:`encode_labels`. The checks are
+    merging classes); the estimators, scorers, splitters and constraint
+    samplers take any labels through :func:`encode_labels`. The checks are
     :func:`encode_labels`'s, and labels that are not numbers (text,
     booleans) are a ``TypeError``.
     """
@@ -188,7 +188,8 @@ def check_labels(y, *, name: str = "y") -> np.ndarray:
         raise TypeError(
             f"Unknown label type: {name} must hold integer class labels (-1 for "
             f"unlabelled rows), got dtype {y.dtype}; encode the classes as "
-            "integers, for example with sklearn.preprocessing.LabelEncoder."
+            "integers 0..k-1 and keep -1 for the unlabelled rows (a "
+            "LabelEncoder over every row would make their marks a class)."
         )
     labels = np.full(len(y), UNLABELED, dtype=np.int64)
     labels[~unlabeled] = values.astype(np.int64)

@@ -43,7 +43,7 @@ def test_check_labels_gives_int64_class_indices(y, expected):
     "y, error, match",
     [
         (["a", "b"], TypeError, "Unknown label type: y must hold integer"),
-        ([True, False], TypeError, "LabelEncoder"),
+        ([True, False], TypeError, "keep -1 for the unlabelled rows"),
         ([0.5, 1.0], ValueError, "non-integer value"),
         ([0.0, np.inf], ValueError, "non-integer value inf"),
         (["a", 1], TypeError, "y mixes label types"),
