@@ -38,6 +38,8 @@ def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
             accept_sparse="csr",
         )
     except ValueError as error:
+        if "Found array with dim" in str(error):
+            raise ValueError(_rows_of_more_axes(X, error)) from error
         if "could not convert string" not in str(error):
             raise
         raise ValueError(
@@ -49,6 +51,20 @@ def validate_rows(estimator, X, *, reset: bool, ensure_min_samples: int = 1):
         ) from error
     check_float32_range(X)
     return X
+
+
+def _rows_of_more_axes(X, error) -> str:
+    """What a 3-D or 4-D ``X`` most likely is, and how to pass it."""
+    shape = getattr(X, "shape", None)
+    shown = f"of shape {tuple(shape)}" if shape is not None else f"({error})"
+    return (
+        f"X must be 2-D rows (n_samples, n_features), got an array {shown}. "
+        "A stack of images: flatten it, X.reshape(len(X), -1), and pass "
+        "image_shape. Pairs or triplets given as their rows (metric-learn's "
+        "(n, 2, n_features) or (n, 3, n_features) tuples): turn them into "
+        "rows and indices with sk_metricembed.tuples_to_rows, then fit(X, "
+        "pairs=pairs, pair_labels=...) or fit(X, triplets=triplets)."
+    )
 
 
 def _text_columns(X) -> str:

@@ -98,7 +98,12 @@ BAD_X = [
     ("object_none", np.where(X_OK > 2, 0, None), ValueError, "NaN"),
     ("complex", X_OK.astype(complex), ValueError, "Complex data not supported"),
     ("one_d", X_OK[:, 0], ValueError, "Expected 2D array"),
-    ("three_d", X_OK.reshape(N_SAMPLES, 3, 2), ValueError, "dim 3"),
+    (
+        "three_d",
+        X_OK.reshape(N_SAMPLES, 3, 2),
+        ValueError,
+        "must be 2-D rows.*tuples_to_rows",
+    ),
 ]
 
 
