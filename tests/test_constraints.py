@@ -139,6 +139,11 @@ def test_samplers_read_text_labels_as_fit_does():
 # --- conversions -------------------------------------------------------------------
 
 
+def test_triplets_to_pairs_refuses_triplets_that_contradict():
+    with pytest.raises(ValueError, match=r"together with \(anchor, negative"):
+        triplets_to_pairs([[0, 1, 2], [0, 2, 1]])
+
+
 def test_triplets_to_pairs_splits_each_triplet():
     triplets = np.array([[0, 1, 2], [5, 3, 4]])
     pairs, pair_labels = triplets_to_pairs(triplets)

@@ -32,6 +32,8 @@ def triplets_to_pairs(triplets) -> tuple[np.ndarray, np.ndarray]:
     ([[0, 1], [0, 2]], [1, 0])
     """
     triplets = _check_row_indices(triplets, "triplets", width=3)
+    # (a, p, n) with (a, n, p) would give (a, p) both similar and dissimilar.
+    _check_no_contradiction(triplets)
     pairs = np.concatenate([triplets[:, [0, 1]], triplets[:, [0, 2]]])
     labels = np.r_[np.ones(len(triplets), int), np.zeros(len(triplets), int)]
     return pairs, labels
