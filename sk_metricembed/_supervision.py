@@ -124,6 +124,7 @@ def check_supervision(
         )
     if triplets is not None:
         supervision.triplets = check_triplets(triplets, n_samples, sample_index)
+    _warn_of_constraints_against_labels(supervision, sample_index)
     if estimator.metric_loss == NO_METRIC_LOSS and (
         supervision.pairs is not None or supervision.triplets is not None
     ):
@@ -134,6 +135,46 @@ def check_supervision(
         )
     _convert_constraints(supervision, uses_pairs=estimator.metric_loss in PAIR_LOSSES)
     return supervision
+
+
+def _warn_of_constraints_against_labels(supervision: Supervision, sample_index):
+    """Warn of constraints whose labelled rows say the opposite of ``y``.
+
+    A similar pair across two classes, a dissimilar one within a class, a
+    triplet whose positive is of another class than its anchor or whose
+    negative is of the same: both supervisions train and pull against each
+    other, most likely from a mistake in one of them.
+    """
+    labels = supervision.labels
+    found = []
+    if supervision.pairs is not None and len(supervision.pairs):
+        first, second = labels[supervision.pairs].T
+        both = (first >= 0) & (second >= 0)
+        same = first == second
+        similar = supervision.pair_similar == 1
+        against = both & (same != similar)
+        found.append(("pairs", supervision.pairs, against))
+    if supervision.triplets is not None and len(supervision.triplets):
+        anchor, positive, negative = labels[supervision.triplets].T
+        against = ((anchor >= 0) & (positive >= 0) & (anchor != positive)) | (
+            (anchor >= 0) & (negative >= 0) & (anchor == negative)
+        )
+        found.append(("triplets", supervision.triplets, against))
+    for name, constraints, against in found:
+        if against.any():
+            example = constraints[np.flatnonzero(against)[0]]
+            if sample_index is not None:
+                example = np.asarray(sample_index)[example]
+            count = int(against.sum())
+            verb = "says" if count == 1 else "say"
+            warn(
+                f"{count} of the {len(constraints)} {name} {verb} the "
+                f"opposite of y's labels, for example {example.tolist()} (a "
+                "similar pair across two classes, a dissimilar one within a "
+                "class, or a triplet's positive of another class or negative "
+                "of the same): both are trained and pull against each other. "
+                "Check the constraints or the labels."
+            )
 
 
 def warn_of_an_unread_index(X, pairs, triplets, sample_index) -> None:

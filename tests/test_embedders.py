@@ -180,6 +180,29 @@ def test_constraints_all_left_out_name_an_identifier_and_the_cause(digits):
     ), messages
 
 
+def test_constraints_that_contradict_the_labels_are_warned_of(digits):
+    X, y = digits[0][:20], digits[1][:20].copy()
+    y[::3] = -1
+    labelled = np.flatnonzero(y >= 0)
+    a = labelled[0]
+    other = labelled[y[labelled] != y[a]][0]
+    same = labelled[(y[labelled] == y[a]) & (labelled != a)]
+    with pytest.warns(
+        UserWarning,
+        match=rf"1 of the 2 pairs says the opposite of y's labels, for example "
+        rf"\[{a}, {other}\]",
+    ):
+        SiameseAutoencoderEmbedder(**FAST).fit(
+            X, y, pairs=[[a, other], [a, 0]], pair_labels=[1, 0]
+        )
+    with pytest.warns(UserWarning, match="1 of the 1 triplets says the opposite"):
+        TripletVAEEmbedder(**FAST).fit(X, y, triplets=[[a, other, 0]])
+    if same.size:  # a consistent triplet: no warning
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            TripletVAEEmbedder(**FAST).fit(X, y, triplets=[[a, same[0], other]])
+
+
 def test_a_sample_index_of_mixed_types_is_a_clear_error(digits):
     ids = np.array([0, "a", *range(2, 20)], dtype=object)
     with pytest.raises(TypeError, match="sample_index must hold identifiers of one"):
