@@ -12,9 +12,11 @@ from sklearn.decomposition import PCA
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import get_scorer, roc_auc_score
 from sklearn.model_selection import GridSearchCV, cross_validate
-from sklearn.preprocessing import FunctionTransformer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import FunctionTransformer, StandardScaler
 
 from sk_metricembed import (
+    BaselineEmbedder,
     ConstraintEmbedder,
     ConstraintKFold,
     SiameseAutoencoderEmbedder,
@@ -427,6 +429,34 @@ def test_grid_search_on_triplets_alone(digits):
     assert fitted.n_features_in_ == X.shape[1]
     assert search.best_estimator_.score(triplets) == pytest.approx(
         np.mean(search.best_estimator_.decision_function(triplets) > 0)
+    )
+
+
+def test_a_pipeline_and_the_baselines_in_one_search_on_pairs(digits):
+    # A scaler then the embedder gets the pairs at its last step; PCA and
+    # the raw features, as BaselineEmbedder, score the same held-out pairs.
+    X, y = digits
+    pairs, pair_labels = sample_pairs(y, 300, random_state=0)
+    embedder = SiameseAutoencoderEmbedder(max_epochs=2, **FAST)
+    candidates = [
+        make_pipeline(StandardScaler(), embedder),
+        BaselineEmbedder(PCA(3)),
+        BaselineEmbedder(),
+    ]
+    search = GridSearchCV(
+        ConstraintEmbedder(embedder, rows=X),
+        {"estimator": candidates},
+        cv=ConstraintKFold(3, random_state=0),
+        error_score="raise",
+    ).fit(pairs, pair_labels)
+    scores = search.cv_results_["mean_test_score"]
+    assert np.all((scores > 0.5) & (scores <= 1.0)), scores
+    pipeline = ConstraintEmbedder(candidates[0], rows=X).fit(pairs, pair_labels)
+    fitted = pipeline.estimator_.steps[-1][1]
+    assert fitted.history_[-1]["constraint_loss"] > 0  # the pairs trained it
+    baseline = ConstraintEmbedder(candidates[1], rows=X).fit(pairs, pair_labels)
+    np.testing.assert_allclose(
+        baseline.transform(X), PCA(3).fit(X).transform(X), rtol=1e-5, atol=1e-5
     )
 
 

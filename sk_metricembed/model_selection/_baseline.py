@@ -113,7 +113,16 @@ class BaselineEmbedder(
         self.fit_on = fit_on
 
     @_fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X: ArrayLike, y: ArrayLike | None = None) -> BaselineEmbedder:
+    def fit(
+        self,
+        X: ArrayLike,
+        y: ArrayLike | None = None,
+        *,
+        pairs: ArrayLike | None = None,
+        pair_labels: ArrayLike | None = None,
+        triplets: ArrayLike | None = None,
+        sample_index: ArrayLike | None = None,
+    ) -> BaselineEmbedder:
         """Fit a clone of ``transformer`` and embed the labelled rows.
 
         Parameters
@@ -123,6 +132,14 @@ class BaselineEmbedder(
         y : array-like of shape (n_samples,), default=None
             Class labels, ``-1`` (or None, NaN) for unlabelled rows; None
             when no row is labelled.
+        pairs, pair_labels, triplets, sample_index : array-like, default=None
+            The embedders' constraints, taken and not used: a baseline
+            learns from no constraint. They are taken so that one search
+            gives the same fit parameters to an embedder and to its
+            baselines, and so that
+            :class:`~sk_metricembed.model_selection.ConstraintEmbedder`
+            scores PCA or the raw features on the same held-out pairs or
+            triplets as an embedder.
 
         Returns
         -------

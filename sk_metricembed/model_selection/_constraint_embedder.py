@@ -155,9 +155,10 @@ class ConstraintEmbedder(MetaEstimatorMixin, BaseEstimator):
             )
         estimator = clone(self.estimator)
         if similar is None:
-            estimator.fit(self.rows, triplets=constraints)
+            supervision = {"triplets": constraints}
         else:
-            estimator.fit(self.rows, pairs=constraints, pair_labels=similar)
+            supervision = {"pairs": constraints, "pair_labels": similar}
+        estimator.fit(self.rows, **_routed(estimator, supervision))
         self.estimator_ = estimator
         return self
 
@@ -291,8 +292,26 @@ def _has_method(meta: ConstraintEmbedder, name: str) -> bool:
     return hasattr(getattr(meta, "estimator_", meta.estimator), name)
 
 
+def _routed(estimator, supervision: dict) -> dict:
+    """The constraints as ``estimator.fit`` takes them: a pipeline (a scaler
+    then the embedder) gives them to its last step, as ``<step>__pairs``."""
+    if _is_pipeline(estimator):
+        name = estimator.steps[-1][0]
+        return {f"{name}__{key}": value for key, value in supervision.items()}
+    return supervision
+
+
+def _is_pipeline(estimator) -> bool:
+    return isinstance(getattr(estimator, "steps", None), list) and bool(
+        estimator.steps
+    )
+
+
 def _fit_takes(estimator, kind: str) -> bool:
-    """Whether ``estimator.fit`` takes the argument ``kind`` (or ``**kwargs``)."""
+    """Whether ``estimator.fit`` takes the argument ``kind`` (or ``**kwargs``);
+    a pipeline's, whether its last step's does."""
+    if _is_pipeline(estimator):
+        return _fit_takes(estimator.steps[-1][1], kind)
     try:
         parameters = inspect.signature(estimator.fit).parameters.values()
     except (TypeError, ValueError):  # no signature: let fit decide
