@@ -22,8 +22,6 @@ default space is kept.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import numpy as np
 
 from ._defaults import (
@@ -49,19 +47,27 @@ class InputChoice:
     ) -> None:
         self.graph = graph
         self._labels, self._n_neighbors, self._seed = labels, n_neighbors, seed
+        self._spreading: Spreading | None = None
+        self._spread = False
 
     @property
     def dimensions(self) -> int | None:
         """The graph's search dimension (``input_components_``); None without one."""
         return None if self.graph is None else self.graph.dimensions
 
-    @cached_property
+    @property
     def spreading(self) -> Spreading | None:
-        if self.graph is None:
-            return None
-        return spreading_accuracy(
-            self.graph.features, self._labels, self._n_neighbors, self._seed
-        )
+        # Cached on the instance by hand: functools.cached_property holds one
+        # lock for every instance on Python < 3.12, and two fits on one
+        # worker's threads (a search on a dask cluster) then waited on each
+        # other for good while this searched neighbours through joblib.
+        if not self._spread:
+            if self.graph is not None:
+                self._spreading = spreading_accuracy(
+                    self.graph.features, self._labels, self._n_neighbors, self._seed
+                )
+            self._spread = True
+        return self._spreading
 
 
 def resolve_input_components(value, latent_dim: int) -> tuple[int, ...]:

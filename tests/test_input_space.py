@@ -123,3 +123,30 @@ def test_a_bad_input_components_is_refused_before_training(value):
     X, y = _classes_under_noise()
     with pytest.raises(ValueError, match="'input_components' parameter"):
         TripletVAEEmbedder(**FAST, input_components=value).fit(X, y)
+
+
+def test_two_fits_spread_their_labels_at_once(monkeypatch):
+    # Two fits on one process's threads (a search on a dask cluster): one
+    # fit's spreading must not wait for another's. functools.cached_property
+    # locked every instance at once on Python < 3.12, and the search hung.
+    import threading
+    from types import SimpleNamespace
+
+    other_done = threading.Event()
+
+    def spreading(features, labels, n_neighbors, seed):
+        if seed == 0:  # the first fit waits until the second has spread
+            assert other_done.wait(5), "the second fit waited for the first"
+        return seed
+
+    monkeypatch.setattr(_input_space, "spreading_accuracy", spreading)
+    graph, labels = SimpleNamespace(features=None), np.zeros(4, int)
+    first = _input_space.InputChoice(graph, labels, 2, seed=0)
+    second = _input_space.InputChoice(graph, labels, 2, seed=1)
+    results = []
+    thread = threading.Thread(target=lambda: results.append(first.spreading))
+    thread.start()
+    assert second.spreading == 1
+    other_done.set()
+    thread.join(10)
+    assert results == [0] and first.spreading == 0  # computed once, kept

@@ -302,9 +302,7 @@ def _routed(estimator, supervision: dict) -> dict:
 
 
 def _is_pipeline(estimator) -> bool:
-    return isinstance(getattr(estimator, "steps", None), list) and bool(
-        estimator.steps
-    )
+    return isinstance(getattr(estimator, "steps", None), list) and bool(estimator.steps)
 
 
 def _fit_takes(estimator, kind: str) -> bool:
