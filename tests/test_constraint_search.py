@@ -21,6 +21,8 @@ from sk_metricembed import (
     ConstraintKFold,
     SiameseAutoencoderEmbedder,
     TripletVAEEmbedder,
+    knn_accuracy_scorer,
+    make_embedding_scorer,
     pair_auc_score,
     sample_pairs,
     sample_triplets,
@@ -458,6 +460,18 @@ def test_a_pipeline_and_the_baselines_in_one_search_on_pairs(digits):
     np.testing.assert_allclose(
         baseline.transform(X), PCA(3).fit(X).transform(X), rtol=1e-5, atol=1e-5
     )
+
+
+def test_label_scorers_refuse_a_constraint_search_by_name(digits):
+    # A search on pairs scores pairs: a label scorer is refused with the
+    # reason, not with a feature-count error from the embedder.
+    X, y = digits
+    pairs, pair_labels = sample_pairs(y, 100, random_state=0)
+    fitted = ConstraintEmbedder(RecordingEmbedder(), rows=X).fit(pairs, pair_labels)
+    with pytest.raises(TypeError, match="fitted and scored on constraints"):
+        knn_accuracy_scorer(fitted, pairs, pair_labels)
+    with pytest.raises(ValueError, match=r"also needs \['pairs', 'pair_labels'\]"):
+        make_embedding_scorer(pair_auc_score)
 
 
 def test_pickled_meta_estimator_embeds_and_scores_alike(digits):

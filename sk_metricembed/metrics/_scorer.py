@@ -6,6 +6,7 @@ on, a scorer hands it to the score as the reference.
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -23,6 +24,15 @@ class _EmbeddingScorer:
         self.kwargs = kwargs
 
     def __call__(self, estimator, X, y=None) -> float:
+        inner = getattr(estimator, "best_estimator_", estimator)
+        if getattr(inner, "_fits_on_constraints", False):
+            raise TypeError(
+                f"{self!r} scores an embedding of labelled rows, but "
+                f"{type(inner).__name__} is fitted and scored on constraints "
+                "(X is pairs or triplets, not rows): leave scoring at its "
+                "default, the held-out pairs' ROC AUC or the held-out "
+                "triplets' satisfied share."
+            )
         if y is None:
             raise ValueError(
                 f"{self!r} needs the labels y; pass y to the cross-validation "
@@ -161,7 +171,29 @@ def make_embedding_scorer(
     >>> scorer(PCA(n_components=1).fit(X), X, y)
     1.0
     """
+    missing = _arguments_beyond_two(score_func, kwargs)
+    if missing:
+        raise ValueError(
+            "make_embedding_scorer's score_func must score an embedding and "
+            "its labels, score_func(X_embedded, y, **kwargs); "
+            f"{getattr(score_func, '__name__', repr(score_func))} also needs "
+            f"{missing}. The scores of held-out pairs and triplets "
+            "(pair_auc_score, triplet_satisfied_score) are ConstraintEmbedder's "
+            "default score."
+        )
     return _EmbeddingScorer(score_func, kwargs)
+
+
+def _arguments_beyond_two(function, kwargs) -> list[str]:
+    """``function``'s arguments without a default after its first two that
+    ``kwargs`` does not give (none where it has no signature)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    kinds = (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
+    names = [p.name for p in parameters if p.default is p.empty and p.kind in kinds]
+    return [name for name in names[2:] if name not in kwargs]
 
 
 triplet_accuracy_scorer = make_embedding_scorer(triplet_accuracy_score, random_state=0)

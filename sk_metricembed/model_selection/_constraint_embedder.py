@@ -106,6 +106,9 @@ class ConstraintEmbedder(MetaEstimatorMixin, BaseEstimator):
     (300, 4)
     """
 
+    #: Read by the label scorers, which refuse it: its X is constraints.
+    _fits_on_constraints = True
+
     _parameter_constraints: dict = {
         "estimator": [HasMethods(["fit", "transform"])],
         "rows": ["array-like", "sparse matrix"],
