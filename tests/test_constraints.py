@@ -420,6 +420,21 @@ def test_tuples_to_rows_gives_each_distinct_row_once_and_its_indices():
             tuples_to_rows(bad)
 
 
+def test_tuples_to_rows_indexes_held_out_tuples_into_given_rows():
+    from sk_metricembed import tuples_to_rows
+
+    rows = np.random.RandomState(0).rand(8, 3)
+    rows[5, 0] = 0.0
+    held_out = rows[[[5, 2], [7, 5]]]
+    held_out[0, 0, 0] = -0.0  # the same row
+    X, pairs = tuples_to_rows(held_out, rows=rows)
+    assert X is rows and pairs.tolist() == [[5, 2], [7, 5]]
+    with pytest.raises(ValueError, match="2 of the tuples' 4 members are no row"):
+        tuples_to_rows(held_out + [[0.0], [1.0]], rows=rows)
+    with pytest.raises(ValueError, match="rows must be 2-D with the tuples' 3"):
+        tuples_to_rows(held_out, rows=rows[:, :2])
+
+
 def test_fit_points_row_tuples_to_tuples_to_rows_and_trains_on_its_output():
     from sklearn.datasets import load_digits
 

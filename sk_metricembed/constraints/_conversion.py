@@ -84,8 +84,11 @@ def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
     return np.asarray(triplets, dtype=np.intp).reshape(-1, 3)
 
 
-@validate_params({"tuples": ["array-like"]}, prefer_skip_nested_validation=True)
-def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
+@validate_params(
+    {"tuples": ["array-like"], "rows": ["array-like", None]},
+    prefer_skip_nested_validation=True,
+)
+def tuples_to_rows(tuples, *, rows=None) -> tuple[np.ndarray, np.ndarray]:
     """Rows and row indices from constraints given as tuples of rows.
 
     metric-learn's pair and triplet learners take their constraints as the
@@ -101,6 +104,12 @@ def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
     tuples : array-like of shape (n_constraints, 2 or 3, n_features)
         The rows of each pair (or of each triplet: anchor, positive,
         negative).
+    rows : array-like of shape (n_rows, n_features), default=None
+        Rows the tuples' members are found in, such as the ``rows`` a
+        fitted :class:`~sk_metricembed.model_selection.ConstraintEmbedder`
+        holds: held-out tuples then index them, and ``X`` is ``rows``
+        unchanged. A member that is no row of ``rows`` is an error. None
+        makes the rows from the tuples.
 
     Returns
     -------
@@ -118,6 +127,8 @@ def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
     >>> X, pairs = tuples_to_rows([[a, b], [a, c]])
     >>> X.tolist(), pairs.tolist()
     ([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]], [[0, 1], [0, 2]])
+    >>> tuples_to_rows([[c, a]], rows=X)[1].tolist()  # held-out pairs of X
+    [[2, 0]]
     """
     tuples = np.asarray(tuples)
     if tuples.ndim != 3 or tuples.shape[1] not in (2, 3) or tuples.shape[0] == 0:
@@ -130,7 +141,35 @@ def tuples_to_rows(tuples) -> tuple[np.ndarray, np.ndarray]:
     # different rows (cast to float32 first, rows 1e-9 apart became one, and
     # a pair of them a self-pair the user never wrote).
     n, width, n_features = tuples.shape
-    X, inverse = np.unique(
-        tuples.reshape(n * width, n_features), axis=0, return_inverse=True
-    )
+    members = tuples.reshape(n * width, n_features)
+    if rows is not None:
+        return rows, _positions_in(members, rows).reshape(n, width)
+    X, inverse = np.unique(members, axis=0, return_inverse=True)
     return X, inverse.reshape(n, width).astype(np.int64)
+
+
+def _positions_in(members: np.ndarray, rows) -> np.ndarray:
+    """Each member's position among ``rows`` (the first of equal rows)."""
+    table = np.asarray(rows)
+    if table.ndim != 2 or table.shape[1] != members.shape[1]:
+        raise ValueError(
+            f"rows must be 2-D with the tuples' {members.shape[1]} features, "
+            f"got shape {table.shape}."
+        )
+    dtype = np.result_type(table, members)
+    table, members = table.astype(dtype, copy=False), members.astype(dtype)
+    if dtype.kind == "f":  # -0.0 is 0.0, as np.unique reads it
+        table, members = table + 0.0, members + 0.0
+    position = {}
+    for index, row in enumerate(table):
+        position.setdefault(row.tobytes(), index)
+    found = np.array([position.get(row.tobytes(), -1) for row in members])
+    if (found < 0).any():
+        missing = int((found < 0).sum())
+        raise ValueError(
+            f"{missing} of the tuples' {len(members)} members are no row of "
+            f"rows (equal in every feature), the first at member "
+            f"{int(np.flatnonzero(found < 0)[0])}; pass the rows they were "
+            "taken from, or rows=None to make the rows from the tuples."
+        )
+    return found.astype(np.int64)

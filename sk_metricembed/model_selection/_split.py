@@ -317,7 +317,9 @@ def _check_constraint_indices(X, caller: str) -> tuple[np.ndarray, str]:
     if constraints.ndim == 3 and shape[1] in _KINDS:
         raise ValueError(
             f"{caller}: X has shape {shape}, the rows of each constraint as "
-            "metric-learn takes them; pass row indices instead: rows, X = "
+            "metric-learn takes them; pass row indices instead: into the rows "
+            "a fit holds, X = sk_metricembed.tuples_to_rows(X, rows=rows)[1] "
+            "(held-out tuples of a fitted model); for new data, rows, X = "
             "sk_metricembed.tuples_to_rows(X), then ConstraintEmbedder("
             "estimator, rows=rows) and fit(X, y)."
         )
