@@ -144,6 +144,21 @@ def test_plot_embedding_without_labels_and_on_given_axes():
     assert ax.get_legend() is None and len(ax.collections) == 1
 
 
+def test_a_bad_class_names_opens_no_figure_and_the_legend_fits_the_figure():
+    Z = np.random.RandomState(0).normal(size=(40, 2))
+    y = np.repeat(np.arange(4), 10)
+    before = plt.get_fignums()
+    with pytest.raises(ValueError, match="give class_names as a dict"):
+        plot_embedding(Z, y, class_names=["zero", "one"])
+    assert plt.get_fignums() == before
+    names = {label: f"a long class name {label}" for label in range(4)}
+    display = plot_embedding(Z, y, class_names=names)
+    display.figure_.canvas.draw()  # as savefig lays it out
+    legend = display.ax_.get_legend().get_window_extent()
+    assert legend.x1 <= display.figure_.bbox.width
+    plt.close("all")
+
+
 def test_plot_embedding_reads_labels_as_the_scorers_do():
     # A (n, 1) column, as a DataFrame's column selection gives it, is one
     # label per row for the plots as for the metrics; mixed types are not.

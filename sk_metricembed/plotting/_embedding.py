@@ -149,9 +149,13 @@ class EmbeddingDisplay:
             )
         axis_labels = _axis_labels(self.projection)
         codes, classes = label_codes(self.y, points.shape[0], "points")
+        # Named before any figure exists: a bad class_names opens none.
+        names = [class_name(label, self.class_names) for label in classes]
         unlabeled = codes == -1
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 5))
+            # Constrained layout keeps the legend, right of the axes, inside
+            # the figure when it is saved.
+            _, ax = plt.subplots(figsize=(6, 5), layout="constrained")
         size = point_size
         if size is None:
             size = float(np.clip(4000 / max(points.shape[0], 1), 2, 40))
@@ -169,7 +173,7 @@ class EmbeddingDisplay:
             )
         # Among many grey rows, the few labelled ones must stand out.
         labeled_size = min(3 * size, 40.0) if unlabeled.any() else size
-        for code, (color, label) in enumerate(zip(class_colors(len(classes)), classes)):
+        for code, (color, name) in enumerate(zip(class_colors(len(classes)), names)):
             self.scatters_.append(
                 ax.scatter(
                     *points[codes == code].T,
@@ -177,7 +181,7 @@ class EmbeddingDisplay:
                     color=color,
                     alpha=0.8,
                     linewidths=0,
-                    label=class_name(label, self.class_names),
+                    label=name,
                 )
             )
         ax.set_xlabel(axis_labels[0])
