@@ -66,7 +66,7 @@ from ._training.precision import resolve_mixed_precision
 from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
-from ._training.smoothing import NeighborSmoothing
+from ._training.smoothing import NeighborSmoothing, weights_fingerprint
 from ._training.validation import SplitDatasets, holdout_rows, row_subset
 from ._validation import (
     check_float32_range,
@@ -349,6 +349,7 @@ class BaseMetricEmbedder(
                 self._apply(self.net_.module_.encode, rows),
                 self.n_neighbors,
                 share,
+                weights=weights_fingerprint(self.net_.module_),
             )
         self.neighbor_smoothing_ = 0.0 if self._smoothing is None else share
         codes = None  # the embedding of X, when it is known without a search
@@ -687,7 +688,20 @@ class BaseMetricEmbedder(
         """The embedding of validated rows: the encoder's codes, smoothed."""
         Z = self._apply(self.net_.module_.encode, X)
         smoothing = getattr(self, "_smoothing", None)
-        return Z if smoothing is None else smoothing(X, Z)
+        if smoothing is None:
+            return Z
+        if not smoothing.codes_follow(self.net_.module_):
+            warn(
+                "the network's weights changed after fit (skorch's "
+                "load_params, a load_state_dict): transform draws new rows "
+                f"toward the training rows' codes (neighbor_smoothing_="
+                f"{self.neighbor_smoothing_:g}) under the fitted weights, "
+                "which it cannot recompute without the training rows. Fit "
+                "again (warm_start=True trains on from the loaded weights), "
+                "or fit with neighbor_smoothing=0 to embed with the encoder "
+                "alone."
+            )
+        return smoothing(X, Z)
 
     def inverse_transform(self, X) -> np.ndarray:
         """Decode latent codes back to the input space.

@@ -250,3 +250,34 @@ def test_no_smoothing_is_built_where_the_views_leave_the_input_graph(monkeypatch
     embedder = TripletVAEEmbedder(**FAST, image_shape=(8, 8)).fit(X, y[:200])
     assert embedder.neighbor_smoothing_ == pytest.approx(0.8 * AUTO_NEIGHBOR_SMOOTHING)
     assert len(built) == 1
+
+
+def test_weights_loaded_after_fit_are_warned_of_where_smoothing_needs_the_old_codes(
+    wine, tmp_path
+):
+    # The training rows are not kept, so their smoothing codes cannot follow
+    # weights loaded after the fit: transform says so (it mixed old codes
+    # with the new encoder, silently). Equal weights (a pickle) stay quiet.
+    import pickle
+    import warnings
+
+    import torch
+
+    X, y, _ = wine
+    first = TripletVAEEmbedder(**FAST).fit(X, y)
+    second = TripletVAEEmbedder(**{**FAST, "random_state": 1}).fit(X, y)
+    assert first.neighbor_smoothing_ > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pickle.loads(pickle.dumps(first)).transform(X)
+    first.net_.save_params(f_params=tmp_path / "weights.pt")
+    second.net_.load_params(f_params=tmp_path / "weights.pt")
+    with pytest.warns(UserWarning, match="the network's weights changed after fit"):
+        second.transform(X)
+    quiet = TripletVAEEmbedder(**FAST, neighbor_smoothing=0).fit(X, y)
+    quiet.net_.load_params(f_params=tmp_path / "weights.pt")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with torch.no_grad():
+            loaded = first.net_.module_.encode(torch.as_tensor(X)).numpy()
+        np.testing.assert_allclose(quiet.transform(X), loaded, rtol=1e-5, atol=1e-5)

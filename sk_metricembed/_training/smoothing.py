@@ -110,17 +110,37 @@ class NeighborSmoothing:
         Training rows averaged per row (capped at the number of them).
     share : float in (0, 1]
         The share of each code taken from the neighbours' weighted mean.
+    weights : ndarray, default=None
+        :func:`weights_fingerprint` of the encoder that made ``codes``, which
+        :meth:`codes_follow` compares with the encoder at hand.
     """
 
     def __init__(
-        self, graph: InputGraph, codes: np.ndarray, n_neighbors: int, share: float
+        self,
+        graph: InputGraph,
+        codes: np.ndarray,
+        n_neighbors: int,
+        share: float,
+        weights: np.ndarray | None = None,
     ) -> None:
+        self.weights = weights
         self.space = graph.space
         self.codes = np.asarray(codes, dtype=np.float32)
         self.share = float(share)
         k = min(n_neighbors, len(self.codes))
         self.features = graph.features
         self.index = NearestNeighbors(n_neighbors=k).fit(graph.features)
+
+    def codes_follow(self, module) -> bool:
+        """Whether ``module`` has the weights that encoded the training rows.
+
+        The training rows themselves are not kept, so their codes cannot
+        follow weights loaded after the fit (skorch's ``load_params``, a
+        ``load_state_dict``): the estimator warns then.
+        """
+        return self.weights is None or np.array_equal(
+            self.weights, weights_fingerprint(module)
+        )
 
     def training_codes(self, table: np.ndarray) -> np.ndarray:
         """The smoothed codes of the training rows, from their neighbour table.
@@ -193,3 +213,13 @@ class NeighborSmoothing:
         codes[own] = np.broadcast_to(Z[:, None, :], codes.shape)[own]
         mean = np.einsum("rk,rkd->rd", weights, codes)
         return (1 - self.share) * Z + self.share * mean
+
+
+def weights_fingerprint(module) -> np.ndarray:
+    """Each parameter's sum, in float64: equal weights, equal fingerprints
+    (after pickling or a device move too), one transfer from a GPU."""
+    import torch
+
+    with torch.no_grad():
+        sums = [p.detach().double().sum() for p in module.parameters()]
+        return torch.stack(sums).cpu().numpy() if sums else np.empty(0)
