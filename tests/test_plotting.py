@@ -210,7 +210,7 @@ def test_plot_embedding_rejects_bad_input():
             TypeError,
             "'image_shape' parameter",
         ),
-        (lambda: plot_history([{"epoch": 1}]), TypeError, "'history' parameter"),
+        (lambda: plot_history("history_"), TypeError, "'history' parameter"),
         (
             lambda: animate_embedding([np.zeros((3, 2))], fps=0),
             ValueError,
@@ -763,3 +763,15 @@ def test_interactive_display_is_its_plotly_figure_in_a_notebook(digits):
     with pytest.raises(ValueError, match=r"hover must have one text per row of X"):
         InteractiveEmbeddingDisplay.from_embedding(X[:30, :2], hover=["x"])
     assert not plt.get_fignums()  # plotly only
+
+
+def test_plot_history_reads_a_list_of_epochs_and_says_it_needs_two_axes():
+    rows = [{"epoch": 1, "train_loss": 1.0}, {"epoch": 2, "train_loss": 0.5}]
+    display = plot_history(rows)
+    assert list(display.losses) == ["train_loss"]
+    _, ax = plt.subplots()
+    with pytest.raises(ValueError, match="axes must hold 2 matplotlib Axes"):
+        plot_history(rows, axes=ax)
+    with pytest.raises(TypeError, match="one dict per epoch"):
+        plot_history([1, 2])
+    plt.close("all")

@@ -9,7 +9,7 @@ from skorch.history import History
 
 from .._sklearn_compat import validate_params
 from .._training.loss_parts import METRIC_PARTS, RECONSTRUCTION_PARTS, history_key
-from ._matplotlib import axes_grid, pyplot
+from ._matplotlib import AXES, axes_grid, pyplot
 
 #: The two panels: each one's title and the history keys it draws, in order.
 #: The names the objective records are the names the curves carry.
@@ -22,7 +22,8 @@ PANELS = (
 )
 _DRAWN = tuple(name for _, names in PANELS for name in names)
 
-_DRAW_PARAMETERS = {"axes": ["array-like", None], "log_scale": ["boolean"]}
+# A single Axes passes here so that axes_grid can say that two are needed.
+_DRAW_PARAMETERS = {"axes": ["array-like", AXES, None], "log_scale": ["boolean"]}
 
 
 class HistoryDisplay:
@@ -141,7 +142,8 @@ class HistoryDisplay:
 
     @classmethod
     @validate_params(
-        {"history": [History], **_DRAW_PARAMETERS}, prefer_skip_nested_validation=True
+        {"history": [History, list], **_DRAW_PARAMETERS},
+        prefer_skip_nested_validation=True,
     )
     def from_history(
         cls, history, *, axes=None, log_scale: bool = False
@@ -150,8 +152,10 @@ class HistoryDisplay:
 
         Parameters
         ----------
-        history : skorch History
-            A fit's history (``embedder.history_``): one dict per epoch.
+        history : skorch History or list of dict
+            A fit's history (``embedder.history_``): one dict per epoch (a
+            list of them, such as ``history_.to_list()`` or a DataFrame's
+            ``to_dict("records")``, reads alike).
         axes : pair of matplotlib Axes, default=None
             Where to draw the two panels; a new figure when None.
         log_scale : bool, default=False
@@ -180,6 +184,12 @@ class HistoryDisplay:
         (['train_loss'], [1, 2])
         >>> plt.close("all")
         """
+        strays = [row for row in history if not isinstance(row, dict)]
+        if strays:
+            raise TypeError(
+                "history must hold one dict per epoch (a skorch History, or a "
+                f"list of dicts), got {type(strays[0]).__name__} {strays[0]!r}."
+            )
         losses = {}
         for name in _DRAWN:
             values = [row.get(name) for row in history]
@@ -233,7 +243,7 @@ class HistoryDisplay:
 
 
 @validate_params(
-    {"history": [History, BaseEstimator], **_DRAW_PARAMETERS},
+    {"history": [History, list, BaseEstimator], **_DRAW_PARAMETERS},
     prefer_skip_nested_validation=True,
 )
 def plot_history(history, *, axes=None, log_scale: bool = False) -> HistoryDisplay:
@@ -244,8 +254,8 @@ def plot_history(history, *, axes=None, log_scale: bool = False) -> HistoryDispl
 
     Parameters
     ----------
-    history : skorch History or fitted embedder
-        ``embedder.history_`` (or the embedder itself).
+    history : skorch History, list of dict or fitted embedder
+        ``embedder.history_`` (one dict per epoch), or the embedder itself.
     axes : pair of matplotlib Axes, default=None
         Where to draw the two panels; a new figure when None.
     log_scale : bool, default=False
@@ -276,6 +286,6 @@ def plot_history(history, *, axes=None, log_scale: bool = False) -> HistoryDispl
     ['train_loss', 'reconstruction_loss', 'kl_loss']
     >>> plt.close("all")
     """
-    if isinstance(history, History):
+    if isinstance(history, (History, list)):
         return HistoryDisplay.from_history(history, axes=axes, log_scale=log_scale)
     return HistoryDisplay.from_estimator(history, axes=axes, log_scale=log_scale)
