@@ -138,9 +138,8 @@ class NeighborSmoothing:
         follow weights loaded after the fit (skorch's ``load_params``, a
         ``load_state_dict``): the estimator warns then.
         """
-        return self.weights is None or np.array_equal(
-            self.weights, weights_fingerprint(module)
-        )
+        weights = getattr(self, "weights", None)  # None in earlier pickles
+        return weights is None or np.array_equal(weights, weights_fingerprint(module))
 
     def training_codes(self, table: np.ndarray) -> np.ndarray:
         """The smoothed codes of the training rows, from their neighbour table.
