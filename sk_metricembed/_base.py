@@ -56,6 +56,7 @@ from ._supervision import (
     check_pure_metric_network,
     check_supervision,
     warn_of_an_unread_index,
+    warn_unsupervised,
 )
 from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
@@ -66,7 +67,7 @@ from ._training.precision import resolve_mixed_precision
 from ._training.pseudo_labels import spread_labels
 from ._training.rows import dense_rows
 from ._training.setup import resolve_device, seeded_torch
-from ._training.smoothing import NeighborSmoothing, weights_fingerprint
+from ._training.smoothing import NeighborSmoothing
 from ._training.validation import SplitDatasets, holdout_rows, row_subset
 from ._validation import (
     check_float32_range,
@@ -276,8 +277,9 @@ class BaseMetricEmbedder(
             # y given without one label: most likely a cross-validation
             # fold that drew none of the labelled rows.
             no_label_in_y = y is not None and not (supervision.labels >= 0).any()
-            self._warn_unsupervised(
-                neighbors,
+            warn_unsupervised(
+                self.weight,
+                neighbor_term=neighbors is not None,
                 no_label_in_y=no_label_in_y,
                 no_y=y is None,
                 constraints_given=pairs is not None or triplets is not None,
@@ -349,7 +351,7 @@ class BaseMetricEmbedder(
                 self._apply(self.net_.module_.encode, rows),
                 self.n_neighbors,
                 share,
-                weights=weights_fingerprint(self.net_.module_),
+                encoder=self.net_.module_,
             )
         self.neighbor_smoothing_ = 0.0 if self._smoothing is None else share
         codes = None  # the embedding of X, when it is known without a search
@@ -485,40 +487,6 @@ class BaseMetricEmbedder(
         )
         del Z  # n_samples x latent_dim: freed before the next per-row array
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
-
-    def _warn_unsupervised(
-        self, neighbors, *, no_label_in_y: bool, no_y: bool, constraints_given: bool
-    ) -> None:
-        what = (
-            "the unsupervised neighbour term and the reconstruction"
-            if neighbors is not None
-            else "the reconstruction only"
-        )
-        if nominal_weight(self.weight) == 1:
-            what = "the unsupervised neighbour term only"
-        labels = "no y" if no_y else "y has fewer than two labelled classes"
-        constraints = (
-            "every pair or triplet given was left out (none within sample_index)"
-            if constraints_given
-            else "no pairs or triplets were given"
-        )
-        message = (
-            f"no supervision: {labels} and {constraints}, so weight={self.weight} "
-            f"trains {what}."
-        )
-        if no_label_in_y:
-            message += (
-                " y holds no labelled row (every label is -1). In a "
-                "cross-validation, split with "
-                "sk_metricembed.model_selection.SemiSupervisedKFold, which "
-                "puts labelled rows of every class into each training fold."
-            )
-        elif no_y and not constraints_given:
-            message += (
-                " Meant as an unsupervised embedding? weight=0 fits the plain "
-                "autoencoder without this warning."
-            )
-        warn(message)
 
     def _check_params(self, X) -> FitSettings:
         """Check the parameters against ``X`` and resolve what depends on it."""

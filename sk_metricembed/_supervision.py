@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import column_or_1d
 
+from ._defaults import nominal_weight
 from ._labels import UNLABELED, encode_row_labels, union_classes
 from ._training.batches import MIN_PARTNERED_CLASSES, partnered_classes
 from ._training.loss_parts import NO_METRIC_LOSS, PAIR_LOSSES
@@ -290,3 +291,48 @@ def _codes_in_fitted_classes(classes, codes, fitted_classes) -> np.ndarray:
         )
     recoded = np.where(seen, index, UNLABELED)
     return np.where(codes == UNLABELED, UNLABELED, recoded[codes])
+
+
+def warn_unsupervised(
+    weight,
+    *,
+    neighbor_term: bool,
+    no_label_in_y: bool,
+    no_y: bool,
+    constraints_given: bool,
+) -> None:
+    """Warn that a fit with ``weight`` above 0 has nothing to supervise it.
+
+    Says what it trains instead, and why nothing supervises it: no labels
+    (none in ``y``, most likely a cross-validation fold that drew none), and
+    no constraints, or only constraints left outside ``sample_index``.
+    """
+    what = (
+        "the unsupervised neighbour term and the reconstruction"
+        if neighbor_term
+        else "the reconstruction only"
+    )
+    if nominal_weight(weight) == 1:
+        what = "the unsupervised neighbour term only"
+    labels = "no y" if no_y else "y has fewer than two labelled classes"
+    constraints = (
+        "every pair or triplet given was left out (none within sample_index)"
+        if constraints_given
+        else "no pairs or triplets were given"
+    )
+    message = (
+        f"no supervision: {labels} and {constraints}, so weight={weight} trains {what}."
+    )
+    if no_label_in_y:
+        message += (
+            " y holds no labelled row (every label is -1). In a "
+            "cross-validation, split with "
+            "sk_metricembed.model_selection.SemiSupervisedKFold, which "
+            "puts labelled rows of every class into each training fold."
+        )
+    elif no_y and not constraints_given:
+        message += (
+            " Meant as an unsupervised embedding? weight=0 fits the plain "
+            "autoencoder without this warning."
+        )
+    warn(message)

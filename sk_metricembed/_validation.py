@@ -72,10 +72,8 @@ def _text_columns(X) -> str:
     dtypes = getattr(X, "dtypes", None)
     if dtypes is None or not hasattr(dtypes, "items"):
         return "it holds"
+    # pandas' own and extension dtypes (categorical, string) all have a kind.
     text = [str(name) for name, dtype in dtypes.items() if dtype.kind in "OSU"]
-    text = text or [
-        str(name) for name, dtype in dtypes.items() if not hasattr(dtype, "kind")
-    ]
     if not text:
         return "it holds"
     shown = ", ".join(repr(name) for name in text[:5])

@@ -110,9 +110,9 @@ class NeighborSmoothing:
         Training rows averaged per row (capped at the number of them).
     share : float in (0, 1]
         The share of each code taken from the neighbours' weighted mean.
-    weights : ndarray, default=None
-        :func:`weights_fingerprint` of the encoder that made ``codes``, which
-        :meth:`codes_follow` compares with the encoder at hand.
+    encoder : torch.nn.Module, default=None
+        The network that made ``codes``: its :func:`weights_fingerprint` is
+        kept, which :meth:`codes_follow` compares with the network at hand.
     """
 
     def __init__(
@@ -121,9 +121,9 @@ class NeighborSmoothing:
         codes: np.ndarray,
         n_neighbors: int,
         share: float,
-        weights: np.ndarray | None = None,
+        encoder=None,
     ) -> None:
-        self.weights = weights
+        self.weights = None if encoder is None else weights_fingerprint(encoder)
         self.space = graph.space
         self.codes = np.asarray(codes, dtype=np.float32)
         self.share = float(share)
