@@ -502,6 +502,8 @@ class BaseMetricEmbedder(
             self.hidden_layer_sizes, shape, X.shape[0]
         )
         sizes = np.asarray(hidden_layer_sizes)
+        if sizes.size == 0 and sizes.ndim == 1:
+            sizes = sizes.astype(int)  # (): no hidden layer, a linear encoder
         if (
             sizes.ndim != 1
             or not np.issubdtype(sizes.dtype, np.integer)
@@ -509,7 +511,7 @@ class BaseMetricEmbedder(
         ):
             raise ValueError(
                 "hidden_layer_sizes must be 'auto' or a sequence of positive "
-                f"integers, got {self.hidden_layer_sizes!r}."
+                f"integers (() for none), got {self.hidden_layer_sizes!r}."
             )
         if self.reconstruction == "bce" and (X.min() < 0 or X.max() > 1):
             raise ValueError(

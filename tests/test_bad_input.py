@@ -441,7 +441,7 @@ BAD_PARAMS = [
     ("latent_dim", "2"),
     ("hidden_layer_sizes", (0,)),
     ("hidden_layer_sizes", (8.5,)),
-    ("hidden_layer_sizes", ()),
+    ("hidden_layer_sizes", [[8]]),
     ("hidden_layer_sizes", "64"),
     ("activation", "swish"),
     ("dropout", 1.0),

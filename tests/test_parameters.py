@@ -196,3 +196,29 @@ def test_a_small_fit_builds_the_narrow_network():
         m for m in embedder.net_.module_.modules() if isinstance(m, torch.nn.Linear)
     )
     assert first.out_features == 64
+
+
+@pytest.mark.parametrize("image_shape", [None, (4, 4)])
+def test_no_hidden_layer_makes_the_code_a_linear_map(image_shape):
+    # hidden_layer_sizes=(): the code is an affine map of the rows (vectors)
+    # or of the stem's feature maps (image mode), and so is the decoder.
+    import numpy as np
+
+    X = np.random.RandomState(0).rand(60, 16).astype(np.float32)
+    y = np.repeat([0, 1, 2], 20)
+    embedder = TripletVAEEmbedder(
+        latent_dim=3,
+        hidden_layer_sizes=(),
+        image_shape=image_shape,
+        neighbor_smoothing=0,
+        max_epochs=2,
+        random_state=0,
+    ).fit(X, y)
+    module = embedder.net_.module_
+    assert len(module.encoder_body) == 0
+    if image_shape is None:
+        assert len(module.decoder.body) == 0
+        a, b = X[:5].astype(np.float64), X[5:10].astype(np.float64)
+        mixed = embedder.transform((0.3 * a + 0.7 * b).astype(np.float32))
+        expected = 0.3 * embedder.transform(X[:5]) + 0.7 * embedder.transform(X[5:10])
+        np.testing.assert_allclose(mixed, expected, atol=1e-5)
