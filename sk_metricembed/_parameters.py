@@ -120,7 +120,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Widths of the MLP encoder's hidden layers (after the convolutions in "
         "image mode); the decoder mirrors them. ``()`` has none: the code is a "
         "linear map of the rows (of the feature maps in image mode), as NCA's "
-        'or PCA\'s is, and so is the decoder. ``"auto"`` is '
+        'or PCA\'s is, and the vector decoder is linear too. ``"auto"`` is '
         f"{AUTO_HIDDEN_LAYER_SIZES['vector']} for vectors and "
         f"{AUTO_HIDDEN_LAYER_SIZES['image']} in image mode; below "
         f"{AUTO_HIDDEN_FULL_ROWS:,} rows the vector MLP narrows to ``(w, w // "

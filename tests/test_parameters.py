@@ -201,7 +201,7 @@ def test_a_small_fit_builds_the_narrow_network():
 @pytest.mark.parametrize("image_shape", [None, (4, 4)])
 def test_no_hidden_layer_makes_the_code_a_linear_map(image_shape):
     # hidden_layer_sizes=(): the code is an affine map of the rows (vectors)
-    # or of the stem's feature maps (image mode), and so is the decoder.
+    # or of the stem's feature maps (image mode); the vector decoder is linear.
     import numpy as np
 
     X = np.random.RandomState(0).rand(60, 16).astype(np.float32)
