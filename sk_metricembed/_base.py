@@ -35,6 +35,7 @@ from ._defaults import (
     resolve_extra_term_weight,
     resolve_hidden_layer_sizes,
     resolve_input_metric,
+    resolve_linear_path,
     resolve_max_epochs,
     resolve_neighbor_smoothing,
     resolve_pseudo_label_fraction,
@@ -562,6 +563,9 @@ class BaseMetricEmbedder(
         return FitSettings(
             image_shape=shape,
             hidden_layer_sizes=tuple(int(size) for size in sizes),
+            linear_path=resolve_linear_path(
+                self.linear_path, shape, self.encoder, sizes
+            ),
             max_epochs=resolve_max_epochs(
                 self.max_epochs, shape, X.shape[0], self.batch_size
             ),

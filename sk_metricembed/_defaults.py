@@ -207,6 +207,32 @@ def resolve_max_epochs(value, image_shape, n_samples: int, batch_size: int) -> i
     return int(max(AUTO_MIN_EPOCHS, -(-steps // steps_per_epoch)))
 
 
+def resolve_linear_path(value, image_shape, encoder, hidden_layer_sizes) -> bool:
+    """``linear_path`` with ``"auto"`` resolved: on for the built-in MLP of
+    flattened rows.
+
+    With the path the code is the MLP's code plus a linear map of the row,
+    as PCA's and NCA's are, so neighbourhoods of the input that the
+    labels do not move carry over to the code and to new rows. With the
+    paired lens (``python -m benchmarks.paired``) on the 23 tables of the
+    few-labels guide it lost 312 cells against 334 over two splits, 125 of
+    them beyond the test rows' noise against 138; on MNIST's vector cells
+    it moved test triplet and 5-NN accuracy by at most 0.004 either way
+    (``docs/few_labels.md``, "A linear path beside the MLP"). Image mode
+    (untried: its random views move the pixels the path would read), a
+    user's encoder (its own design) and ``hidden_layer_sizes=()`` (already
+    a linear map) keep the encoder's code alone.
+
+    >>> resolve_linear_path("auto", None, None, (64, 32))
+    True
+    >>> resolve_linear_path("auto", (28, 28, 1), None, (512,))
+    False
+    """
+    if is_auto(value):
+        return image_shape is None and encoder is None and len(hidden_layer_sizes) > 0
+    return bool(value)
+
+
 def resolve_augment(value, image_shape) -> bool:
     """``augment`` with ``"auto"`` resolved: on in image mode, off for vectors.
 

@@ -129,6 +129,22 @@ PARAMETERS: tuple[Parameter, ...] = (
         annotation="tuple[int, ...] | str",
     ),
     Parameter(
+        "linear_path",
+        "auto",
+        [StrOptions({"auto"}), "boolean"],
+        'bool or "auto"',
+        "Whether the code's heads also read the row itself, beside the "
+        "encoder: the code is then the encoder's code plus a linear map of "
+        "the row, as PCA's and NCA's codes are, so the input's "
+        "neighbourhoods that the labels do not move carry over to new rows. "
+        '``"auto"`` turns it on for flattened rows with the built-in MLP '
+        "and off in image mode, with your own ``encoder`` and with "
+        "``hidden_layer_sizes=()``. With few labels on small tables it lost "
+        "fewer cells to the raw features, PCA and UMAP (see the few-labels "
+        "guide).",
+        annotation="bool | str",
+    ),
+    Parameter(
         "activation",
         "relu",
         [StrOptions(set(ACTIVATIONS))],

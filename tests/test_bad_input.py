@@ -463,6 +463,7 @@ BAD_PARAMS = [
     ("image_shape", 5),
     ("image_shape", (4, 4)),
     ("augment", "yes"),
+    ("linear_path", "yes"),
     ("max_epochs", 0),
     ("batch_size", 0),
     ("lr", 0.0),

@@ -222,3 +222,52 @@ def test_no_hidden_layer_makes_the_code_a_linear_map(image_shape):
         mixed = embedder.transform((0.3 * a + 0.7 * b).astype(np.float32))
         expected = 0.3 * embedder.transform(X[:5]) + 0.7 * embedder.transform(X[5:10])
         np.testing.assert_allclose(mixed, expected, atol=1e-5)
+
+
+def test_linear_path_adds_a_linear_map_of_the_row_to_the_mlps_code():
+    # linear_path: the heads read the MLP's output and the row, so with the
+    # MLP's share of the mean head zeroed the code is affine in the row.
+    import numpy as np
+    import torch
+
+    X = np.random.RandomState(0).rand(60, 16).astype(np.float32)
+    y = np.repeat([0, 1, 2], 20)
+    embedder = TripletVAEEmbedder(
+        latent_dim=3, neighbor_smoothing=0, max_epochs=2, random_state=0
+    ).fit(X, y)
+    module = embedder.net_.module_
+    body_dim = module.encoder_body[-2].out_features
+    assert module.linear_path == X.shape[1]
+    assert module.mean_head.in_features == body_dim + X.shape[1]
+    assert "linear_path=16" in repr(module)
+    with torch.no_grad():
+        module.mean_head.weight[:, :body_dim] = 0
+    a, b = X[:5].astype(np.float64), X[5:10].astype(np.float64)
+    mixed = embedder.transform((0.3 * a + 0.7 * b).astype(np.float32))
+    expected = 0.3 * embedder.transform(X[:5]) + 0.7 * embedder.transform(X[5:10])
+    np.testing.assert_allclose(mixed, expected, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "params, on",
+    [
+        ({}, True),
+        ({"linear_path": False}, False),
+        ({"hidden_layer_sizes": ()}, False),
+        ({"image_shape": (4, 4)}, False),
+        ({"image_shape": (4, 4), "linear_path": True}, True),
+        ({"hidden_layer_sizes": (), "linear_path": True}, True),
+        ({"encoder": torch.nn.Linear(16, 8)}, False),
+        ({"encoder": torch.nn.Linear(16, 8), "linear_path": True}, True),
+    ],
+)
+def test_linear_path_auto_is_on_for_the_built_in_mlp_of_flattened_rows(params, on):
+    import numpy as np
+
+    X = np.random.RandomState(1).rand(40, 16).astype(np.float32)
+    y = np.repeat([0, 1], 20)
+    embedder = SiameseAutoencoderEmbedder(
+        latent_dim=2, max_epochs=1, random_state=0, **params
+    ).fit(X, y)
+    assert (embedder.net_.module_.linear_path > 0) == on
+    assert embedder.transform(X).shape == (40, 2)

@@ -45,6 +45,7 @@ class FitSettings:
     # (height, width, channels) in image mode, None for vectors.
     image_shape: tuple[int, int, int] | None
     hidden_layer_sizes: tuple[int, ...]  # python ints, checked positive
+    linear_path: bool  # the code's heads read the row too
     max_epochs: int
     augment: bool  # random affine views (image mode)
     device: torch.device
@@ -116,6 +117,7 @@ def build_net(
         n_features=n_features,
         latent_dim=params["latent_dim"],
         hidden_layer_sizes=settings.hidden_layer_sizes,
+        linear_path=settings.linear_path,
         activation=params["activation"],
         dropout=params["dropout"],
         variational=params["variational"],

@@ -80,6 +80,8 @@ class AutoEncoderConfig:
     encoder: UserModule | None = None
     encoder_dim: int = 0
     decoder: UserModule | None = None
+    # Whether the code's heads also read the row itself (``linear_path``).
+    linear_path: bool = False
 
 
 #: Rows a user's module is tried on before training.
@@ -166,12 +168,18 @@ class AutoEncoder(nn.Module):
         variational: bool,
         stem: nn.Module | None = None,
         n_classes: int = 0,
+        linear_path: int = 0,
     ) -> None:
         super().__init__()
         self.stem = stem
         self.encoder_body = encoder_body
-        self.mean_head = nn.Linear(body_dim, latent_dim)
-        self.log_var_head = nn.Linear(body_dim, latent_dim) if variational else None
+        # linear_path: the width of the rows the heads also read as they are
+        # (0: the body's output alone): the code is then the body's code plus
+        # a linear map of the row, as PCA's and NCA's codes are.
+        self.linear_path = linear_path
+        head_dim = body_dim + linear_path
+        self.mean_head = nn.Linear(head_dim, latent_dim)
+        self.log_var_head = nn.Linear(head_dim, latent_dim) if variational else None
         self.decoder = decoder
         self.classifier = nn.Linear(latent_dim, n_classes) if n_classes else None
 
@@ -179,11 +187,18 @@ class AutoEncoder(nn.Module):
     def variational(self) -> bool:
         return self.log_var_head is not None
 
+    def extra_repr(self) -> str:
+        return f"linear_path={self.linear_path}" if self.linear_path else ""
+
     def _hidden(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self.stem is None:
-            return self.encoder_body(x), None
-        feature_map = self.stem(x)  # (n, channels, h / 4, w / 4)
-        return self.encoder_body(feature_map.flatten(1)), feature_map
+            hidden, feature_map = self.encoder_body(x), None
+        else:
+            feature_map = self.stem(x)  # (n, channels, h / 4, w / 4)
+            hidden = self.encoder_body(feature_map.flatten(1))
+        if self.linear_path:
+            hidden = torch.cat([hidden, x.flatten(1)], dim=1)
+        return hidden, feature_map
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         """The code of ``x``: the posterior mean for a VAE."""
@@ -257,4 +272,5 @@ def build_autoencoder(config: AutoEncoderConfig) -> AutoEncoder:
         variational=config.variational,
         stem=stem,
         n_classes=config.n_classes,
+        linear_path=config.n_features if config.linear_path else 0,
     )
