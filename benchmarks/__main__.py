@@ -224,6 +224,7 @@ def scenario_speed(run: Run) -> None:
     def fit_ours():
         model = TripletVAEEmbedder(
             hidden_layer_sizes=(512, 512),
+            linear_path=False,  # bare_tvae's network
             latent_dim=20,
             batch_size=128,
             dropout=0,

@@ -45,6 +45,10 @@ SOURCE_TERMS_ONLY = {
     "pseudo_label_fraction": 0.0,
 }
 
+#: The sources' networks: an MLP whose last hidden layer alone feeds the code
+#: (the package's linear path beside it is off).
+SOURCE_NETWORK = {"linear_path": False}
+
 #: The TVAE paper's ELBO: squared error summed over pixels, the KL at full
 #: weight from the first step (a Gaussian likelihood of variance 1/2).
 PAPER_ELBO = {"observation_variance": 0.5, "kl_warmup": 0.0, "beta": 1.0}
@@ -121,6 +125,7 @@ def tvae(split, out, epochs):
     paper = dict(
         latent_dim=20,
         hidden_layer_sizes=(512, 512),
+        **SOURCE_NETWORK,
         dropout=0.0,
         lr=1e-3,
         batch_size=128,
@@ -220,6 +225,7 @@ def arkwave(split, out, epochs):
     settings = dict(
         latent_dim=2,
         hidden_layer_sizes=(512,),
+        **SOURCE_NETWORK,
         dropout=0.2,
         margin=1.0,
         random_state=0,
