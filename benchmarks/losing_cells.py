@@ -70,6 +70,14 @@ SETTINGS = {
         {"max_epochs": 60},
         "A small table trains as long as a large one",
     ),
+    "linear_path=False": (
+        {"linear_path": False},
+        "A linear path beside the MLP",
+    ),
+    "hidden_layer_sizes=()": (
+        {"hidden_layer_sizes": ()},
+        "A linear encoder on small tables",
+    ),
 }
 #: Settings fitted on image cells alone: image mode's own option, and the
 #: budget its passes had before ``max_epochs="auto"`` became one of steps.
