@@ -140,8 +140,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         '``"auto"`` turns it on for flattened rows with the built-in MLP '
         "and off in image mode, with your own ``encoder`` and with "
         "``hidden_layer_sizes=()``. With few labels on small tables it lost "
-        "fewer cells to the raw features, PCA and UMAP (see the few-labels "
-        "guide).",
+        "fewer cells to the best of the raw features, PCA, NCA and UMAP "
+        "(see the few-labels guide); ``net_.module_`` shows it as "
+        "``linear_path=<n_features>``.",
         annotation="bool | str",
     ),
     Parameter(

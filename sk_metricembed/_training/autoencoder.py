@@ -151,6 +151,9 @@ def _probe(spec: UserModule, inputs: torch.Tensor) -> torch.Tensor:
 class AutoEncoder(nn.Module):
     """Stem + encoder body + latent head(s) + decoder, deterministic or variational.
 
+    With ``linear_path`` (the rows' width; 0 for none) the heads read the
+    row beside the body's output.
+
     ``forward`` returns a dict: ``mean`` (the code the metric losses and
     ``transform`` use, the posterior mean for a VAE), ``log_var`` (VAE
     only), ``z`` (a reparameterised sample for a VAE, the mean otherwise),
