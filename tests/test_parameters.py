@@ -198,6 +198,16 @@ def test_a_small_fit_builds_the_narrow_network():
     assert first.out_features == 64
 
 
+def _assert_affine_in_the_rows(embedder, X):
+    # The code of a blend of two rows is the same blend of their codes.
+    import numpy as np
+
+    a, b = X[:5].astype(np.float64), X[5:10].astype(np.float64)
+    mixed = embedder.transform((0.3 * a + 0.7 * b).astype(np.float32))
+    expected = 0.3 * embedder.transform(X[:5]) + 0.7 * embedder.transform(X[5:10])
+    np.testing.assert_allclose(mixed, expected, atol=1e-5)
+
+
 @pytest.mark.parametrize("image_shape", [None, (4, 4)])
 def test_no_hidden_layer_makes_the_code_a_linear_map(image_shape):
     # hidden_layer_sizes=(): the code is an affine map of the rows (vectors)
@@ -218,10 +228,7 @@ def test_no_hidden_layer_makes_the_code_a_linear_map(image_shape):
     assert len(module.encoder_body) == 0
     if image_shape is None:
         assert len(module.decoder.body) == 0
-        a, b = X[:5].astype(np.float64), X[5:10].astype(np.float64)
-        mixed = embedder.transform((0.3 * a + 0.7 * b).astype(np.float32))
-        expected = 0.3 * embedder.transform(X[:5]) + 0.7 * embedder.transform(X[5:10])
-        np.testing.assert_allclose(mixed, expected, atol=1e-5)
+        _assert_affine_in_the_rows(embedder, X)
 
 
 def test_linear_path_adds_a_linear_map_of_the_row_to_the_mlps_code():
@@ -242,10 +249,7 @@ def test_linear_path_adds_a_linear_map_of_the_row_to_the_mlps_code():
     assert "linear_path=16" in repr(module)
     with torch.no_grad():
         module.mean_head.weight[:, :body_dim] = 0
-    a, b = X[:5].astype(np.float64), X[5:10].astype(np.float64)
-    mixed = embedder.transform((0.3 * a + 0.7 * b).astype(np.float32))
-    expected = 0.3 * embedder.transform(X[:5]) + 0.7 * embedder.transform(X[5:10])
-    np.testing.assert_allclose(mixed, expected, atol=1e-5)
+    _assert_affine_in_the_rows(embedder, X)
 
 
 @pytest.mark.parametrize(
