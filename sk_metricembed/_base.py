@@ -36,6 +36,7 @@ from ._defaults import (
     resolve_hidden_layer_sizes,
     resolve_input_metric,
     resolve_linear_path,
+    resolve_lr_schedule,
     resolve_max_epochs,
     resolve_neighbor_smoothing,
     resolve_pseudo_label_fraction,
@@ -63,6 +64,7 @@ from ._training.assemble import FitSettings, build_dataset, build_net
 from ._training.autoencoder import USER_MODULES
 from ._training.inference import INFERENCE_CHUNK, apply_in_chunks
 from ._training.loss_parts import LOSS_PARTS, NO_METRIC_LOSS, PAIR_LOSSES, history_key
+from ._training.lr_schedule import schedules_the_rate
 from ._training.neighbors import input_neighbors
 from ._training.precision import resolve_mixed_precision
 from ._training.pseudo_labels import spread_labels
@@ -341,6 +343,7 @@ class BaseMetricEmbedder(
         self.neighbor_weight_ = 0.0 if neighbors is None else settings.neighbor_weight
         self.input_metric_ = settings.input_metric
         self.mixed_precision_ = settings.mixed_precision
+        self.lr_schedule_ = settings.lr_schedule
         self.input_components_ = choice.dimensions
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._smoothing = None
@@ -582,6 +585,9 @@ class BaseMetricEmbedder(
             neighbor_smoothing=smoothing,
             smoothing_follows_views=follows_views,
             mixed_precision=resolve_mixed_precision(self.mixed_precision, device),
+            lr_schedule=resolve_lr_schedule(
+                self.lr_schedule, shape, schedules_the_rate(self.callbacks)
+            ),
         )
 
     def _terms_given(self, names) -> list[str]:

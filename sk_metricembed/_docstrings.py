@@ -73,6 +73,10 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
     mixed_precision_ : str
         How the last fit's training passes computed: ``mixed_precision``
         with ``"auto"`` resolved for its device (``"no"`` or ``"bf16"``).
+    lr_schedule_ : str
+        The learning rate's schedule over the last fit's steps:
+        ``lr_schedule`` with ``"auto"`` resolved for its input mode
+        (``"constant"`` or ``"one-cycle"``).
     input_components_ : int or None
         The dimension of the space the last fit searched its input graph
         in: ``input_components`` with ``"auto"`` resolved for the fit's

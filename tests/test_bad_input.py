@@ -464,6 +464,7 @@ BAD_PARAMS = [
     ("image_shape", (4, 4)),
     ("augment", "yes"),
     ("linear_path", "yes"),
+    ("lr_schedule", "cyclic"),
     ("max_epochs", 0),
     ("batch_size", 0),
     ("lr", 0.0),

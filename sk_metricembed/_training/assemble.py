@@ -26,6 +26,7 @@ from .autoencoder import (
 )
 from .batches import PlanDataset, PlanSampler
 from .fused import fused_options
+from .lr_schedule import OneCycle
 from .objective import KLWarmup, Objective
 from .pseudo_labels import PseudoLabeler
 from .setup import resolve_optimizer
@@ -72,6 +73,8 @@ class FitSettings:
     validation_fraction: float | None = None
     # How the training passes compute, "auto" resolved (.precision).
     mixed_precision: str = "no"
+    # The learning rate over the steps, "auto" resolved (.lr_schedule).
+    lr_schedule: str = "constant"
 
 
 def build_net(
@@ -151,6 +154,8 @@ def build_net(
         callbacks.append(
             PseudoLabeler(pseudo_label_fraction, params["n_neighbors"], seed)
         )
+    if settings.lr_schedule == "one-cycle":
+        callbacks.append(OneCycle())
     if params["verbose"]:
         callbacks.append(progress_bar())
     _check_callback_names(callbacks, routed)
