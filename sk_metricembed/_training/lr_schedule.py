@@ -7,17 +7,15 @@ sources of the package train with. The one-cycle policy (Smith & Topin,
 anneals it to zero over the rest: the large steps of the middle cross the
 loss surface quickly and the small steps of the end settle in a minimum, so
 that fewer steps reach the same loss. Here the cycle rises linearly from
-``lr / 12.5`` to twice ``lr`` over the first fifth of the fit's steps and
+0.08 times ``lr`` to twice ``lr`` over the first fifth of the fit's steps and
 falls along a cosine to zero over the rest, so its mean rate is ``lr``
 (1.008 times it): ``lr`` keeps its meaning, the average step size, and the
 schedule only redistributes it over the fit.
 
-In image mode (``lr_schedule="auto"``) the cycle trains in 24 passes over
-MNIST's 6,000 benchmark rows what a constant rate trained in 30, within
-0.002 of its test accuracy on every three-seed mean, in a fifth less time
-(``benchmarks/RESULTS.md``, "One learning-rate cycle in image mode"); a
-cosine decay to zero without the rise lost up to 0.009 of 5-NN accuracy
-there (seed 0), and a peak of 1.5 times ``lr`` gained nothing.
+Where ``lr_schedule="auto"`` runs the cycle, and what it was measured to
+do, is ``_defaults.AUTO_LR_SCHEDULE``'s; ``benchmarks/RESULTS.md`` ("One
+learning-rate cycle in image mode") has the tables, with the variants that
+did worse (a cosine decay without the rise, a peak of 1.5 times ``lr``).
 """
 
 from __future__ import annotations
