@@ -177,8 +177,10 @@ class BaseMetricEmbedder(
             ``pd.NA`` mark unlabelled rows (scikit-learn's semi-supervised
             convention, widened), and in text so do ``"-1"`` and ``"nan"``
             (how numpy writes -1 and NaN among strings) and blank text
-            (``""``, an empty spreadsheet cell). Unlabelled rows
-            still train the reconstruction and the neighbour term.
+            (``""``, an empty spreadsheet cell); other text, ``"?"`` or
+            ``"unknown"`` too, is a class (with a warning for such marks).
+            Unlabelled rows still train the reconstruction and the neighbour
+            term.
         pairs : array-like of shape (n_pairs, 2), default=None
             Row indices of pairs known to be similar or dissimilar.
         pair_labels : array-like of shape (n_pairs,), default=None

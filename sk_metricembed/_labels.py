@@ -14,6 +14,8 @@ import sys
 
 import numpy as np
 
+from ._validation import warn
+
 #: The code of an unlabelled row once labels are encoded as class indices.
 UNLABELED = -1
 
@@ -24,6 +26,26 @@ UNLABELED = -1
 #: spreadsheet or of a CSV file read with ``keep_default_na=False`` holds,
 #: and what ``read_csv``'s defaults would have read as NaN.
 UNLABELED_TEXT = frozenset({"-1", "nan"})
+
+#: Text that tables use for a missing value and that a class is rarely named
+#: (compared stripped and in lower case). A class named so is trained as a
+#: class, as any label is, but with a warning: it is more likely a table's
+#: mark for rows that carry no label, which the package reads only as
+#: :func:`is_unlabeled` says.
+MARKER_LIKE_TEXT = frozenset(
+    {
+        "?",
+        "-",
+        "na",
+        "n/a",
+        "none",
+        "null",
+        "missing",
+        "unknown",
+        "unlabeled",
+        "unlabelled",
+    }
+)
 
 
 def is_unlabeled(y: np.ndarray) -> np.ndarray:
@@ -103,6 +125,10 @@ def encode_labels(y, *, name: str = "y") -> tuple[np.ndarray, np.ndarray]:
         Each row's index into ``classes``, :data:`UNLABELED` (-1) for an
         unlabelled row.
 
+    A text class that reads as a missing-value mark (``"?"``,
+    ``"unknown"``, ``"unlabeled"``: :data:`MARKER_LIKE_TEXT`) is kept as a
+    class, with a ``UserWarning`` that says how to mark its rows unlabelled.
+
     Examples
     --------
     >>> from sk_metricembed._labels import encode_labels
@@ -112,6 +138,7 @@ def encode_labels(y, *, name: str = "y") -> tuple[np.ndarray, np.ndarray]:
     """
     y, unlabeled = _checked_labels(y, name)
     classes, labeled_codes = _unique(y[~unlabeled], name)
+    _warn_of_marker_like_classes(classes, labeled_codes, name)
     codes = np.full(len(y), UNLABELED, dtype=np.int64)
     codes[~unlabeled] = labeled_codes
     return classes, codes
@@ -294,6 +321,24 @@ def _check_numbers(values: np.ndarray, name: str) -> None:
             f"{name} holds labels below -1 (min {values.min()}); use -1 for "
             "unlabelled rows and labels >= 0 (or text) for classes."
         )
+
+
+def _warn_of_marker_like_classes(
+    classes: np.ndarray, codes: np.ndarray, name: str
+) -> None:
+    """Warn of each text class that reads as a mark for unlabelled rows."""
+    for index, value in enumerate(classes.tolist()):
+        n_rows = int(np.sum(codes == index))
+        if isinstance(value, bytes):
+            value = value.decode(errors="replace")
+        if isinstance(value, str) and value.strip().lower() in MARKER_LIKE_TEXT:
+            warn(
+                f"{name} has a class {value!r} ({n_rows} row{'s' * (n_rows != 1)}), "
+                "which reads as a mark for rows without a label; it trains as a "
+                "class. If those rows carry no label, mark them with -1, None or "
+                f"NaN instead (for example y.replace({{{value!r}: None}}) on a "
+                "pandas Series)."
+            )
 
 
 def _unique(values: np.ndarray, name: str) -> tuple[np.ndarray, np.ndarray]:

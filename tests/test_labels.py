@@ -138,6 +138,23 @@ def test_bad_labels_name_y_the_value_and_the_fix(y, error, match):
         encode_labels(y)
 
 
+@pytest.mark.parametrize("mark", ["?", "unknown", " Unlabeled ", "N/A"])
+def test_a_class_that_reads_as_a_missing_mark_trains_with_a_warning(mark):
+    y = pd.Series(["cat", mark, "dog", mark, None])
+    with pytest.warns(
+        UserWarning, match=r"y has a class .* \(2 rows\), which reads as a mark"
+    ):
+        classes, codes = encode_labels(y)
+    assert mark in classes.tolist()  # kept as a class, never dropped
+    assert (codes >= 0).sum() == 4
+
+
+def test_ordinary_classes_do_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        encode_labels(["cat", "dog", "nonetheless", -1])
+
+
 # --- the estimators take the user's labels -----------------------------------------
 
 

@@ -27,6 +27,7 @@ def triplets_to_pairs(triplets) -> tuple[np.ndarray, np.ndarray]:
 
     Examples
     --------
+    >>> from sk_metricembed import triplets_to_pairs
     >>> pairs, pair_labels = triplets_to_pairs([[0, 1, 2]])
     >>> pairs.tolist(), pair_labels.tolist()
     ([[0, 1], [0, 2]], [1, 0])
@@ -65,6 +66,7 @@ def pairs_to_triplets(pairs, pair_labels) -> np.ndarray:
 
     Examples
     --------
+    >>> from sk_metricembed import pairs_to_triplets
     >>> pairs_to_triplets([[0, 1], [0, 2], [3, 4]], [1, 0, 1]).tolist()
     [[0, 1, 2]]
     """

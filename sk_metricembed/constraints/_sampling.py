@@ -44,6 +44,7 @@ def sample_pairs(
     Examples
     --------
     >>> import numpy as np
+    >>> from sk_metricembed import sample_pairs
     >>> pairs, pair_labels = sample_pairs(np.array([0, 0, 1, 1, -1]), 4, random_state=0)
     >>> pairs.shape, int(pair_labels.sum())
     ((4, 2), 2)
@@ -92,6 +93,7 @@ def sample_triplets(y, n_triplets: int, *, random_state=None) -> np.ndarray:
     Examples
     --------
     >>> import numpy as np
+    >>> from sk_metricembed import sample_triplets
     >>> y = np.array([0, 0, 1, 1, -1])
     >>> t = sample_triplets(y, 5, random_state=0)
     >>> bool(np.all(y[t[:, 0]] == y[t[:, 1]]) and np.all(y[t[:, 0]] != y[t[:, 2]]))

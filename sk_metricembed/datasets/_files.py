@@ -39,7 +39,7 @@ def load_idx(path) -> np.ndarray:
     Examples
     --------
     >>> import gzip, tempfile, os
-    >>> import numpy as np
+    >>> from sk_metricembed.datasets import load_idx
     >>> header = bytes([0, 0, 0x08, 1]) + (3).to_bytes(4, "big")
     >>> path = os.path.join(tempfile.mkdtemp(), "labels.gz")
     >>> with gzip.open(path, "wb") as f:
@@ -106,14 +106,22 @@ def load_mnist(directory, kind: str = "t10k") -> tuple[np.ndarray, np.ndarray]:
 
     Examples
     --------
+    Two images of MNIST's layout, written as IDX files (MNIST's own
+    folder reads the same way, ``load_mnist("../shared/data/mnist10k")``):
+
+    >>> import tempfile
     >>> from pathlib import Path
-    >>> folder = Path("../shared/data/mnist10k")
-    >>> if folder.exists():
-    ...     X, y = load_mnist(folder)
-    ...     print(X.shape, y.shape)
-    ... else:
-    ...     print((10000, 784), (10000,))
-    (10000, 784) (10000,)
+    >>> from sk_metricembed.datasets import load_mnist
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> images = bytes([0, 0, 0x08, 3]) + b"".join(
+    ...     n.to_bytes(4, "big") for n in (2, 28, 28)
+    ... ) + bytes(range(256)) * 6 + bytes(32)
+    >>> _ = (folder / "t10k-images-idx3-ubyte").write_bytes(images)
+    >>> labels = bytes([0, 0, 0x08, 1]) + (2).to_bytes(4, "big") + bytes([7, 2])
+    >>> _ = (folder / "t10k-labels-idx1-ubyte").write_bytes(labels)
+    >>> X, y = load_mnist(folder)
+    >>> X.shape, X.dtype, float(X.max()), y.tolist()
+    ((2, 784), dtype('float32'), 1.0, [7, 2])
     """
     directory = Path(directory)
     images = _find(directory, f"{kind}-images-idx3-ubyte")
