@@ -423,3 +423,67 @@ def test_validation_loss_holds_still_with_the_weights(Estimator, digits):
         for _ in range(2)
     )
     assert first.history_[:, "train_loss"] == second.history_[:, "train_loss"]
+
+
+# --- skorch's default callbacks, at a cost that does not grow with the epochs -----
+
+
+def _history_of(epochs):
+    """A skorch History of ``epochs``: lists of (batch size, value or None)."""
+    from skorch.history import History
+
+    history = History()
+    for batches in epochs:
+        history.new_epoch()
+        for size, value in batches:
+            history.new_batch()
+            history.record_batch("train_batch_size", size)
+            if value is not None:
+                history.record_batch("part_loss", value)
+    return history
+
+
+@pytest.mark.parametrize(
+    "epochs",
+    [
+        [[(10, 0.5), (4, 0.2)], [(10, 0.7), (4, 0.1)], [(14, 0.3)]],
+        [[(10, None)], [(10, 0.4)]],  # a part recorded from the second epoch on
+        [[]],  # an epoch without batches
+    ],
+    ids=["weighted", "late_part", "no_batches"],
+)
+def test_loss_scoring_records_what_skorchs_passthrough_scoring_records(epochs):
+    from types import SimpleNamespace
+
+    from skorch.callbacks import PassthroughScoring
+
+    from sk_metricembed._training.skorch_net import LossScoring
+
+    records = []
+    for callback in (PassthroughScoring, LossScoring):
+        history = _history_of([])
+        scoring = callback(name="part_loss", on_train=True).initialize()
+        net = SimpleNamespace(history=history)
+        for batches in epochs:
+            for epoch in _history_of([batches]):
+                history.append(epoch)
+            scoring.on_epoch_end(net)
+        records.append(
+            [{k: v for k, v in e.items() if k != "batches"} for e in history]
+        )
+    assert records[0] == records[1]
+    assert any(records[1]) or epochs == [[]]
+
+
+def test_the_print_log_formats_nothing_it_would_not_print(digits, capsys):
+    X, y = digits
+    rows = []
+    SiameseAutoencoderEmbedder(**FAST, verbose=0).fit(X, y)
+    assert capsys.readouterr().out == ""
+    # skorch's rule: a sink of the user's own gets every row, whatever verbose.
+    SiameseAutoencoderEmbedder(
+        **FAST, verbose=0, callbacks__print_log__sink=rows.append
+    ).fit(X, y)
+    assert len(rows) == 2 + FAST["max_epochs"]  # the header, its rule, a row an epoch
+    SiameseAutoencoderEmbedder(**FAST, verbose=1).fit(X, y)
+    assert "train_loss" in capsys.readouterr().out
