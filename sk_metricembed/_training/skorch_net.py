@@ -66,8 +66,9 @@ def _last_epoch(history) -> dict:
 
     skorch's ``History`` indexing starts by copying its list of epochs, so
     that reading the last one costs as many steps as epochs were run: a
-    small table's fit runs about a thousand one-step epochs, and its
-    callbacks spent a fifth of the fit there.
+    small table's fit runs about a thousand one-step epochs, and the loss
+    parts' scoring spent about a twelfth of a wine fit there (0.9 of 11 s
+    under cProfile).
     """
     if isinstance(history, list):
         return list.__getitem__(history, -1)
