@@ -328,10 +328,10 @@ def _warn_of_marker_like_classes(
 ) -> None:
     """Warn of each text class that reads as a mark for unlabelled rows."""
     for index, value in enumerate(classes.tolist()):
-        n_rows = int(np.sum(codes == index))
         if isinstance(value, bytes):
             value = value.decode(errors="replace")
         if isinstance(value, str) and value.strip().lower() in MARKER_LIKE_TEXT:
+            n_rows = int(np.sum(codes == index))  # counted only for a warning
             warn(
                 f"{name} has a class {value!r} ({n_rows} row{'s' * (n_rows != 1)}), "
                 "which reads as a mark for rows without a label; it trains as a "

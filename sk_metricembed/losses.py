@@ -67,6 +67,7 @@ def contrastive_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import contrastive_loss
     >>> z1, z2 = torch.zeros(2, 2), torch.tensor([[3.0, 4.0], [0.5, 0.0]])
     >>> float(contrastive_loss(z1, z2, torch.tensor([1.0, 0.0])))
     6.3125
@@ -109,6 +110,7 @@ def pair_bce_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import pair_bce_loss
     >>> round(float(pair_bce_loss(torch.zeros(3), torch.tensor([1, 0, 1]))), 4)
     0.6931
     >>> round(float(pair_bce_loss(torch.zeros(3), torch.tensor([1, 0, 1]),
@@ -157,6 +159,7 @@ def triplet_margin_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import triplet_margin_loss
     >>> a, p, n = torch.zeros(1, 2), torch.ones(1, 2), torch.full((1, 2), 3.0)
     >>> float(triplet_margin_loss(a, p, n, margin=1.0))
     0.0
@@ -195,6 +198,7 @@ def softmax_ratio_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import softmax_ratio_loss
     >>> a, p, n = torch.zeros(1, 1), torch.zeros(1, 1), torch.ones(1, 1)
     >>> round(float(softmax_ratio_loss(a, p, n)), 4)
     0.0723
@@ -235,6 +239,7 @@ def triplet_loss_from_distances(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import triplet_loss_from_distances
     >>> float(triplet_loss_from_distances(torch.tensor([1.0]), torch.tensor([1.5])))
     0.5
     """
@@ -268,6 +273,7 @@ def reconstruction_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import reconstruction_loss
     >>> float(reconstruction_loss(torch.ones(2, 3), torch.zeros(2, 3)))
     1.0
     """
@@ -298,6 +304,7 @@ def gaussian_kl_divergence(mean: torch.Tensor, log_var: torch.Tensor) -> torch.T
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import gaussian_kl_divergence
     >>> float(gaussian_kl_divergence(torch.zeros(4, 3), torch.zeros(4, 3)))
     0.0
     """
@@ -330,6 +337,7 @@ def neighbor_contrastive_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import neighbor_contrastive_loss
     >>> z = torch.tensor([[0.0, 0.0], [10.0, 0.0]])
     >>> float(neighbor_contrastive_loss(z, z)) < 0.02
     True
@@ -363,6 +371,7 @@ def supervised_contrastive_loss(z: torch.Tensor, labels: torch.Tensor) -> torch.
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import supervised_contrastive_loss
     >>> z = torch.tensor([[0.0], [0.1], [9.0], [9.1]])
     >>> loss = supervised_contrastive_loss(z, torch.tensor([0, 0, 1, 1]))
     >>> round(float(loss), 2)
@@ -417,6 +426,7 @@ def semi_supervised_contrasting_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import semi_supervised_contrasting_loss
     >>> z = torch.tensor([[0.0], [0.2], [5.0], [5.2]])
     >>> loss = semi_supervised_contrasting_loss(z, torch.tensor([0, 0, 1, 1]))
     >>> float(loss) < 0.01
@@ -458,6 +468,7 @@ def spatial_contrasting_loss(
     Examples
     --------
     >>> import torch
+    >>> from sk_metricembed.losses import spatial_contrasting_loss
     >>> f1 = torch.tensor([[0.0, 0.0], [9.0, 0.0]])
     >>> f2 = torch.tensor([[0.1, 0.0], [9.1, 0.0]])
     >>> float(spatial_contrasting_loss(f1, f2)) < 1e-3

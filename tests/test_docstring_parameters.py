@@ -10,7 +10,10 @@ Methods a class inherits from scikit-learn or skorch are theirs to document.
 
 from __future__ import annotations
 
+import builtins
+import doctest
 import inspect
+import symtable
 import warnings
 
 import pytest
@@ -248,3 +251,44 @@ def test_method_docstring_parameters(name, method):
 def test_scorer_instances_have_examples(scorer):
     doc = docscrape.NumpyDocString(scorer.__doc__)
     assert doc["Examples"]
+
+
+# --- examples run as a user copies them ----------------------------------------------
+
+
+def _unbound_names(source: str) -> list[str]:
+    """Names an example reads but never imports or assigns (nor builtins)."""
+    top = symtable.symtable(source, "<example>", "exec")
+    bound = {
+        symbol.get_name()
+        for symbol in top.get_symbols()
+        if symbol.is_assigned() or symbol.is_imported() or symbol.is_namespace()
+    }
+    read = set()
+
+    def walk(table):
+        for symbol in table.get_symbols():
+            if symbol.is_referenced() and (table is top or symbol.is_global()):
+                read.add(symbol.get_name())
+        for child in table.get_children():
+            walk(child)
+
+    walk(top)
+    return sorted(name for name in read - bound if not hasattr(builtins, name))
+
+
+def _examples():
+    finder = doctest.DocTestFinder()
+    for qualified, obj in PUBLIC.items():
+        for test in finder.find(obj, qualified, globs={}):
+            if test.examples:
+                yield pytest.param(test, id=test.name)
+
+
+@pytest.mark.parametrize("test", _examples())
+def test_examples_import_what_they_use(test):
+    # pytest's --doctest-modules runs each example in its module's namespace,
+    # where the documented name is already defined; a user copies the
+    # example into a fresh session, where it is not.
+    source = "".join(example.source for example in test.examples)
+    assert _unbound_names(source) == [], test.name
