@@ -13,6 +13,7 @@ import numbers
 import sys
 
 import numpy as np
+from sklearn.exceptions import DataConversionWarning
 
 from ._validation import warn
 
@@ -227,6 +228,15 @@ def _checked_labels(y, name: str) -> tuple[np.ndarray, np.ndarray]:
     """``y`` as a validated 1-D array, and its unlabelled rows."""
     y = _as_label_array(y, name)
     if y.ndim == 2 and y.shape[1] == 1:
+        # scikit-learn's column_or_1d: a column is read as the 1-D labels,
+        # with the same DataConversionWarning (often y = df[["label"]]).
+        warn(
+            f"A column-vector {name} was passed when a 1d array was expected; "
+            f"{name} of shape {y.shape} is read as shape ({y.shape[0]},). "
+            "Pass one label per row as a 1-D array, for example with "
+            "y.ravel() or df['label'] instead of df[['label']].",
+            DataConversionWarning,
+        )
         y = y.ravel()
     if y.ndim != 1:
         raise ValueError(

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.datasets import load_digits, make_blobs
+from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import cross_val_score
 from sklearn.neighbors import KNeighborsClassifier
@@ -99,7 +100,6 @@ def test_is_unlabeled_marks_minus_one_none_nan_na_and_blanks(y, unlabeled):
         (pd.Series([3.0, np.nan, 1.0]), [1.0, 3.0], "f"),
         (np.array([3, None, 1], dtype=object), [1, 3], "i"),
         ([True, False, True], [False, True], "b"),
-        ([[2], [-1], [0]], [0, 2], "i"),
     ],
     ids=[
         "text_list",
@@ -111,7 +111,6 @@ def test_is_unlabeled_marks_minus_one_none_nan_na_and_blanks(y, unlabeled):
         "float_nan",
         "object_numbers",
         "booleans",
-        "column",
     ],
 )
 def test_classes_are_the_users_labels_in_their_dtype(y, classes, dtype_kind):
@@ -147,6 +146,18 @@ def test_a_class_that_reads_as_a_missing_mark_trains_with_a_warning(mark):
         classes, codes = encode_labels(y)
     assert mark in classes.tolist()  # kept as a class, never dropped
     assert (codes >= 0).sum() == 4
+
+
+@pytest.mark.parametrize(
+    "column",
+    [np.array([[0], [1], [-1]]), pd.DataFrame({"label": ["a", "b", None]})],
+    ids=["array", "one_column_frame"],
+)
+def test_a_column_of_labels_is_read_as_1d_with_scikit_learns_warning(column):
+    with pytest.warns(DataConversionWarning, match=r"column-vector y .* y.ravel\(\)"):
+        classes, codes = encode_labels(column)
+    assert codes.tolist() == [0, 1, -1]
+    assert len(classes) == 2
 
 
 def test_ordinary_classes_do_not_warn():
