@@ -305,7 +305,6 @@ class BaseMetricEmbedder(
                         settings.weight,
                     ),
                     seed=seed,
-                    validation=valid is not None,
                     probe_rows=dense_rows(X, slice(0, 2)),
                 )
             else:

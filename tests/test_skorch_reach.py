@@ -237,15 +237,83 @@ def test_skorchs_own_callbacks_follow_the_valid_loss(Estimator, digits, tmp_path
     assert embedder.net_.optimizer_.param_groups[0]["lr"] < 1e-12
 
 
-def test_monitoring_valid_loss_without_validation_rows_is_refused(digits):
+class StepCounter(Callback):
+    """Counts the optimiser steps taken."""
+
+    def __init__(self):
+        self.steps = 0
+
+    def on_batch_end(self, net, training=False, **kwargs):
+        self.steps += bool(training)
+
+
+@pytest.mark.parametrize(
+    "callbacks, routed, refused",
+    [
+        (
+            [("stop", EarlyStopping())],
+            {},
+            r"'stop' \(EarlyStopping\) monitors 'valid_loss'",
+        ),
+        # skorch takes a class and instantiates it: its default monitor.
+        ([EarlyStopping], {}, r"'EarlyStopping' monitors 'valid_loss'"),
+        ([Checkpoint], {}, r"'valid_loss_best'.* or monitor 'train_loss_best'"),
+        # The monitor set by routing, after the instance was made.
+        (
+            [EarlyStopping(monitor="train_loss")],
+            {"callbacks__EarlyStopping__monitor": "valid_neighbor_loss"},
+            r"'valid_neighbor_loss'.* or monitor 'neighbor_loss'",
+        ),
+    ],
+    ids=["instance", "class", "checkpoint_class", "routed_monitor"],
+)
+def test_monitoring_valid_keys_without_validation_rows_is_refused_before_a_step(
+    digits, callbacks, routed, refused
+):
     X, y = digits
-    embedder = TripletVAEEmbedder(**FAST, callbacks=[("stop", EarlyStopping())])
-    with pytest.raises(ValueError, match=r"callbacks\[0\] \(EarlyStopping\).*"):
+    counter = StepCounter()
+    embedder = TripletVAEEmbedder(**FAST, callbacks=[*callbacks, counter], **routed)
+    with pytest.raises(ValueError, match=refused):
         embedder.fit(X, y)
+    assert counter.steps == 0
     with pytest.raises(ValueError, match="validation_fraction=None holds out none"):
         TripletVAEEmbedder(**FAST, early_stopping=True, validation_fraction=None).fit(
             X, y
         )
+
+
+def test_a_part_the_validation_rows_do_not_record_is_refused_before_a_step(digits):
+    # One labelled row a class among the validation rows: no pair, so no
+    # constraint term there (skorch would raise a KeyError after an epoch).
+    X, y = digits
+    y = y.copy()
+    for label in range(10):
+        y[np.flatnonzero(y == label)[3:]] = -1  # three labelled rows a class
+    counter = StepCounter()
+    stopper = EarlyStopping(monitor="valid_constraint_loss")
+    embedder = TripletVAEEmbedder(
+        **FAST, validation_fraction=0.2, callbacks=[stopper, counter]
+    )
+    with pytest.raises(
+        ValueError,
+        match=r"'valid_constraint_loss', which this fit's validation rows do not "
+        r"record.*valid_loss, valid_neighbor_loss, valid_reconstruction_loss",
+    ):
+        embedder.fit(X, y)
+    assert counter.steps == 0
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_checking_the_monitored_parts_leaves_the_fit_unchanged(Estimator, digits):
+    # The check scores the validation rows once before training, with
+    # forked random draws: the same history and codes as a fit without it.
+    X, y = digits
+    plain = Estimator(**FAST, validation_fraction=0.2).fit(X, y)
+    stopper = EarlyStopping(monitor="valid_reconstruction_loss", patience=100)
+    checked = Estimator(**FAST, validation_fraction=0.2, callbacks=[stopper]).fit(X, y)
+    np.testing.assert_array_equal(plain.transform(X), checked.transform(X))
+    for key in ("train_loss", "valid_loss", "valid_reconstruction_loss"):
+        assert plain.history_[:, key] == checked.history_[:, key]
 
 
 def test_scoring_callbacks_that_cache_are_refused_and_run_without_caching(digits):

@@ -31,7 +31,7 @@ from .objective import KLWarmup, Objective
 from .pseudo_labels import PseudoLabeler
 from .setup import resolve_optimizer
 from .skorch_net import PLANNED_LOADER_ARGUMENTS, EmbeddingNet, callback_objects
-from .validation import VALID_PREFIX, early_stopping, monitors_validation
+from .validation import early_stopping
 
 #: The objective's arguments, by name (see its signature): estimator
 #: parameters, some of them as the fit resolves them, and the share the fit
@@ -87,7 +87,6 @@ def build_net(
     neighbors: np.ndarray | None,
     pseudo_label_fraction: float,
     seed: int,
-    validation: bool = False,
     probe_rows: np.ndarray | None = None,
 ) -> EmbeddingNet:
     """The skorch net of one fit.
@@ -99,9 +98,9 @@ def build_net(
     index of each training row (-1 unlabelled), ``neighbors`` the
     input-space neighbour table (None without the neighbour term),
     ``pseudo_label_fraction`` that parameter with ``"auto"`` resolved for
-    these labels, ``validation`` whether the fit holds rows out, and
-    ``probe_rows`` a few training rows on which a user's encoder and decoder
-    are tried (``encoder__*`` and ``decoder__*`` are their arguments).
+    these labels, and ``probe_rows`` a few training rows on which a user's
+    encoder and decoder are tried (``encoder__*`` and ``decoder__*`` are
+    their arguments).
     """
     routed = {name: value for name, value in params.items() if "__" in name}
     user_modules = {
@@ -144,7 +143,6 @@ def build_net(
         for name in OBJECTIVE_ARGUMENTS
     }
     callbacks = list(params["callbacks"] or [])
-    _check_monitors(callbacks, validation)
     _check_scoring_caches(callbacks)
     if params["early_stopping"]:
         callbacks.append(early_stopping(params["n_iter_no_change"]))
@@ -216,21 +214,6 @@ def _check_routed(routed: dict, params: dict) -> None:
                 f"{', '.join(PLANNED_LOADER_ARGUMENTS)}; set batch_size on the "
                 f"embedder instead, and pass {prefix}__ only the other DataLoader "
                 "arguments (num_workers, pin_memory, ...)."
-            )
-
-
-def _check_monitors(callbacks: list, validation: bool) -> None:
-    """A callback that follows ``valid_*`` needs validation rows."""
-    if validation:
-        return
-    for index, callback in enumerate(callback_objects(callbacks)):
-        if monitors_validation(callback):
-            training_key = "train_" + callback.monitor.removeprefix(VALID_PREFIX)
-            raise ValueError(
-                f"callbacks[{index}] ({type(callback).__name__}) monitors "
-                f"{callback.monitor!r}, which only validation rows record, and "
-                "this fit holds none out; set validation_fraction (for example "
-                f"0.1), or monitor {training_key!r}."
             )
 
 

@@ -29,7 +29,7 @@ from .batches import BatchInputs, BatchTargets
 from .distributed import AverageGradients, ShardedPlans, process_group
 from .loss_parts import LOSS_PARTS, history_key
 from .precision import as_float32, training_autocast
-from .validation import VALID_PREFIX, SplitDatasets
+from .validation import VALID_PREFIX, MonitoredKeys, SplitDatasets
 
 #: The ``DataLoader`` arguments the batch plans set; ``iterator_train__*`` and
 #: ``iterator_valid__*`` may set the others (``num_workers``, ...).
@@ -156,7 +156,8 @@ class EmbeddingNet(NeuralNet):
         ]
         # A no-op unless a process group is initialised (.distributed).
         averaging = [("average_gradients", AverageGradients())]
-        return [*defaults, *parts, *valid_parts, *averaging]
+        monitored = [("monitored_keys", MonitoredKeys())]
+        return [*defaults, *parts, *valid_parts, *averaging, *monitored]
 
     def get_split_datasets(self, X, y=None, **fit_params):
         # The estimator decides the validation rows (stratified on its
@@ -224,6 +225,30 @@ class EmbeddingNet(NeuralNet):
                 return super().validation_step(batch, **fit_params)
         finally:
             self.criterion_.kl_ramp = ramp
+
+    def validation_keys(self, dataset) -> set[str]:
+        """The history keys the validation rows of ``dataset`` record.
+
+        ``valid_loss`` and ``valid_<part>_loss`` of each part that one of
+        the validation batches computes (a label term needs labelled rows
+        of two classes among them, say), each with its ``_best``. One pass
+        of the objective in eval mode, recording nothing and drawing from
+        forked generators (:meth:`_fixed_draws`): the training is the same
+        with or without it.
+        """
+        keys = {"loss"}
+        # As skorch's validation_step sets them; its training steps set
+        # them back.
+        self.module_.train(False)
+        self.criterion_.train(False)
+        with torch.no_grad(), self._fixed_draws():
+            for Xi, yi in self.get_iterator(dataset, training=False):
+                keys.update(self.criterion_(self.infer(Xi), yi.to(self.device)))
+        names = {
+            VALID_PREFIX + ("loss" if key == "loss" else history_key(key))
+            for key in keys
+        }
+        return names | {name + "_best" for name in names}
 
     @contextmanager
     def _fixed_draws(self):

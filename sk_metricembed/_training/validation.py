@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import Callback, EarlyStopping
 from torch.utils.data import Dataset
 
 #: skorch's prefix of what the validation rows record: ``valid_loss`` and,
@@ -162,3 +162,71 @@ def monitors_validation(callback) -> bool:
     """
     monitor = getattr(callback, "monitor", None)
     return isinstance(monitor, str) and monitor.startswith(VALID_PREFIX)
+
+
+class MonitoredKeys(Callback):
+    """Refuses, before the first step, a callback following an unrecorded key.
+
+    skorch's ``EarlyStopping``, ``Checkpoint`` and ``LRScheduler`` read
+    their ``monitor`` key from the history after each epoch, and fail there
+    with a ``KeyError`` when it was never recorded: any ``valid_*`` key in a
+    fit without validation rows, and ``valid_<part>_loss`` of a part that
+    the validation rows do not compute (a label term, where they hold no
+    two labelled rows of a class). This reads the callbacks as skorch built
+    them (a class given instantiated, ``callbacks__<name>__monitor``
+    applied) and the keys the validation rows record
+    (``EmbeddingNet.validation_keys``, asked only for a key other than
+    ``valid_loss``).
+    """
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        monitors = [
+            (name, callback)
+            for name, callback in net.callbacks_
+            if monitors_validation(callback)
+        ]
+        if not monitors:
+            return
+        if not isinstance(X, SplitDatasets):
+            name, callback = monitors[0]
+            raise ValueError(
+                f"{_described(name, callback)} monitors {callback.monitor!r}, "
+                "which only validation rows record, and this fit holds none "
+                "out; set validation_fraction (for example 0.1), or monitor "
+                f"{_training_key(callback.monitor)!r}."
+            )
+        recorded = {VALID_LOSS, VALID_LOSS + "_best"}
+        if any(callback.monitor not in recorded for _, callback in monitors):
+            recorded = net.validation_keys(X.valid)
+        for name, callback in monitors:
+            if callback.monitor not in recorded:
+                raise ValueError(
+                    f"{_described(name, callback)} monitors {callback.monitor!r}, "
+                    "which this fit's validation rows do not record: a part is "
+                    "recorded where they carry what it scores (labelled rows of "
+                    "a class in pairs for the label terms, pairs or triplets "
+                    "within them for the constraints). They record "
+                    f"{', '.join(sorted(_base_keys(recorded)))} (each also "
+                    "with '_best'); monitor one of these, or hold out more "
+                    "rows (validation_fraction)."
+                )
+
+
+#: The key of the held-out objective.
+VALID_LOSS = VALID_PREFIX + "loss"
+
+
+def _described(name: str, callback) -> str:
+    kind = type(callback).__name__
+    return f"the callback {name!r}" + ("" if name == kind else f" ({kind})")
+
+
+def _base_keys(keys) -> set[str]:
+    return {key for key in keys if not key.endswith("_best")}
+
+
+def _training_key(key: str) -> str:
+    """The training side's key of a ``valid_*`` key: ``train_loss`` for
+    ``valid_loss``, ``<part>_loss`` for ``valid_<part>_loss``."""
+    rest = key.removeprefix(VALID_PREFIX)
+    return "train_" + rest if rest.startswith("loss") else rest
