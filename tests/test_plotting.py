@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from sk_metricembed import (  # noqa: E402
     EmbeddingRecorder,
@@ -565,9 +566,9 @@ def test_embedding_display_draws_into_given_axes_and_replots_into_others():
             r"y must have one label per row of points \(5\)",
         ),
         (
-            lambda: HistoryDisplay([1], {"valid_loss": [1.0]}).plot(),
+            lambda: HistoryDisplay([1], {"valid_score": [1.0]}).plot(),
             ValueError,
-            r"losses holds curves no panel draws: \['valid_loss'\]",
+            r"losses holds curves no panel draws: \['valid_score'\]",
         ),
         (
             lambda: HistoryDisplay([1], {}).plot(axes=[None, None]),
@@ -653,6 +654,36 @@ def test_history_display_from_history_and_from_estimator_agree(fitted):
         line.get_ydata(), embedder.history_[:, "reconstruction_loss"]
     )
     assert from_history.lines_["constraint_loss"].axes is axes[1]
+
+
+def test_history_display_draws_the_validation_curves_beside_their_twins(digits):
+    X, y = digits
+    embedder = TripletVAEEmbedder(
+        latent_dim=3, max_epochs=3, validation_fraction=0.2, random_state=0
+    )
+    display = plot_history(make_pipeline(embedder).fit(X, y))  # a pipeline too
+    left, right = display.axes_
+    labels = [line.get_label() for line in left.get_lines()]
+    assert labels[:2] == ["train_loss", "valid_loss"]
+    assert "valid_reconstruction_loss" in labels
+    twins = {
+        "valid_loss": "train_loss",
+        "valid_reconstruction_loss": "reconstruction_loss",
+        "valid_neighbor_loss": "neighbor_loss",
+    }
+    for key, twin_key in twins.items():
+        line, twin = display.lines_[key], display.lines_[twin_key]
+        assert line.get_linestyle() == "--" and twin.get_linestyle() == "-"
+        assert line.get_color() == twin.get_color() and line.axes is twin.axes
+        np.testing.assert_allclose(line.get_ydata(), embedder.history_[:, key])
+    assert display.lines_["valid_neighbor_loss"].axes is right
+
+
+def test_history_of_an_estimator_without_one_names_what_to_pass(digits):
+    X, _ = digits
+    with pytest.raises(TypeError, match=r"PCA has no history_ .*best_estimator_"):
+        plot_history(make_pipeline(PCA(2)).fit(X))
+    assert not plt.get_fignums()
 
 
 def test_history_display_replots_and_needs_a_fitted_estimator():

@@ -33,6 +33,32 @@ METRIC_PARTS = (
 LOSS_PARTS = RECONSTRUCTION_PARTS + METRIC_PARTS
 
 
+#: skorch's prefix of what the validation rows record: ``valid_loss`` and,
+#: here, each part of it (``valid_reconstruction_loss``, ...).
+VALID_PREFIX = "valid_"
+#: The key of the training objective; its validation twin is ``valid_loss``.
+TRAIN_LOSS = "train_loss"
+
+
 def history_key(part: str) -> str:
     """The name under which the history records a loss part."""
     return f"{part}_loss"
+
+
+def validation_key(key: str) -> str:
+    """The validation rows' key of a training key.
+
+    >>> validation_key("train_loss"), validation_key("kl_loss")
+    ('valid_loss', 'valid_kl_loss')
+    """
+    return VALID_PREFIX + key.removeprefix("train_")
+
+
+def training_key(key: str) -> str:
+    """The training key of a validation rows' key.
+
+    >>> training_key("valid_loss_best"), training_key("valid_kl_loss")
+    ('train_loss_best', 'kl_loss')
+    """
+    rest = key.removeprefix(VALID_PREFIX)
+    return "train_" + rest if rest.startswith("loss") else rest

@@ -27,9 +27,15 @@ from torch.utils.data import DataLoader
 
 from .batches import BatchInputs, BatchTargets
 from .distributed import AverageGradients, ShardedPlans, process_group
-from .loss_parts import LOSS_PARTS, history_key
+from .loss_parts import (
+    LOSS_PARTS,
+    TRAIN_LOSS,
+    VALID_PREFIX,
+    history_key,
+    validation_key,
+)
 from .precision import as_float32, training_autocast
-from .validation import VALID_PREFIX, MonitoredKeys, SplitDatasets
+from .validation import MonitoredKeys, SplitDatasets
 
 #: The ``DataLoader`` arguments the batch plans set; ``iterator_train__*`` and
 #: ``iterator_valid__*`` may set the others (``num_workers``, ...).
@@ -152,7 +158,7 @@ class EmbeddingNet(NeuralNet):
         ]
         valid_parts = [
             (key, LossScoring(name=key, on_train=False))
-            for key in (VALID_PREFIX + history_key(part) for part in LOSS_PARTS)
+            for key in (validation_key(history_key(part)) for part in LOSS_PARTS)
         ]
         # A no-op unless a process group is initialised (.distributed).
         averaging = [("average_gradients", AverageGradients())]
@@ -245,7 +251,7 @@ class EmbeddingNet(NeuralNet):
             for Xi, yi in self.get_iterator(dataset, training=False):
                 keys.update(self.criterion_(self.infer(Xi), yi.to(self.device)))
         names = {
-            VALID_PREFIX + ("loss" if key == "loss" else history_key(key))
+            validation_key(TRAIN_LOSS if key == "loss" else history_key(key))
             for key in keys
         }
         return names | {name + "_best" for name in names}

@@ -25,9 +25,8 @@ import scipy.sparse as sp
 from skorch.callbacks import Callback, EarlyStopping
 from torch.utils.data import Dataset
 
-#: skorch's prefix of what the validation rows record: ``valid_loss`` and,
-#: here, each part of it (``valid_reconstruction_loss``, ...).
-VALID_PREFIX = "valid_"
+from .loss_parts import TRAIN_LOSS, VALID_PREFIX, training_key, validation_key
+
 #: The name of the callback ``early_stopping=True`` adds, so that
 #: ``callbacks__early_stopping__<param>`` reaches it.
 EARLY_STOPPING_NAME = "early_stopping"
@@ -193,9 +192,10 @@ class MonitoredKeys(Callback):
                 f"{_described(name, callback)} monitors {callback.monitor!r}, "
                 "which only validation rows record, and this fit holds none "
                 "out; set validation_fraction (for example 0.1), or monitor "
-                f"{_training_key(callback.monitor)!r}."
+                f"{training_key(callback.monitor)!r}."
             )
-        recorded = {VALID_LOSS, VALID_LOSS + "_best"}
+        valid_loss = validation_key(TRAIN_LOSS)
+        recorded = {valid_loss, valid_loss + "_best"}
         if any(callback.monitor not in recorded for _, callback in monitors):
             recorded = net.validation_keys(X.valid)
         for name, callback in monitors:
@@ -212,10 +212,6 @@ class MonitoredKeys(Callback):
                 )
 
 
-#: The key of the held-out objective.
-VALID_LOSS = VALID_PREFIX + "loss"
-
-
 def _described(name: str, callback) -> str:
     kind = type(callback).__name__
     return f"the callback {name!r}" + ("" if name == kind else f" ({kind})")
@@ -223,10 +219,3 @@ def _described(name: str, callback) -> str:
 
 def _base_keys(keys) -> set[str]:
     return {key for key in keys if not key.endswith("_best")}
-
-
-def _training_key(key: str) -> str:
-    """The training side's key of a ``valid_*`` key: ``train_loss`` for
-    ``valid_loss``, ``<part>_loss`` for ``valid_<part>_loss``."""
-    rest = key.removeprefix(VALID_PREFIX)
-    return "train_" + rest if rest.startswith("loss") else rest

@@ -4,23 +4,34 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 from skorch.history import History
 
 from .._sklearn_compat import validate_params
-from .._training.loss_parts import METRIC_PARTS, RECONSTRUCTION_PARTS, history_key
+from .._training.loss_parts import (
+    METRIC_PARTS,
+    RECONSTRUCTION_PARTS,
+    TRAIN_LOSS,
+    history_key,
+    validation_key,
+)
 from ._matplotlib import AXES, axes_grid, pyplot
 
-#: The two panels: each one's title and the history keys it draws, in order.
-#: The names the objective records are the names the curves carry.
+#: The two panels: each one's title and the training keys it draws, in
+#: order, each with its validation rows' key beside it (dashed, in its
+#: colour) where a fit held rows out. The names the objective records are
+#: the names the curves carry.
 PANELS = (
     (
         "total and reconstruction",
-        ("train_loss", *map(history_key, RECONSTRUCTION_PARTS)),
+        (TRAIN_LOSS, *map(history_key, RECONSTRUCTION_PARTS)),
     ),
     ("metric terms", tuple(map(history_key, METRIC_PARTS))),
 )
-_DRAWN = tuple(name for _, names in PANELS for name in names)
+_DRAWN = tuple(
+    key for _, names in PANELS for name in names for key in (name, validation_key(name))
+)
 
 # A single Axes passes here so that axes_grid can say that two are needed.
 _DRAW_PARAMETERS = {"axes": ["array-like", AXES, None], "log_scale": ["boolean"]}
@@ -39,8 +50,10 @@ class HistoryDisplay:
         The epoch numbers, the x axis.
     losses : dict of str to array-like of shape (n_epochs,)
         Per-epoch values by history key: ``train_loss`` and the loss parts
-        (``reconstruction_loss``, ``kl_loss``, ``constraint_loss``, ...).
-        Parts a fit did not record are absent.
+        (``reconstruction_loss``, ``kl_loss``, ``constraint_loss``, ...),
+        and the validation rows' ``valid_loss`` and ``valid_<part>_loss``,
+        drawn dashed in the colour of their training curve. Parts a fit did
+        not record are absent.
 
     Attributes
     ----------
@@ -49,7 +62,8 @@ class HistoryDisplay:
     axes_ : ndarray of shape (2,) of matplotlib Axes
         Left: ``train_loss`` with ``reconstruction_loss`` and ``kl_loss``;
         right: the metric terms the fit trained (``constraint_loss``,
-        ``neighbor_loss``, ...).
+        ``neighbor_loss``, ...); each with its ``valid_*`` curve where the
+        fit held validation rows out.
     figure_ : matplotlib Figure
         The figure holding ``axes_``.
 
@@ -124,10 +138,18 @@ class HistoryDisplay:
         self.lines_ = {}
         for ax, (panel_title, names) in zip(axes, PANELS):
             for name in names:
-                if name in self.losses:
-                    (self.lines_[name],) = ax.plot(
-                        epochs, np.asarray(self.losses[name]), marker=".", label=name
-                    )
+                color = None
+                for key, style in ((name, "-"), (validation_key(name), "--")):
+                    if key in self.losses:
+                        (line,) = ax.plot(
+                            epochs,
+                            np.asarray(self.losses[key]),
+                            style,
+                            marker=".",
+                            color=color,
+                            label=key,
+                        )
+                        self.lines_[key], color = line, line.get_color()
             ax.set_xlabel("epoch")
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.set_ylabel("loss")
@@ -211,7 +233,8 @@ class HistoryDisplay:
         Parameters
         ----------
         estimator : fitted SiameseAutoencoderEmbedder or TripletVAEEmbedder
-            Any fitted estimator with a skorch ``history_``.
+            Any fitted estimator with a skorch ``history_``, or a fitted
+            pipeline ending in one.
         axes : pair of matplotlib Axes, default=None
             Where to draw the two panels; a new figure when None.
         log_scale : bool, default=False
@@ -238,7 +261,15 @@ class HistoryDisplay:
         ['train_loss', 'reconstruction_loss', 'kl_loss']
         >>> plt.close("all")
         """
-        check_is_fitted(estimator, "history_")
+        if isinstance(estimator, Pipeline):
+            estimator = estimator[-1]
+        check_is_fitted(estimator)
+        if not hasattr(estimator, "history_"):
+            raise TypeError(
+                f"{type(estimator).__name__} has no history_ (a skorch History); "
+                "pass the fitted embedder itself, for example "
+                "search.best_estimator_ (or its last step when it is a pipeline)."
+            )
         return cls.from_history(estimator.history_, axes=axes, log_scale=log_scale)
 
 
@@ -255,7 +286,8 @@ def plot_history(history, *, axes=None, log_scale: bool = False) -> HistoryDispl
     Parameters
     ----------
     history : skorch History, list of dict or fitted embedder
-        ``embedder.history_`` (one dict per epoch), or the embedder itself.
+        ``embedder.history_`` (one dict per epoch), or the embedder itself
+        (or a fitted pipeline ending in one).
     axes : pair of matplotlib Axes, default=None
         Where to draw the two panels; a new figure when None.
     log_scale : bool, default=False
@@ -268,7 +300,9 @@ def plot_history(history, *, axes=None, log_scale: bool = False) -> HistoryDispl
         The drawn display. ``display.axes_`` holds the two panels. Left:
         ``train_loss`` with ``reconstruction_loss`` and ``kl_loss``; right:
         the metric terms the fit trained (``constraint_loss``,
-        ``neighbor_loss``, ...). Parts a fit did not record are left out.
+        ``neighbor_loss``, ...); with validation rows, each ``valid_*``
+        curve dashed beside its training curve. Parts a fit did not record
+        are left out.
         Epochs are ticked at whole numbers.
 
     Examples
