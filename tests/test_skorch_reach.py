@@ -555,3 +555,11 @@ def test_the_print_log_formats_nothing_it_would_not_print(digits, capsys):
     assert len(rows) == 2 + FAST["max_epochs"]  # the header, its rule, a row an epoch
     SiameseAutoencoderEmbedder(**FAST, verbose=1).fit(X, y)
     assert "train_loss" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "forward"])
+def test_the_net_refuses_rows_and_points_to_transform(digits, method):
+    X, y = digits
+    embedder = TripletVAEEmbedder(**FAST).fit(X, y)
+    with pytest.raises(TypeError, match=r"batch plans, not rows.*transform"):
+        getattr(embedder.net_, method)(X)

@@ -3,6 +3,7 @@
 Only skorch's documented hooks are overridden: ``get_split_datasets`` (the
 validation rows the estimator held out, see :mod:`.validation`),
 ``get_iterator`` (our batch plans instead of a shuffled ``DataLoader``),
+``forward_iter`` (refusing rows with a pointer to ``transform``),
 ``infer`` (one forward pass for the batch and, when the neighbour term is
 on, an encoder pass for the neighbours; in bfloat16 autocast while
 training under ``mixed_precision="bf16"``, :mod:`.precision`),
@@ -172,6 +173,17 @@ class EmbeddingNet(NeuralNet):
         if isinstance(X, SplitDatasets):
             return X.train, X.valid
         return super().get_split_datasets(X, y, **fit_params)
+
+    def forward_iter(self, X, training=False, device="cpu"):
+        # skorch's predict, predict_proba and forward read through here.
+        if not hasattr(X, "sampler"):
+            raise TypeError(
+                "the embedder's skorch net reads the fit's batch plans, not "
+                "rows: embed rows with the embedder's transform (decode with "
+                "inverse_transform); during training, EmbeddingRecorder(X) "
+                "records the embedding of X after every epoch."
+            )
+        yield from super().forward_iter(X, training=training, device=device)
 
     def get_iterator(self, dataset, training=False):
         # The dataset indexes whole batch plans; batch_size=None turns off
