@@ -36,6 +36,10 @@ ATTRIBUTES_DOC = f"""    net_ : skorch.NeuralNet
     history_ : skorch.History
         Per-epoch losses: ``train_loss`` and its parts ({{parts}}), each
         recorded in the epochs that trained it.
+    n_iter_ : int
+        The epochs (passes over the rows) trained, in all fits of a warm
+        start (``len(history_)``), as scikit-learn's ``MLPClassifier``
+        counts them; with early stopping, those run before it stopped.
     classes_ : ndarray of shape (n_classes,)
         The classes of ``y``, the user's labels as :func:`numpy.unique`
         sorts them, unlabelled rows' marks excluded; in ``y``'s dtype (an

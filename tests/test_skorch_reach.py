@@ -83,7 +83,9 @@ def test_holdout_keeps_each_class_on_both_sides_and_spreads_the_unlabelled():
 
 
 def test_holdout_too_small_names_the_parameter():
-    with pytest.raises(ValueError, match=r"validation_fraction=0.1 of X's 4 rows"):
+    with pytest.raises(
+        ValueError, match=r"validation_fraction=0.1 of X's 4 rows leaves no validation"
+    ):
         holdout_rows(np.full(4, -1), 0.1, np.random.RandomState(0))
 
 
@@ -563,3 +565,11 @@ def test_the_net_refuses_rows_and_points_to_transform(digits, method):
     embedder = TripletVAEEmbedder(**FAST).fit(X, y)
     with pytest.raises(TypeError, match=r"batch plans, not rows.*transform"):
         getattr(embedder.net_, method)(X)
+
+
+def test_n_iter_counts_the_epochs_of_every_warm_fit(digits):
+    X, y = digits
+    embedder = TripletVAEEmbedder(**FAST, warm_start=True).fit(X, y)
+    assert embedder.n_iter_ == len(embedder.history_) == FAST["max_epochs"]
+    embedder.set_params(max_epochs=2).fit(X, y)
+    assert embedder.n_iter_ == FAST["max_epochs"] + 2

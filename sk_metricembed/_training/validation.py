@@ -64,7 +64,13 @@ def holdout_rows(
     valid_rows = np.sort(np.concatenate(held_out)).astype(np.intp)
     train_rows = np.setdiff1d(np.arange(n_samples), valid_rows).astype(np.intp)
     if len(valid_rows) == 0 or len(train_rows) < 2:
-        side = "no row" if len(valid_rows) == 0 else "fewer than 2 training rows"
+        side = (
+            "no validation row (a class gives labelled rows only beyond the "
+            f"{MIN_TRAINING_ROWS_PER_CLASS} it keeps for training, and the "
+            "unlabelled rows' share rounds to none)"
+            if len(valid_rows) == 0
+            else "fewer than 2 training rows"
+        )
         raise ValueError(
             f"validation_fraction={fraction} of X's {n_samples} rows leaves "
             f"{side}; pass more rows, change validation_fraction, or set "
