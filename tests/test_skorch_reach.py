@@ -22,6 +22,7 @@ from skorch.callbacks import (
     EarlyStopping,
     EpochScoring,
     LRScheduler,
+    ProgressBar,
 )
 
 from sk_metricembed import SiameseAutoencoderEmbedder, TripletVAEEmbedder
@@ -573,3 +574,16 @@ def test_n_iter_counts_the_epochs_of_every_warm_fit(digits):
     assert embedder.n_iter_ == len(embedder.history_) == FAST["max_epochs"]
     embedder.set_params(max_epochs=2).fit(X, y)
     assert embedder.n_iter_ == FAST["max_epochs"] + 2
+
+
+def _progress_bars(embedder):
+    return [cb for _, cb in embedder.net_.callbacks_ if isinstance(cb, ProgressBar)]
+
+
+@pytest.mark.parametrize("given", [None, ProgressBar, ProgressBar(postfix_keys=[])])
+def test_a_progress_bar_of_ones_own_replaces_the_built_in_one(digits, given):
+    X, y = digits
+    callbacks = None if given is None else [given]
+    embedder = TripletVAEEmbedder(**FAST, verbose=1, callbacks=callbacks).fit(X, y)
+    (bar,) = _progress_bars(embedder)
+    assert given is None or bar is given or type(bar) is given

@@ -154,7 +154,7 @@ def build_net(
         )
     if settings.lr_schedule == "one-cycle":
         callbacks.append(OneCycle())
-    if params["verbose"]:
+    if params["verbose"] and not _has_progress_bar(callbacks):
         callbacks.append(progress_bar())
     _check_callback_names(callbacks, routed)
     optimizer = resolve_optimizer(params["optimizer"])
@@ -257,6 +257,17 @@ def _check_callback_names(callbacks: list, routed: dict) -> None:
                 f"{names} (a callback passed without a name is named after its "
                 "class; pass ('name', callback) to name it)."
             )
+
+
+def _has_progress_bar(callbacks: list) -> bool:
+    """Whether the user's callbacks draw a progress bar of their own."""
+    from skorch.callbacks import ProgressBar
+
+    return any(
+        isinstance(callback, ProgressBar)
+        or isinstance(callback, type) and issubclass(callback, ProgressBar)
+        for callback in callback_objects(callbacks)
+    )
 
 
 def progress_bar():
