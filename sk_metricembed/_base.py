@@ -338,7 +338,7 @@ class BaseMetricEmbedder(
                 raise
         self.net_ = net
         self.history_ = net.history
-        self.n_iter_ = len(net.history)
+        self.n_iter_ = len(net.history or ())  # (a stubbed net has none)
         if first_call:
             self._first_fit_params = fixed_by_first_fit(params)
         self.weight_ = settings.weight

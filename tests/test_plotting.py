@@ -11,6 +11,7 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from PIL import Image  # noqa: E402
 from sklearn.datasets import load_digits  # noqa: E402
 from sklearn.decomposition import PCA  # noqa: E402
+from sklearn.exceptions import DataConversionWarning  # noqa: E402
 from sklearn.pipeline import make_pipeline  # noqa: E402
 
 from sk_metricembed import (  # noqa: E402
@@ -165,7 +166,8 @@ def test_plot_embedding_reads_labels_as_the_scorers_do():
     # label per row for the plots as for the metrics; mixed types are not.
     Z = np.random.RandomState(0).normal(size=(6, 2))
     column = np.array([[0], [1], [0], [1], [-1], [0]])
-    ax = plot_embedding(Z, column).ax_
+    with pytest.warns(DataConversionWarning, match="column-vector y"):
+        ax = plot_embedding(Z, column).ax_
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend == ["unlabeled", "0", "1"]
     plt.close("all")
