@@ -95,10 +95,11 @@ def test_knn_accuracy_matches_brute_force(seed, n_neighbors):
 def test_knn_tie_goes_to_nearest_neighbours_class():
     # Rows 0 and 2 see one neighbour of each class: the nearest one's class
     # wins, wrong for row 0 and right for row 2 (the smallest label would make
-    # both right); row 1 sees only class 0.
+    # both right); row 1, the only row of its class, is not scored.
     X = np.array([[0.0], [1.0], [-2.0], [1.1], [-2.1]])
     y = np.array([0, 1, 0, 1, 0])
-    assert knn_accuracy_score(X[:3], y[:3], n_neighbors=2) == pytest.approx(1 / 3)
+    with pytest.warns(UserWarning, match="left out 1 of 3"):
+        assert knn_accuracy_score(X[:3], y[:3], n_neighbors=2) == pytest.approx(1 / 2)
     assert knn_accuracy_score(X, y, n_neighbors=2) == pytest.approx(
         _brute_knn_accuracy(X, y, 2)
     )
@@ -370,8 +371,9 @@ def test_reference_rows_are_never_anchors():
 @pytest.mark.parametrize("n_neighbors", [1, 3, 5])
 def test_knn_accuracy_with_reference_matches_brute_force(seed, n_neighbors):
     X, y, X_ref, y_ref = _one_labeled_row_per_class(seed)
-    # Leave-one-out among one row per class is always wrong: 0 by accident.
-    assert knn_accuracy_score(X[:3], y[:3], n_neighbors=1) == 0.0
+    # Leave-one-out among one row per class can place no row: unscorable.
+    with pytest.raises(ValueError, match="no labeled row to score"):
+        knn_accuracy_score(X[:3], y[:3], n_neighbors=1)
     expected = _brute_reference_knn_accuracy(X, y, X_ref, y_ref, n_neighbors)
     got = knn_accuracy_score(
         X, y, n_neighbors=n_neighbors, X_reference=X_ref, y_reference=y_ref
@@ -381,12 +383,27 @@ def test_knn_accuracy_with_reference_matches_brute_force(seed, n_neighbors):
 
 
 def test_knn_reference_classes_unseen_in_the_fold_and_the_other_way_round():
-    # The fold's class 2 has no reference row: always wrong; a reference
-    # class absent from the fold still votes.
+    # The fold's class 2 has no reference row: no vote can place it, so it
+    # is left out with a warning; a reference class absent from the fold
+    # still votes (the row at 4.9 is nearest to class 1's reference rows).
     X_ref, y_ref = np.array([[0.0], [0.1], [5.0], [5.1]]), np.array([0, 0, 1, 1])
-    X, y = np.array([[0.05], [9.0], [5.05]]), np.array([0, 2, -1])
-    got = knn_accuracy_score(X, y, n_neighbors=1, X_reference=X_ref, y_reference=y_ref)
+    X, y = np.array([[0.05], [9.0], [4.9], [5.05]]), np.array([0, 2, 0, -1])
+    with pytest.warns(UserWarning, match=r"left out 1 of 3 labeled rows .*\[2\]"):
+        got = knn_accuracy_score(
+            X, y, n_neighbors=1, X_reference=X_ref, y_reference=y_ref
+        )
     assert got == 0.5
+    with pytest.raises(ValueError, match=r"no labeled row to score.*\[2\]"):
+        knn_accuracy_score(
+            X[1:2], y[1:2], n_neighbors=1, X_reference=X_ref, y_reference=y_ref
+        )
+
+
+def test_knn_leave_one_out_scores_the_rows_another_row_of_their_class_can_place():
+    X = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [9.0]])
+    y = np.array([0, 0, 0, 1, 1, 2])
+    with pytest.warns(UserWarning, match=r"left out 1 of 6 .*\[2\].*no other"):
+        assert knn_accuracy_score(X, y, n_neighbors=1) == 1.0
 
 
 @pytest.mark.parametrize(

@@ -317,12 +317,13 @@ def test_scorers_score_folds_with_one_label_per_class(few_labels):
         y_reference=y[train][y[train] >= 0],
     )
     assert results["test_knn"][0] == pytest.approx(expected)
-    # The same fold's own rows give no triplet, and leave-one-out kNN among
-    # one row per class is 0 whatever the embedding.
+    # The same fold's own rows give no triplet, and no leave-one-out kNN vote
+    # among one row per class can be right: unscorable, never a score of 0.
     embedded = fitted.transform(X[test])
     with pytest.raises(ValueError, match="class sizes"):
         triplet_accuracy_score(embedded, y[test])
-    assert knn_accuracy_score(embedded, y[test], n_neighbors=1) == 0.0
+    with pytest.raises(ValueError, match="no labeled row to score.*no other labeled"):
+        knn_accuracy_score(embedded, y[test], n_neighbors=1)
 
 
 def test_search_with_the_splitter_over_a_pipeline(few_labels):
@@ -432,6 +433,27 @@ def test_baseline_fits_a_supervised_transformer_on_labelled_rows():
         BaselineEmbedder(fit_on="unlabelled").fit(X, y)
     with pytest.raises(ValueError, match="y has 10 labels but X has 600 rows"):
         BaselineEmbedder().fit(X, y[:10])
+
+
+def test_baseline_warns_when_a_supervised_transformer_would_read_minus_one():
+    from sklearn.decomposition import PCA
+    from sklearn.neighbors import NeighborhoodComponentsAnalysis
+
+    from sk_metricembed.model_selection import BaselineEmbedder
+
+    X, y = _digits_with_hidden_labels()
+    nca = NeighborhoodComponentsAnalysis(2, max_iter=5, random_state=0)
+    with pytest.warns(
+        UserWarning,
+        match=r"NeighborhoodComponentsAnalysis.*300 .*"
+        r"fit_on='labeled'",
+    ):
+        BaselineEmbedder(nca).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        BaselineEmbedder(nca, fit_on="labeled").fit(X, y)
+        BaselineEmbedder(PCA(2)).fit(X, y)  # unsupervised: y is not read
+        BaselineEmbedder(nca).fit(X, np.where(y >= 0, y, 0))  # every row labelled
 
 
 def test_search_compares_an_embedder_with_pca_and_the_features():

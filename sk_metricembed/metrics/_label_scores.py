@@ -19,6 +19,7 @@ from sklearn.utils import check_array, check_consistent_length, check_random_sta
 
 from .._labels import UNLABELED, encode_labels, union_classes
 from .._sklearn_compat import Interval, validate_params
+from .._validation import warn
 
 # Distances computed at once by the exact triplet count, to bound memory.
 _CHUNK_SIZE = 2**20
@@ -255,7 +256,12 @@ def knn_accuracy_score(
     Returns
     -------
     score : float
-        Share of labeled rows whose vote gives their own label.
+        Share of labeled rows whose vote gives their own label. A row whose
+        class no voter carries (no labeled reference row, or without a
+        reference no other labeled row) cannot be placed by any embedding:
+        it is left out with a warning, as the triplet accuracy leaves out
+        an anchor without a positive, and a ``ValueError`` is raised when
+        no row is left.
 
     See Also
     --------
@@ -294,12 +300,13 @@ def knn_accuracy_score(
             f"the estimator was fitted on), got {len(y_reference)}; use a smaller "
             "n_neighbors, or fit on more labeled rows. " + _FOLD_ADVICE
         )
+    voted = _rows_a_vote_can_place(y, y_reference, classes)
     neighbors = (
         NearestNeighbors(n_neighbors=n_neighbors)
         .fit(X_reference)
-        .kneighbors(X, return_distance=False)
+        .kneighbors(X[voted], return_distance=False)
     )
-    return _vote_accuracy(y_reference[neighbors], y, len(classes))
+    return _vote_accuracy(y_reference[neighbors], y[voted], len(classes))
 
 
 def _leave_one_out_knn_accuracy(X, y, classes, n_neighbors: int) -> float:
@@ -315,13 +322,48 @@ def _leave_one_out_knn_accuracy(X, y, classes, n_neighbors: int) -> float:
             f"{classes.tolist()}: with one class every vote is right. Label rows "
             "of another class, or use fewer folds."
         )
-    # Without a query, kneighbors leaves each row out of its own neighbours.
+    voted = _rows_a_vote_can_place(y, None, classes)
+    # Without a query, kneighbors leaves each row out of its own neighbours;
+    # every labeled row votes, the rows of a one-row class are not scored.
     neighbors = (
         NearestNeighbors(n_neighbors=n_neighbors)
         .fit(X)
         .kneighbors(return_distance=False)
     )
-    return _vote_accuracy(y[neighbors], y, len(classes))
+    return _vote_accuracy(y[neighbors][voted], y[voted], len(classes))
+
+
+def _rows_a_vote_can_place(y, y_reference, classes) -> np.ndarray:
+    """The scored rows whose class some voter carries: a boolean mask.
+
+    A row whose class no reference row carries (or, without a reference, no
+    other labeled row) is wrong under any embedding: a cross-validation
+    fold that holds the only labeled row of a class. Such rows are left out
+    of the score, as the triplet accuracy leaves out an anchor without a
+    positive, with a warning; a ``ValueError`` when no row is left, so
+    that a search records the fold as unscorable, not as a score of 0.
+    """
+    if y_reference is None:
+        voted = np.bincount(y, minlength=len(classes))[y] >= 2
+        voters = "no other labeled row"
+    else:
+        voted = np.isin(y, y_reference)
+        voters = "no labeled reference row (for a scorer, of the fit)"
+    if voted.all():
+        return voted
+    missing = classes[np.unique(y[~voted])].tolist()
+    if not voted.any():
+        raise ValueError(
+            f"knn_accuracy_score found no labeled row to score: the class of "
+            f"each ({missing}) has {voters}, so no vote can give it. "
+            + _FOLD_ADVICE
+        )
+    warn(
+        f"knn_accuracy_score left out {int((~voted).sum())} of {len(y)} labeled "
+        f"rows whose class ({missing}) has {voters}: no vote can give them "
+        "their label under any embedding. " + _FOLD_ADVICE
+    )
+    return voted
 
 
 def _vote_accuracy(votes, truth, n_classes: int) -> float:

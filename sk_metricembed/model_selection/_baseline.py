@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, TransformerMixin, clone
 from sklearn.preprocessing import FunctionTransformer
+from sklearn.utils import get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
@@ -26,6 +27,7 @@ from .._sklearn_compat import (
     _check_feature_names_in,
     _fit_context,
 )
+from .._validation import warn
 from ..metrics._scorer import EmbeddingScoreMixin
 
 #: What ``fit_on`` may name: the rows the wrapped transformer is fitted on.
@@ -60,7 +62,8 @@ class BaselineEmbedder(
         semi-supervised UMAP reads it; PCA ignores ``y``), ``"labeled"`` on
         the labelled rows only (a supervised transformer such as
         :class:`~sklearn.neighbors.NeighborhoodComponentsAnalysis`, which
-        would take ``-1`` for a class).
+        would take ``-1`` for a class; ``"all"`` warns where a transformer
+        whose tags require ``y`` would read unlabelled rows so).
 
     Attributes
     ----------
@@ -159,6 +162,18 @@ class BaselineEmbedder(
             if self.transformer is None
             else clone(self.transformer)
         )
+        if (
+            self.fit_on == "all"
+            and y is not None
+            and not labeled.all()
+            and _requires_y(transformer)
+        ):
+            warn(
+                f"BaselineEmbedder(fit_on='all') fits {type(transformer).__name__}, "
+                f"a supervised transformer, on y with its {int((~labeled).sum())} "
+                "unlabelled rows, which it reads as one more class; pass "
+                "fit_on='labeled' to fit it on the labelled rows only."
+            )
         if self.fit_on == "labeled":
             transformer.fit(X[labeled], self.classes_[codes[labeled]])
         elif y is None:
@@ -215,3 +230,11 @@ class BaselineEmbedder(
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         return self.transformer_.get_feature_names_out(names)
+
+
+def _requires_y(transformer) -> bool:
+    """Whether scikit-learn's tags say ``transformer`` needs ``y`` (NCA, LDA)."""
+    try:
+        return bool(get_tags(transformer).target_tags.required)
+    except AttributeError:  # a duck-typed transformer without tags
+        return False
