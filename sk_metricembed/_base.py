@@ -73,6 +73,7 @@ from ._training.setup import resolve_device, seeded_torch
 from ._training.smoothing import NeighborSmoothing
 from ._training.validation import SplitDatasets, holdout_rows, row_subset
 from ._validation import (
+    check_channels_last,
     check_float32_range,
     resolve_image_shape,
     validate_rows,
@@ -502,6 +503,8 @@ class BaseMetricEmbedder(
                 f"of positive integers, got {self.image_shape!r}."
             )
         shape = resolve_image_shape(self.image_shape, X.shape[1])
+        if shape is not None and len(shape) == 3:
+            check_channels_last(shape)
         if shape is not None and len(shape) == 2:
             shape = (*shape, 1)  # grey images: one channel, last
         hidden_layer_sizes = resolve_hidden_layer_sizes(

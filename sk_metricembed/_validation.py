@@ -161,6 +161,43 @@ def resolve_image_shape(
     return tuple(int(s) for s in shape)
 
 
+#: The channel counts of images as they come: grey, colour, colour with alpha.
+IMAGE_CHANNELS = (1, 3, 4)
+
+
+def check_channels_last(shape: tuple[int, ...], name: str = "image_shape") -> None:
+    """Refuse an embedder's ``(height, width, channels)`` that reads as channels first.
+
+    ``(1, 8, 8)`` or ``(3, 32, 32)``, torch's order, would train on images
+    one or three pixels high with 8 or 32 channels, and nothing downstream
+    would fail until an image is drawn. A first entry that is an image's
+    channel count with a last one beyond any (more than 4) is refused.
+
+    >>> check_channels_last((32, 32, 3))
+    >>> check_channels_last((3, 32, 32))
+    Traceback (most recent call last):
+    ...
+    ValueError: image_shape=(3, 32, 32) reads as images of 3 x 32 pixels ...
+    """
+    height, width, channels = shape
+    if height in IMAGE_CHANNELS and channels > max(IMAGE_CHANNELS):
+        fix = (
+            f"for one-channel images of {width} x {channels} pixels pass "
+            f"{name}=({width}, {channels}) (one channel flattens alike in either "
+            "order)"
+            if height == 1
+            else f"for {height}-channel images of {width} x {channels} pixels pass "
+            f"{name}=({width}, {channels}, {height}), and if the rows were "
+            "flattened channels first (torch's order) reorder them first: "
+            "X.reshape(n, c, h, w).transpose(0, 2, 3, 1).reshape(n, -1)"
+        )
+        raise ValueError(
+            f"{name}={shape} reads as images of {height} x {width} pixels with "
+            f"{channels} channels: the embedders take channels last, (height, "
+            f"width, channels), with rows flattened in that order; {fix}."
+        )
+
+
 # Frames in these folders are the library's, not the caller's.
 _LIBRARY_FOLDERS = tuple(
     str(Path(module.__file__).resolve().parent) + os.sep

@@ -277,10 +277,16 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
         n_image_dims = 2 if self.channel_axis is None else 3
         shape = None if self.image_shape is None else tuple(self.image_shape)
         if shape is not None and (len(shape) != n_image_dims or shape.count(-1) > 1):
+            hint = (
+                "; for images with channels, (height, width, channels), set "
+                "channel_axis=-1"
+                if self.channel_axis is None and shape is not None and len(shape) == 3
+                else ""
+            )
             raise ValueError(
                 f"image_shape must hold {n_image_dims} sizes (at most one of them "
                 f"-1) with channel_axis={self.channel_axis}; got "
-                f"image_shape={self.image_shape!r}."
+                f"image_shape={self.image_shape!r}{hint}."
             )
         if X.ndim > 2:
             if shape is None:

@@ -23,7 +23,7 @@ from torch import nn
 from ._sklearn_compat import Interval, StrOptions, _fit_context
 from ._training.inference import apply_in_chunks
 from ._training.setup import resolve_device
-from ._validation import resolve_image_shape, validate_images
+from ._validation import IMAGE_CHANNELS, resolve_image_shape, validate_images
 
 POOLINGS = ("avg", "max")
 
@@ -56,10 +56,14 @@ class TorchFeatureExtractor(
         ``device`` and puts it in eval mode while it runs, then restores its
         training mode.
     image_shape : tuple of int, default=None
-        Shape of one input, typically ``(channels, height, width)``, used to
-        reshape flattened rows. With None, rows are passed to the module as
-        they are (for a module on vectors) and a stack ``(n, C, H, W)`` keeps
-        its shape.
+        Shape of one input in torch's order, typically ``(channels, height,
+        width)``, used to reshape flattened rows: rows must be flattened
+        channels first. (The embedders' ``image_shape`` is channels last,
+        ``(height, width, channels)``; rows flattened for one are reordered
+        for the other with ``X.reshape(n, h, w, c).transpose(0, 3, 1,
+        2).reshape(n, -1)``; grey images flatten alike either way.) With
+        None, rows are passed to the module as they are (for a module on
+        vectors) and a stack ``(n, C, H, W)`` keeps its shape.
     batch_size : int, default=256
         Number of images per forward pass; the output does not depend on it.
     device : str or torch.device, default="cpu"
@@ -273,6 +277,15 @@ class TorchFeatureExtractor(
         return _pool(output, self.pooling)
 
     def _channel_hint(self) -> str:
+        if len(self.image_shape_) == 3 and self.image_shape_[-1] in IMAGE_CHANNELS:
+            height, width, channels = self.image_shape_
+            return (
+                f" image_shape={self.image_shape_} reads as {height} channels of "
+                f"{width} x {channels} pixels (torch's order, channels first); for "
+                f"{channels}-channel images of {height} x {width} pixels pass "
+                f"image_shape=({channels}, {height}, {width}), with rows flattened "
+                "channels first."
+            )
         if len(self.image_shape_) != 2:
             return ""
         height, width = self.image_shape_

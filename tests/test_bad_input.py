@@ -844,3 +844,25 @@ def test_no_warning_leaks_from_a_valid_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         SiameseAutoencoderEmbedder(**FAST).fit(X_OK, Y_OK)
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+@pytest.mark.parametrize(
+    "shape, fix",
+    [((1, 8, 8), r"pass image_shape=\(8, 8\)"), ((3, 4, 16), r"\(4, 16, 3\)")],
+)
+def test_a_channels_first_image_shape_is_refused_before_training(
+    Estimator, shape, fix, no_training
+):
+    # torch's (channels, height, width) would train on images 1 or 3 pixels
+    # high with 8 or 16 channels, and fail only when an image is drawn.
+    X = np.random.RandomState(0).rand(20, int(np.prod(shape))).astype(np.float32)
+    with pytest.raises(ValueError, match=rf"channels last.*{fix}"):
+        Estimator(**FAST, image_shape=shape).fit(X, np.arange(20) % 2)
+
+
+@pytest.mark.parametrize("shape", [(8, 8, 1), (4, 4, 4), (2, 4, 8), (64, 64, 13)])
+def test_channels_last_image_shapes_are_taken(shape):
+    from sk_metricembed._validation import check_channels_last
+
+    check_channels_last(shape)  # no error: a height of 2 or 64 is no channel count

@@ -239,6 +239,11 @@ def test_transform_requires_fit():
         ({"pixels_per_cell": (8, 0)}, np.zeros((3, 784)), r"must be a pair.*\(8, 0\)"),
         ({"cells_per_block": (2, 2, 2)}, np.zeros((3, 784)), "cells_per_block"),
         ({"channel_axis": -1}, np.zeros((3, 784 * 3)), "only square grey"),
+        (
+            {"image_shape": (28, 28, 3)},
+            np.zeros((3, 784 * 3)),
+            r"channel_axis=None; .* set channel_axis=-1",
+        ),
         ({"channel_axis": -1}, np.zeros((3, 28, 28)), "with 3 image dimensions"),
         ({"transform_sqrt": True}, -np.ones((3, 784)), "Negative values.*sqrt"),
         ({}, np.full((3, 784), np.nan), "NaN"),

@@ -610,6 +610,13 @@ def test_embedding_display_draws_into_given_axes_and_replots_into_others():
             "recorder holds no embedding",
         ),
         (
+            lambda: animate_embedding(
+                EmbeddingRecorder(np.zeros((3, 2))), path="a.gif"
+            ),
+            ValueError,
+            "recorder holds no embedding",
+        ),
+        (
             lambda: AnimationDisplay([np.zeros((3, 2))]).save("latent.avi"),
             ValueError,
             "path must end in .gif or .mp4, got 'latent.avi'",
@@ -630,6 +637,7 @@ def test_embedding_display_draws_into_given_axes_and_replots_into_others():
         "epochs",
         "frame_labels",
         "recorder",
+        "unused_recorder",
         "suffix",
     ],
 )

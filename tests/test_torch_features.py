@@ -264,6 +264,14 @@ def test_grey_images_without_a_channel_axis_are_told_to_add_one():
     assert extractor.fit(rows).transform(rows).shape == (4, 4)
 
 
+def test_a_channels_last_image_shape_is_told_torchs_order():
+    # The embedders' (height, width, channels) reads here as channels first:
+    # the message gives the shape in torch's order.
+    rows = np.random.default_rng(0).random((4, 8 * 8 * 3)).astype(np.float32)
+    with pytest.raises(ValueError, match=r"pass image_shape=\(3, 8, 8\)"):
+        TorchFeatureExtractor(nn.Conv2d(3, 2, 3), image_shape=(8, 8, 3)).fit(rows)
+
+
 def test_a_module_that_merges_the_batch_is_a_clear_error():
     class Flatten(nn.Module):
         def forward(self, x):

@@ -265,7 +265,8 @@ def _has_progress_bar(callbacks: list) -> bool:
 
     return any(
         isinstance(callback, ProgressBar)
-        or isinstance(callback, type) and issubclass(callback, ProgressBar)
+        or isinstance(callback, type)
+        and issubclass(callback, ProgressBar)
         for callback in callback_objects(callbacks)
     )
 

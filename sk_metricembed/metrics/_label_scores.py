@@ -355,8 +355,7 @@ def _rows_a_vote_can_place(y, y_reference, classes) -> np.ndarray:
     if not voted.any():
         raise ValueError(
             f"knn_accuracy_score found no labeled row to score: the class of "
-            f"each ({missing}) has {voters}, so no vote can give it. "
-            + _FOLD_ADVICE
+            f"each ({missing}) has {voters}, so no vote can give it. " + _FOLD_ADVICE
         )
     warn(
         f"knn_accuracy_score left out {int((~voted).sum())} of {len(y)} labeled "

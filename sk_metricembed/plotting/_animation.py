@@ -328,13 +328,8 @@ class AnimationDisplay:
         ([0, 1, 2], 'epoch 2')
         >>> plt.close("all")
         """
-        if not getattr(recorder, "embeddings_", None):
-            raise ValueError(
-                "recorder holds no embedding: pass it in an embedder's callbacks "
-                "and fit the embedder first."
-            )
         return cls.from_embeddings(
-            recorder.embeddings_,
+            _records(recorder),
             y,
             epochs=recorder.epochs_,
             class_names=class_names,
@@ -414,8 +409,10 @@ def animate_embedding(
     movie_writer(Path(path), fps)  # a wrong file name fails before drawing
     if epochs is None:
         epochs = getattr(embeddings, "epochs_", None)
+    if isinstance(embeddings, EmbeddingRecorder):
+        embeddings = _records(embeddings)
     display = AnimationDisplay.from_embeddings(
-        getattr(embeddings, "embeddings_", embeddings),
+        embeddings,
         y,
         epochs=epochs,
         class_names=class_names,
@@ -425,6 +422,16 @@ def animate_embedding(
     finally:
         pyplot().close(display.figure_)
     return display
+
+
+def _records(recorder: EmbeddingRecorder) -> list:
+    """A recorder's embeddings, or a ``ValueError`` where it recorded none."""
+    if not getattr(recorder, "embeddings_", None):
+        raise ValueError(
+            "recorder holds no embedding: pass it in an embedder's callbacks "
+            "and fit the embedder first."
+        )
+    return recorder.embeddings_
 
 
 def movie_writer(path: Path, fps: int):
