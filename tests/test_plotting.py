@@ -816,3 +816,17 @@ def test_plot_history_reads_a_list_of_epochs_and_says_it_needs_two_axes():
     with pytest.raises(TypeError, match="one dict per epoch"):
         plot_history([1, 2])
     plt.close("all")
+
+
+def test_a_saved_animation_shows_itself_in_jupyter(tmp_path):
+    import base64
+
+    display = AnimationDisplay([np.eye(2), 2 * np.eye(2)], [0, 1])
+    assert display._repr_html_() is None  # not saved: the plain repr
+    display.save(tmp_path / "latent.gif", fps=2)
+    html = display._repr_html_()
+    prefix = '<img src="data:image/gif;base64,'
+    assert html.startswith(prefix)
+    encoded = html[len(prefix) :].split('"')[0]
+    assert base64.b64decode(encoded) == (tmp_path / "latent.gif").read_bytes()
+    plt.close("all")

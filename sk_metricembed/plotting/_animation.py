@@ -7,6 +7,7 @@ for all frames, and a file to write them to.
 
 from __future__ import annotations
 
+import base64
 import os
 from numbers import Integral
 from pathlib import Path
@@ -69,7 +70,8 @@ class AnimationDisplay:
     figure_ : matplotlib Figure
         The figure holding ``ax_``.
     path_ : pathlib.Path
-        The file the last :meth:`save` wrote.
+        The file the last :meth:`save` wrote; in Jupyter the display then
+        shows it (a GIF as an image, an MP4 as a video).
 
     See Also
     --------
@@ -219,6 +221,17 @@ class AnimationDisplay:
         movie.save(path, writer=writer, dpi=dpi)
         self.path_ = path
         return self
+
+    def _repr_html_(self) -> str | None:
+        """In Jupyter, the saved movie itself (a GIF as an image, an MP4 as a
+        video, embedded in the notebook); the plain repr before :meth:`save`."""
+        path = getattr(self, "path_", None)
+        if path is None or not path.is_file():
+            return None
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        if path.suffix.lower() == ".gif":
+            return f'<img src="data:image/gif;base64,{data}" alt="{path.name}"/>'
+        return f'<video controls loop src="data:video/mp4;base64,{data}"></video>'
 
     @classmethod
     @validate_params(
