@@ -49,6 +49,9 @@ AUTO_HIDDEN_MIN_WIDTH = 64
 #: is that of its learning-rate cycle (``AUTO_LR_SCHEDULE``), a fifth below
 #: the 180,000 rows it took at a constant rate.
 AUTO_TRAINING_ROWS = {"vector": 240_000, "image": 144_000}
+#: ``batch_size``'s default, with which ``max_epochs="auto"`` counts its
+#: steps on a table smaller than a batch.
+BATCH_SIZE = 256
 #: ``lr_schedule="auto"``: one learning-rate cycle in image mode, where its
 #: 24 passes over MNIST's 6,000 benchmark rows came within 0.002 of 30
 #: passes at a constant rate on every three-seed mean of the eight image
@@ -211,11 +214,19 @@ def resolve_max_epochs(value, image_shape, n_samples: int, batch_size: int) -> i
 
     The passes that take :func:`auto_steps` optimiser steps (a pass takes
     ``ceil(n_samples / batch_size)``), rounded up, at least
-    ``AUTO_MIN_EPOCHS``.
+    ``AUTO_MIN_EPOCHS``. A ``batch_size`` beyond the rows holds them all,
+    and counts as a batch of the rows (of ``BATCH_SIZE`` below that many
+    rows, as the default does): a larger number must not cut the steps of
+    the same full-table batches.
+
+    >>> resolve_max_epochs("auto", None, 300, 256)
+    469
+    >>> [resolve_max_epochs("auto", None, 300, size) for size in (300, 10_000)]
+    [800, 800]
     """
     if not is_auto(value):
         return value
-    steps = auto_steps(image_shape, batch_size)
+    steps = auto_steps(image_shape, min(batch_size, max(n_samples, BATCH_SIZE)))
     steps_per_epoch = -(-n_samples // batch_size)
     return int(max(AUTO_MIN_EPOCHS, -(-steps // steps_per_epoch)))
 

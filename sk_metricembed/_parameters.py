@@ -39,6 +39,7 @@ from ._defaults import (
     AUTO_TRAINING_ROWS,
     AUTO_VALIDATION_FRACTION,
     AUTO_WEIGHT,
+    BATCH_SIZE,
     INPUT_SPACE_MARGIN,
     INPUT_SPACE_MIN_ROWS,
     LABEL_TRUST_KAPPA,
@@ -68,10 +69,6 @@ from ._training.validation import (
     EARLY_STOPPING_THRESHOLD,
     MIN_TRAINING_ROWS_PER_CLASS,
 )
-
-#: ``batch_size``'s default, with which ``max_epochs="auto"``'s documentation
-#: counts its steps.
-BATCH_SIZE = 256
 
 
 def _at_least(low, kind=numbers.Real, closed="left"):
@@ -527,7 +524,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"{resolve_max_epochs('auto', None, 6000, BATCH_SIZE)} and "
         f"{resolve_max_epochs('auto', (28, 28), 6000, BATCH_SIZE)} passes over "
         "6,000 rows; a data set smaller than a batch takes one step a "
-        f"pass), at least {AUTO_MIN_EPOCHS}, so that the fit's cost stops "
+        "pass, and a ``batch_size`` beyond the rows counts as the rows), "
+        f"at least {AUTO_MIN_EPOCHS}, so that the fit's cost stops "
         "growing with the rows and a small data set trains as long as a "
         "large one. An "
         "integer is a fixed number of passes, whose cost grows with rows x "

@@ -473,6 +473,7 @@ BAD_PARAMS = [
     ("optimizer", "rmsprop"),
     ("optimizer", int),
     ("device", "tpu"),
+    ("device", "mps"),
     ("device", 3),
     ("random_state", "seed"),
     ("verbose", "loud"),

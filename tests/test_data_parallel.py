@@ -40,3 +40,11 @@ def test_without_a_process_group_a_fit_is_not_sharded():
     # Two plans each; the seventh would leave two processes without a step.
     assert shards == [[0, 3], [1, 4], [2, 5]]
     assert len(ShardedPlans(plans, 0, 3)) == 2
+
+
+def test_fewer_plans_than_processes_is_refused_in_every_process():
+    # One plan over two processes would train one and leave the other
+    # waiting for gradients that never come (gloo: "Connection closed").
+    for rank in (0, 1):
+        with pytest.raises(ValueError, match=r"2 processes needs at least 2 .* 1;"):
+            ShardedPlans([0], rank, 2)

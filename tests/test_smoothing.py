@@ -281,3 +281,20 @@ def test_weights_loaded_after_fit_are_warned_of_where_smoothing_needs_the_old_co
         with torch.no_grad():
             loaded = first.net_.module_.encode(torch.as_tensor(X)).numpy()
         np.testing.assert_allclose(quiet.transform(X), loaded, rtol=1e-5, atol=1e-5)
+
+
+def test_a_memory_map_changed_after_the_fit_leaves_the_model_as_it_was(tmp_path):
+    # At 50 features or fewer the smoothing searches the training rows
+    # themselves: it keeps a copy, not a view of the user's file.
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "rows.npy", rng.normal(size=(300, 20)).astype(np.float32))
+    rows = np.load(tmp_path / "rows.npy", mmap_mode="r+")
+    new = rng.normal(size=(30, 20)).astype(np.float32)
+    embedder = TripletVAEEmbedder(
+        max_epochs=2, hidden_layer_sizes=(32,), random_state=0
+    ).fit(rows)
+    assert embedder.neighbor_smoothing_ > 0
+    before = embedder.transform(new)
+    rows[:] = 0
+    rows.flush()
+    np.testing.assert_array_equal(embedder.transform(new), before)

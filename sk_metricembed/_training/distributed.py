@@ -37,12 +37,22 @@ class ShardedPlans:
     """
 
     def __init__(self, sampler, rank: int, world_size: int) -> None:
+        if len(sampler) < world_size:
+            # Every process raises alike (the same plans), before any step:
+            # a process without a plan would train nothing while the others
+            # waited for its gradients.
+            raise ValueError(
+                f"data-parallel training over {world_size} processes needs at "
+                f"least {world_size} batch plans a pass, and this fit's rows "
+                f"make {len(sampler)}; lower batch_size (a pass takes "
+                "ceil(rows / batch_size) plans), or run fewer processes."
+            )
         self.sampler = sampler
         self.rank = rank
         self.world_size = world_size
 
     def __len__(self) -> int:
-        return max(1, len(self.sampler) // self.world_size)
+        return len(self.sampler) // self.world_size
 
     def __iter__(self):
         n_kept = len(self) * self.world_size

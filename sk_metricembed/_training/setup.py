@@ -20,7 +20,8 @@ OPTIMIZERS = {
 def resolve_device(device: str | torch.device) -> torch.device:
     """``device`` as a :class:`torch.device`; ``"auto"`` takes CUDA when available.
 
-    CUDA without a GPU, or a name torch does not know, is a ``ValueError``.
+    CUDA without a GPU, a device of another type (``"mps"``, ``"xpu"``), or
+    a name torch does not know, is a ``ValueError``.
     """
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -31,6 +32,11 @@ def resolve_device(device: str | torch.device) -> torch.device:
             f"device={device!r} is not a torch device; use one of {DEVICES} or "
             "'cuda:<index>'."
         ) from error
+    if resolved.type not in ("cpu", "cuda"):
+        raise ValueError(
+            f"device={device!r}: the embedders train on the CPU or CUDA GPUs; "
+            f"use one of {DEVICES} or 'cuda:<index>'."
+        )
     if resolved.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
             f"device={device!r} but torch finds no CUDA GPU; use device='cpu', "

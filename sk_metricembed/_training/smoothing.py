@@ -35,6 +35,7 @@ held-out images (``docs/few_labels.md``).
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.metrics.pairwise import paired_euclidean_distances
 from sklearn.neighbors import NearestNeighbors
 
@@ -128,14 +129,18 @@ class NeighborSmoothing:
         self.codes = np.asarray(codes, dtype=np.float32)
         self.share = float(share)
         k = min(n_neighbors, len(self.codes))
-        self.features = graph.features
-        self.index = NearestNeighbors(n_neighbors=k).fit(graph.features)
+        # A copy: at 50 features or fewer the search features are the
+        # training rows themselves, possibly the user's memory map, which
+        # must not change the fitted model when the file changes.
+        features = graph.features
+        self.features = features.copy() if sp.issparse(features) else np.array(features)
+        self.index = NearestNeighbors(n_neighbors=k).fit(self.features)
 
     def codes_follow(self, module) -> bool:
         """Whether ``module`` has the weights that encoded the training rows.
 
-        The training rows themselves are not kept, so their codes cannot
-        follow weights loaded after the fit (skorch's ``load_params``, a
+        The training rows' codes are taken once, at the fit, so they cannot
+        follow weights loaded after it (skorch's ``load_params``, a
         ``load_state_dict``): the estimator warns then.
         """
         weights = getattr(self, "weights", None)  # None in earlier pickles
