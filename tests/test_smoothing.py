@@ -292,7 +292,7 @@ def test_a_memory_map_changed_after_the_fit_leaves_the_model_as_it_was(tmp_path)
     new = rng.normal(size=(30, 20)).astype(np.float32)
     embedder = TripletVAEEmbedder(
         max_epochs=2, hidden_layer_sizes=(32,), random_state=0
-    ).fit(rows)
+    ).fit(rows, np.arange(300) % 3)
     assert embedder.neighbor_smoothing_ > 0
     before = embedder.transform(new)
     rows[:] = 0
