@@ -249,10 +249,11 @@ class EmbeddingNet(NeuralNet):
 
         ``valid_loss`` and ``valid_<part>_loss`` of each part that one of
         the validation batches computes (a label term needs labelled rows
-        of two classes among them, say), each with its ``_best``. One pass
-        of the objective in eval mode, recording nothing and drawing from
-        forked generators (:meth:`_fixed_draws`): the training is the same
-        with or without it.
+        of two classes among them, say); :class:`LossScoring` records each
+        with its ``_best`` too. One pass of the objective in eval mode,
+        recording nothing and drawing from forked generators
+        (:meth:`_fixed_draws`): the training is the same with or without
+        it.
         """
         keys = {"loss"}
         # As skorch's validation_step sets them; its training steps set
@@ -262,11 +263,10 @@ class EmbeddingNet(NeuralNet):
         with torch.no_grad(), self._fixed_draws():
             for Xi, yi in self.get_iterator(dataset, training=False):
                 keys.update(self.criterion_(self.infer(Xi), yi.to(self.device)))
-        names = {
+        return {
             validation_key(TRAIN_LOSS if key == "loss" else history_key(key))
             for key in keys
         }
-        return names | {name + "_best" for name in names}
 
     @contextmanager
     def _fixed_draws(self):

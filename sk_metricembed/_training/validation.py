@@ -200,19 +200,18 @@ class MonitoredKeys(Callback):
                 "out; set validation_fraction (for example 0.1), or monitor "
                 f"{training_key(callback.monitor)!r}."
             )
-        valid_loss = validation_key(TRAIN_LOSS)
-        recorded = {valid_loss, valid_loss + "_best"}
-        if any(callback.monitor not in recorded for _, callback in monitors):
+        recorded = {validation_key(TRAIN_LOSS)}
+        if any(_key(callback) not in recorded for _, callback in monitors):
             recorded = net.validation_keys(X.valid)
         for name, callback in monitors:
-            if callback.monitor not in recorded:
+            if _key(callback) not in recorded:
                 raise ValueError(
                     f"{_described(name, callback)} monitors {callback.monitor!r}, "
                     "which this fit's validation rows do not record: a part is "
                     "recorded where they carry what it scores (labelled rows of "
                     "a class in pairs for the label terms, pairs or triplets "
                     "within them for the constraints). They record "
-                    f"{', '.join(sorted(_base_keys(recorded)))} (each also "
+                    f"{', '.join(sorted(recorded))} (each also "
                     "with '_best'); monitor one of these, or hold out more "
                     "rows (validation_fraction)."
                 )
@@ -223,5 +222,7 @@ def _described(name: str, callback) -> str:
     return f"the callback {name!r}" + ("" if name == kind else f" ({kind})")
 
 
-def _base_keys(keys) -> set[str]:
-    return {key for key in keys if not key.endswith("_best")}
+def _key(callback) -> str:
+    """The recorded key a callback's ``monitor`` reads: ``<key>_best`` is
+    recorded with ``<key>``."""
+    return callback.monitor.removesuffix("_best")
