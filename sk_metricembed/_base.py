@@ -88,6 +88,7 @@ LABEL_TERMS = (
     "supervised_contrastive_weight",
     "contrasting_weight",
     "classifier_weight",
+    "pseudo_label_fraction",
 )
 
 
@@ -226,9 +227,13 @@ class BaseMetricEmbedder(
         )
         rows, valid = X, None  # the training rows, and the validation rows
         training = supervision
+        if settings.weight == 0:  # only ever given: "auto" stays above 0
+            # The plain AE/VAE: labels and constraints change none of its
+            # batches (they still give the label attributes, for scoring).
+            training = supervision.without_supervision()
         if settings.validation_fraction is not None:
             (rows, training), valid = self._hold_out(
-                X, supervision, settings.validation_fraction, seed
+                X, training, settings.validation_fraction, seed
             )
         if settings.weight == 1:  # only ever given: "auto" stays below 1
             check_pure_metric_network(self, training, settings)
@@ -554,8 +559,9 @@ class BaseMetricEmbedder(
             "spatial_contrasting_weight": self.spatial_contrasting_weight,
         }
         if weight == 0:
-            # The plain AE/VAE: every term of the metric part weighs 0.
-            given = self._terms_given(other_terms)
+            # The plain AE/VAE: every term of the metric part weighs 0, and
+            # no label is spread to rows that train no label term.
+            given = self._terms_given((*other_terms, "pseudo_label_fraction"))
             if given:
                 _warn_untrained_at_weight_zero(", ".join(given))
         if weight == 1 and self.metric_loss == NO_METRIC_LOSS:

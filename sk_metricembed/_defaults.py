@@ -394,7 +394,13 @@ def resolve_validation_fraction(value, early_stopping: bool) -> float | None:
 def resolve_pseudo_label_fraction(
     value, labels: np.ndarray, image_shape, weight: float
 ) -> float:
-    """``pseudo_label_fraction`` with ``"auto"`` resolved for these labels."""
+    """``pseudo_label_fraction`` with ``"auto"`` resolved for these labels.
+
+    0 whatever the value where no label would be spread: at ``weight=0``
+    (the plain AE/VAE trains no label term) and without a labelled row.
+    """
+    if weight == 0 or not (labels >= 0).any():
+        return 0.0
     if not is_auto(value):
         return value
     if weight == 1 or float(np.mean(labels >= 0)) >= AUTO_PSEUDO_LABELS_BELOW:

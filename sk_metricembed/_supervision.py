@@ -60,6 +60,13 @@ class Supervision:
             part.triplets = position[self.triplets[inside]]
         return part
 
+    def without_supervision(self) -> Supervision:
+        """The same rows without a label or a constraint: what the plain
+        AE/VAE (``weight=0``) trains on, so that neither changes its batches."""
+        return Supervision(
+            labels=np.full_like(self.labels, UNLABELED), n_classes=self.n_classes
+        )
+
     @property
     def labels_pair_up(self) -> bool:
         """Enough classes with two labelled rows for the batches' class-

@@ -84,6 +84,43 @@ def _criterion_and_callbacks(embedder):
 
 
 @pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
+def test_weight_zero_trains_the_same_with_labels_or_constraints(Embedder, few_labels):
+    # The plain AE/VAE: labels add no class-balanced rows to its batches and
+    # spread no pseudo-label, and constraints add no rows; they are kept for
+    # the label attributes.
+    X, y = few_labels
+    plain = Embedder(**FAST, weight=0.0).fit(X)
+    labelled = Embedder(**FAST, weight=0.0).fit(X, y)
+    with pytest.warns(UserWarning, match=r"the \d+ pairs or triplets given"):
+        constrained = Embedder(**FAST, weight=0.0).fit(
+            X, triplets=np.c_[np.arange(20), np.arange(20) + 20, np.arange(20) + 40]
+        )
+    expected = plain.transform(X)
+    np.testing.assert_array_equal(labelled.transform(X), expected)
+    np.testing.assert_array_equal(constrained.transform(X), expected)
+    _, callbacks = _criterion_and_callbacks(labelled)
+    assert "PseudoLabeler" not in callbacks
+    assert labelled.embedding_labeled_.shape == (int((y >= 0).sum()), 4)
+
+
+def test_pseudo_labels_given_at_weight_zero_are_said_untrained(few_labels):
+    X, y = few_labels
+    with pytest.warns(UserWarning, match="pseudo_label_fraction=0.5 belong"):
+        embedder = TripletVAEEmbedder(
+            **FAST, weight=0.0, pseudo_label_fraction=0.5
+        ).fit(X, y)
+    _, callbacks = _criterion_and_callbacks(embedder)
+    assert "PseudoLabeler" not in callbacks
+
+
+@pytest.mark.filterwarnings("ignore:no supervision:UserWarning")
+def test_no_pseudo_labels_without_a_labelled_row(few_labels):
+    X, _ = few_labels
+    _, callbacks = _criterion_and_callbacks(TripletVAEEmbedder(**FAST).fit(X))
+    assert "PseudoLabeler" not in callbacks
+
+
+@pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])
 def test_weight_one_is_the_pure_metric_network(Embedder, few_labels):
     X, y = few_labels
     pure = Embedder(**FAST, weight=1.0).fit(X, y)
