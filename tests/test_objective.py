@@ -80,6 +80,27 @@ def _reconstruction_and_kl(outputs):
     return squared_error.item(), kl_per_row.mean().item() / N_FEATURES
 
 
+def test_the_kl_covers_the_reconstructed_rows_only(outputs):
+    # Rows drawn only for a pair or triplet are encoded, not decoded: the
+    # ELBO, its KL included, is that of the rows the decoder reads.
+    rows = torch.tensor([0, 2])
+    decoded = {
+        **outputs,
+        "decoded_rows": rows,
+        "reconstruction": outputs["reconstruction"][rows],
+        "input": outputs["input"][rows],
+    }
+    parts = _objective()(decoded, _targets())
+    _, kl = _reconstruction_and_kl(
+        {
+            name: outputs[name][rows]
+            for name in ("mean", "log_var", "reconstruction", "input")
+        }
+    )
+    assert parts["kl"].item() == pytest.approx(kl, rel=1e-6)
+    assert parts["kl"].item() != pytest.approx(_reconstruction_and_kl(outputs)[1])
+
+
 @pytest.mark.parametrize("weight, beta", [(0.3, 1.0), (0.8, 0.25)])
 def test_blend_of_a_triplet_batch(outputs, weight, beta):
     triplets = [[0, 1, 2], [3, 2, 0]]

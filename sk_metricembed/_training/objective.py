@@ -106,7 +106,9 @@ class Objective(nn.Module):
 
         ``outputs`` is the network's forward pass (see
         :class:`~sk_metricembed._training.autoencoder.AutoEncoder`) plus ``input``, the
-        rows it read, and ``neighbor_mean``, the codes of their neighbours.
+        rows it reconstructs, ``decoded_rows``, their positions among the
+        coded rows where the batch holds rows drawn only for a pair or
+        triplet, and ``neighbor_mean``, the codes of their neighbours.
         """
         parts: dict[str, torch.Tensor] = {}
         if self.weight < 1:
@@ -114,9 +116,15 @@ class Objective(nn.Module):
                 outputs["reconstruction"], outputs["input"], self.reconstruction
             )
             if "log_var" in outputs:
-                # Summed over latent dimensions and divided by the number of
-                # features, as the reconstruction is a per-feature mean.
-                kl = losses.gaussian_kl_divergence(outputs["mean"], outputs["log_var"])
+                # The ELBO's other half, over the rows it reconstructs (not
+                # those drawn only for a pair or triplet): summed over latent
+                # dimensions and divided by the number of features, as the
+                # reconstruction is a per-feature mean.
+                mean, log_var = outputs["mean"], outputs["log_var"]
+                if "decoded_rows" in outputs:
+                    rows = outputs["decoded_rows"]
+                    mean, log_var = mean[rows], log_var[rows]
+                kl = losses.gaussian_kl_divergence(mean, log_var)
                 parts["kl"] = kl / outputs["input"].shape[1]
         metric = self._metric_terms(outputs, targets) if self.weight > 0 else {}
         parts.update(metric)

@@ -223,6 +223,8 @@ class EmbeddingNet(NeuralNet):
             inputs, decode=self.criterion_.weight < 1, decode_rows=rows
         )
         outputs["input"] = inputs if rows is None else inputs[rows]
+        if rows is not None:
+            outputs["decoded_rows"] = rows
         if neighbors.shape[0] > 0:
             outputs["neighbor_mean"] = self.module_.encode(neighbors)
         return outputs
