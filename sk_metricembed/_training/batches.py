@@ -38,7 +38,9 @@ from .rows import dense_rows
 MAX_BALANCED_SHARE = 0.25
 MIN_BALANCED_ROWS = 4
 #: Explicit constraints a step may add, as a share of ``batch_size``; the
-#: rest wait for the next epoch's draw. A batch of pairs, and a third of a
+#: rest wait for the next epoch, where they are drawn first (those drawn
+#: longest ago come first, so that every constraint takes its turn). A
+#: batch of pairs, and a third of a
 #: batch of triplets, whose rows (three each) then number at most the
 #: chunk's own. On MNIST with 4,000 triplets and no labels (``batch_size``
 #: 256, 24 steps an epoch, so about half the triplets each epoch) the third
@@ -108,6 +110,10 @@ class PlanSampler:
         self.pairs = pairs
         self.pair_similar = pair_similar
         self.triplets = triplets
+        # The pass in which each explicit constraint was last drawn, by kind
+        # (-1: never), and the passes begun.
+        self._last_drawn: dict[str, np.ndarray] = {}
+        self._passes = 0
         self.relabel(labels)
 
     def relabel(self, labels: np.ndarray) -> None:
@@ -126,6 +132,8 @@ class PlanSampler:
     def __iter__(self):
         if self._first_state is not None:
             self.rng.set_state(self._first_state)
+            self._last_drawn.clear()
+        self._passes += 1
         n_batches = len(self)
         chunks = np.array_split(self.rng.permutation(self.n_samples), n_batches)
         pair_chunks = self._constraint_chunks(self.pairs, chunks, "pairs")
@@ -142,7 +150,8 @@ class PlanSampler:
         the constraints over a step's share fill the steps with room, and
         those beyond every step's share wait for the next epoch's draw.
         Each constraint has one home step an epoch, as each row has, so a
-        constraint is drawn as often as before: only its step changed.
+        constraint is drawn as often as before: only its step changed. When
+        an epoch cannot take them all, those drawn longest ago go first.
         """
         n_batches = len(chunks)
         if constraints is None or len(constraints) == 0:
@@ -151,7 +160,11 @@ class PlanSampler:
         step_of_row = np.empty(self.n_samples, dtype=np.intp)
         for step, chunk in enumerate(chunks):
             step_of_row[chunk] = step
+        last_drawn = self._last_drawn.setdefault(
+            kind, np.full(len(constraints), -1, dtype=np.intp)
+        )
         order = self.rng.permutation(len(constraints))
+        order = order[np.argsort(last_drawn[order], kind="stable")]
         home = step_of_row[constraints[order, 0]]
         by_home = order[np.argsort(home, kind="stable")]
         counts = np.bincount(home, minlength=n_batches)
@@ -163,6 +176,7 @@ class PlanSampler:
             if room > 0 and spill.size:
                 taken[step] = np.concatenate([taken[step], spill[:room]])
                 spill = spill[room:]
+        last_drawn[np.concatenate(taken)] = self._passes
         return taken
 
     def _per_class_and_visits(self) -> tuple[int, int]:
