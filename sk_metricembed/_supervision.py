@@ -141,7 +141,7 @@ def check_supervision(
             "the pairs/triplets passed to fit would be ignored; choose a metric "
             "loss that uses them, or do not pass them."
         )
-    _convert_constraints(supervision, uses_pairs=estimator.metric_loss in PAIR_LOSSES)
+    _convert_constraints(supervision, estimator.metric_loss, sample_index)
     return supervision
 
 
@@ -253,26 +253,68 @@ def check_pure_metric_network(estimator, supervision: Supervision, settings) -> 
     )
 
 
-def _convert_constraints(supervision: Supervision, uses_pairs: bool) -> None:
+def _convert_constraints(
+    supervision: Supervision, metric_loss: str, sample_index
+) -> None:
     """Give the estimator's loss the kind of constraint it consumes."""
-    if uses_pairs and supervision.triplets is not None:
+    if metric_loss in PAIR_LOSSES and supervision.triplets is not None:
+        given = supervision.pairs is not None
         extra_pairs, extra_similar = triplets_to_pairs(supervision.triplets)
         supervision.pairs = _stack(supervision.pairs, extra_pairs)
         supervision.pair_similar = _stack(supervision.pair_similar, extra_similar)
         supervision.triplets = None
-        # Explicit pairs may contradict the pairs split from the triplets.
-        _check_no_contradiction(supervision.pairs, supervision.pair_similar)
-    elif not uses_pairs and supervision.pairs is not None:
-        formed = pairs_to_triplets(supervision.pairs, supervision.pair_similar)
+        # The pairs split from the triplets may contradict each other, or
+        # the pairs given.
+        _check_no_contradiction(
+            supervision.pairs,
+            supervision.pair_similar,
+            sample_index=sample_index,
+            source=(
+                f"the list of pairs metric_loss={metric_loss!r} trains on (each "
+                "triplet (a, p, n) split into the similar pair {a, p} and the "
+                "dissimilar pair {a, n}"
+                f"{', with the pairs given' if given else ''})"
+            ),
+        )
+    elif metric_loss not in PAIR_LOSSES and supervision.pairs is not None:
+        given = supervision.triplets is not None
+        pairs, similar = supervision.pairs, supervision.pair_similar
+        formed = pairs_to_triplets(pairs, similar)
         if len(formed) == 0:
             raise ValueError(
                 "pairs were given to a triplet loss, but no similar pair shares a "
                 "row with a dissimilar pair, so no triplet (a, p, n) can be formed. "
                 "Pass triplets, or use SiameseAutoencoderEmbedder for pairs."
             )
+        unused = _pairs_in_no_triplet(pairs, similar)
+        if unused:
+            warn(
+                f"{unused} of the {len(pairs)} pairs share no row with a pair of "
+                "the other kind (a similar {a, p} and a dissimilar {a, n} make "
+                f"the triplet (a, p, n) metric_loss={metric_loss!r} trains on), "
+                "so they train nothing. Pass triplets, or use "
+                "SiameseAutoencoderEmbedder, whose pair losses take every pair."
+            )
         supervision.triplets = _stack(supervision.triplets, formed)
         supervision.pairs = supervision.pair_similar = None
-        _check_no_contradiction(supervision.triplets)
+        _check_no_contradiction(
+            supervision.triplets,
+            sample_index=sample_index,
+            source=(
+                f"the list of triplets metric_loss={metric_loss!r} trains on (a "
+                "similar pair {a, p} and a dissimilar pair {a, n} forming (a, p, n)"
+                f"{', with the triplets given' if given else ''})"
+            ),
+        )
+
+
+def _pairs_in_no_triplet(pairs: np.ndarray, similar: np.ndarray) -> int:
+    """How many pairs :func:`pairs_to_triplets` leaves out: those sharing no
+    row with a pair of the other kind."""
+    similar = np.asarray(similar) == 1
+    in_similar = np.isin(pairs, pairs[similar]).any(axis=1)
+    in_dissimilar = np.isin(pairs, pairs[~similar]).any(axis=1)
+    return int(np.sum(np.where(similar, ~in_dissimilar, ~in_similar)))
 
 
 def _stack(first, second):

@@ -362,6 +362,31 @@ def test_float_indices_are_told_how_to_cast():
         pairs_to_triplets(np.array([[0.0, 1.0]]), [1])
 
 
+def test_nan_indices_are_not_told_to_cast():
+    with pytest.raises(TypeError, match=r"whole number \(no NaN\)") as error:
+        check_pairs(np.array([[0.0, np.nan]]), [1], 3)
+    assert "astype" not in str(error.value)
+
+
+def test_empty_constraints_are_told_to_pass_none():
+    with pytest.raises(ValueError, match="pass pairs=None for none"):
+        check_pairs(np.empty((0, 2), dtype=int), [], 3)
+    with pytest.raises(ValueError, match="pass triplets=None for none"):
+        check_triplets(np.empty((0, 3), dtype=int), 3)
+
+
+def test_pandas_nullable_integers_are_indices():
+    pd = pytest.importorskip("pandas")
+    pairs = pd.DataFrame([[0, 1], [2, 0]]).astype("Int64")
+    labels = np.array([1, 0], dtype=object)
+    rows, similar = check_pairs(pairs, labels, 3)
+    assert rows.tolist() == [[0, 1], [2, 0]] and similar.tolist() == [1, 0]
+    triplets = pd.DataFrame([[0, 1, 2]]).astype("Int64")
+    assert check_triplets(triplets, 3).tolist() == [[0, 1, 2]]
+    with pytest.raises(TypeError, match="whole number"):
+        check_pairs(pd.DataFrame([[0, None]]).astype("Int64"), [1], 3)
+
+
 # --- edge cases found while auditing ------------------------------------------------
 
 

@@ -97,6 +97,7 @@ def test_metric_weight_improves_held_out_triplet_accuracy(Estimator, digits):
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("kind", ["pairs", "triplets"])
+@pytest.mark.filterwarnings("ignore:.*share no row:UserWarning")
 def test_explicit_constraints_only(Estimator, kind, digits):
     X, y = digits[0][:400], digits[1][:400]
     if kind == "pairs":
@@ -107,6 +108,24 @@ def test_explicit_constraints_only(Estimator, kind, digits):
     embedder = Estimator(**{**FAST, "max_epochs": 8}).fit(X, **constraints)
     assert embedder.history_[-1, "constraint_loss"] >= 0
     assert triplet_accuracy_score(embedder.transform(X), y, random_state=0) > 0.7
+
+
+def test_triplet_estimator_counts_the_pairs_left_out_of_every_triplet(digits):
+    X = digits[0][:10]
+    pairs = [[0, 1], [0, 6], [5, 7], [8, 9]]  # only the first two form one
+    with pytest.warns(UserWarning, match="2 of the 4 pairs share no row"):
+        TripletVAEEmbedder(**FAST).fit(X, pairs=pairs, pair_labels=[1, 0, 1, 1])
+
+
+def test_contradictions_after_conversion_name_it_and_the_identifiers(digits):
+    X = digits[0][:10]
+    ids = np.arange(10) + 1000
+    # Consistent triplets whose pairs contradict: (0, 1) similar in the
+    # first, dissimilar in the second.
+    triplets = [[1000, 1001, 1002], [1001, 1002, 1000]]
+    with pytest.raises(ValueError, match=r"split into .* for example \[1000, 1001\]"):
+        SiameseAutoencoderEmbedder(**FAST).fit(X, triplets=triplets, sample_index=ids)
+    TripletVAEEmbedder(**FAST).fit(X, triplets=triplets, sample_index=ids)
 
 
 def test_triplet_estimator_rejects_pairs_that_form_no_triplet(digits):

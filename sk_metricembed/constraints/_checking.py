@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 from .._validation import warn
@@ -125,7 +127,7 @@ def _check_index_array(
     """``array`` as an (n, width) array of row indices, or of the values of
     ``identifiers`` (``sample_index``) where it is given; ``takes_identifiers``
     where the caller accepts a ``sample_index`` (its error says so)."""
-    array = np.asarray(array)
+    array = _whole_numbers_as_integers(np.asarray(array))
     if identifiers is not None:
         identifiers = np.asarray(identifiers)
     if allow_empty and array.size == 0:
@@ -140,7 +142,8 @@ def _check_index_array(
     if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
         raise ValueError(
             f"{name} must be a non-empty integer array of shape (n, {width}), got "
-            f"shape {array.shape}."
+            f"shape {array.shape}"
+            + (f"; pass {name}=None for none." if array.size == 0 else ".")
         )
     if identifiers is not None:
         if _comparable_kind(array) != _comparable_kind(identifiers):
@@ -153,7 +156,9 @@ def _check_index_array(
             f"{name} must hold integer row indices, got dtype {array.dtype}"
             + (
                 "; cast whole numbers with .astype(int)"
-                if array.dtype.kind == "f"
+                if array.dtype.kind == "f" and _whole(array)
+                else "; every member must be a whole number (no NaN)"
+                if array.dtype.kind in "fO"
                 else ""
             )
             + (
@@ -169,6 +174,23 @@ def _check_index_array(
             f"({array[repeated][0].tolist()}); each member must be a different row."
         )
     return array if identifiers is not None else array.astype(np.int64)
+
+
+def _whole(array: np.ndarray) -> bool:
+    """Whether a float array holds whole numbers only (no NaN or infinity)."""
+    return bool(np.isfinite(array).all() and (array == np.round(array)).all())
+
+
+def _whole_numbers_as_integers(array: np.ndarray) -> np.ndarray:
+    """An object array of Python integers (pandas' nullable ``Int64``
+    without a missing value) as int64; any other array as it is."""
+    if array.dtype.kind == "O" and array.size:
+        if all(
+            isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            for value in array.flat
+        ):
+            return array.astype(np.int64)
+    return array
 
 
 def _comparable_kind(array: np.ndarray) -> str:
@@ -200,21 +222,28 @@ def _check_pair_labels(pair_labels, n_pairs: int) -> np.ndarray:
         )
     if labels.dtype.kind == "b":  # True similar, False dissimilar
         labels = labels.astype(np.int64)
+    labels = _whole_numbers_as_integers(labels)
     if labels.dtype.kind not in "iuf" or not np.isin(labels, [-1, 0, 1]).all():
+        try:
+            values = np.unique(labels)[:10].tolist()
+        except TypeError:  # values of kinds that do not sort together
+            values = list(dict.fromkeys(labels.tolist()))[:10]
         raise ValueError(
-            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar), or "
-            f"True and False, got {np.unique(labels)[:10].tolist()}."
+            "pair_labels must hold 1 (similar) and 0 or -1 (dissimilar) as "
+            f"numbers, or True and False, got {values} (dtype {labels.dtype})."
         )
     return labels
 
 
 def _check_no_contradiction(
-    constraints: np.ndarray, similar=None, sample_index=None
+    constraints: np.ndarray, similar=None, sample_index=None, source=None
 ) -> None:
     """Reject a pair both similar and dissimilar, or (a, p, n) with (a, n, p).
 
     ``constraints`` are row positions; the example is shown by the
-    identifiers of ``sample_index`` where the user wrote those.
+    identifiers of ``sample_index`` where the user wrote those. ``source``
+    says where constraints converted from the other kind came from (the
+    message then names it instead of the parameter).
     """
     if len(constraints) == 0:
         return
@@ -222,14 +251,14 @@ def _check_no_contradiction(
         # Unordered pairs, once per label: a pair left twice is contradictory.
         kinds = np.unique(np.c_[np.sort(constraints, axis=1), similar], axis=0)
         keys, counts = np.unique(kinds[:, :2], axis=0, return_counts=True)
-        what = "pairs contains a pair marked both similar and dissimilar"
+        what = f"{source or 'pairs'} contains a pair marked both similar and dissimilar"
     else:
         given = np.unique(constraints, axis=0)
         swapped = given[:, [0, 2, 1]]
         keys, counts = np.unique(np.r_[given, swapped], axis=0, return_counts=True)
         what = (
-            "triplets contains (anchor, positive, negative) together with "
-            "(anchor, negative, positive)"
+            f"{source or 'triplets'} contains (anchor, positive, negative) "
+            "together with (anchor, negative, positive)"
         )
     if (counts > 1).any():
         example = keys[counts > 1][0]
