@@ -405,8 +405,14 @@ def semi_supervised_contrasting_loss(
     Each class present in ``labels`` gets one exemplar, the mean code of its
     labelled rows. A row's distance distribution is
     ``P_i = softmax_i(-||F(x) - z_i||**2)`` over the exemplars. Labelled rows
-    minimise the cross-entropy to their class; unlabelled rows minimise the
-    entropy of ``P``. The loss is the sum of the two parts' means.
+    minimise the cross-entropy to their class, its exemplar then the mean of
+    the class's other labelled rows (a labelled row alone in its class has
+    none, and only serves as an exemplar); unlabelled rows minimise the
+    entropy of ``P``. The loss is the sum of the two parts' means. The
+    slides take one labelled example per class as its exemplar ``z_i``;
+    the mean is that draw's average, and leaving a row out of its own
+    exemplar keeps the labelled part from being met by the row's own code
+    (with two labelled rows of a class, half of it).
 
     Parameters
     ----------
@@ -436,8 +442,18 @@ def semi_supervised_contrasting_loss(
     if classes.numel() < 2:
         return z_labeled.sum() * 0.0
     one_hot = F.one_hot(class_index, classes.numel()).to(z_labeled.dtype)
-    exemplars = (one_hot.T @ z_labeled) / one_hot.sum(dim=0)[:, None]
-    loss = F.cross_entropy(-squared_distances(z_labeled, exemplars), class_index)
+    sums, counts = one_hot.T @ z_labeled, one_hot.sum(dim=0)
+    exemplars = sums / counts[:, None]
+    # Each labelled row's own class: the mean of the class's other rows.
+    own_count = counts[class_index]
+    others = (sums[class_index] - z_labeled) / (own_count - 1).clamp_min(1)[:, None]
+    distances = squared_distances(z_labeled, exemplars).scatter(
+        1, class_index[:, None], ((z_labeled - others) ** 2).sum(dim=1, keepdim=True)
+    )
+    partnered = own_count > 1
+    loss = z_labeled.sum() * 0.0
+    if partnered.any():
+        loss = F.cross_entropy(-distances[partnered], class_index[partnered])
     if z_unlabeled is not None and z_unlabeled.shape[0] > 0:
         log_p = torch.log_softmax(-squared_distances(z_unlabeled, exemplars), dim=1)
         loss = loss + -(log_p.exp() * log_p).sum(dim=1).mean()

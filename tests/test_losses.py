@@ -96,13 +96,23 @@ def _ref_semi_supervised(z_labeled, labels, z_unlabeled=None):
         return 0.0
     exemplars = [z[labels == c].mean(axis=0) for c in classes]
 
-    def probabilities(row):
-        scores = np.array([-np.sum((row - e) ** 2) for e in exemplars])
-        scores = np.exp(scores - scores.max())
+    def probabilities(row, own=None):
+        # ``own``: the row's position, left out of its class's exemplar.
+        scores = []
+        for c, exemplar in zip(classes, exemplars):
+            if own is not None and labels[own] == c:
+                others = np.flatnonzero(labels == c)
+                exemplar = z[others[others != own]].mean(axis=0)
+            scores.append(-np.sum((row - exemplar) ** 2))
+        scores = np.exp(np.array(scores) - max(scores))
         return scores / scores.sum()
 
     loss = np.mean(
-        [-np.log(probabilities(row)[classes.index(c)]) for row, c in zip(z, labels)]
+        [
+            -np.log(probabilities(row, i)[classes.index(c)])
+            for i, (row, c) in enumerate(zip(z, labels))
+            if np.sum(labels == c) > 1
+        ]
     )
     if z_unlabeled is not None and len(z_unlabeled):
         entropies = []
@@ -259,8 +269,9 @@ def test_supervised_contrastive_is_zero_without_partners_and_differentiable():
 
 @pytest.mark.parametrize("seed", range(3))
 def test_semi_supervised_contrasting_matches_exemplar_reference(seed):
-    z = _codes(seed, n=8, dim=2)
-    labels = torch.tensor([5, 1, 5, 3, 1, 3, 5, 1])
+    z = _codes(seed, n=9, dim=2)
+    # Class 8 has one labelled row: an exemplar of the others' only.
+    labels = torch.tensor([5, 1, 5, 3, 1, 3, 5, 1, 8])
     z_unlabeled = _codes(seed + 7, n=5, dim=2)
     expected = _ref_semi_supervised(z, labels, z_unlabeled)
     loss = semi_supervised_contrasting_loss(z, labels, z_unlabeled)
