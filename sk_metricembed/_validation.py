@@ -156,7 +156,10 @@ def resolve_image_shape(
     if math.prod(shape) != n_features:
         raise ValueError(
             f"{name}={shape} holds {math.prod(shape)} values per image but the "
-            f"rows have {n_features} features."
+            f"rows have {n_features} features; the rows must be flattened images "
+            f"of that shape (in a Pipeline, the rows this step receives: an "
+            f"embedder after HOGTransformer or a scaler of features takes "
+            f"{name}=None)."
         )
     return tuple(int(s) for s in shape)
 

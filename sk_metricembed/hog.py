@@ -35,6 +35,14 @@ def _pair(value: object, name: str) -> tuple[int, int]:
     return int(value[0]), int(value[1])
 
 
+def _fitting_cells(height: int, width: int, cells_per_block) -> str:
+    """Cell and block sizes of which one block fits the images, as text."""
+    cells = (height // cells_per_block[0], width // cells_per_block[1])
+    if min(cells) >= 1:
+        return f"pixels_per_cell={cells} fits one block of {cells_per_block}"
+    return f"cells_per_block=(1, 1) with pixels_per_cell={(height, width)} fits"
+
+
 class HOGTransformer(TransformerMixin, BaseEstimator):
     """Histogram-of-oriented-gradients features of images.
 
@@ -179,7 +187,8 @@ class HOGTransformer(TransformerMixin, BaseEstimator):
                 f"Images of {height}x{width} pixels are smaller than one block of "
                 f"cells_per_block={cells_per_block} cells of "
                 f"pixels_per_cell={pixels_per_cell} pixels; use smaller cells "
-                "or blocks, or check image_shape."
+                f"or blocks ({_fitting_cells(height, width, cells_per_block)}), "
+                "or check image_shape."
             )
         self.n_features_out_ = (
             math.prod(n_blocks) * math.prod(cells_per_block) * self.orientations
