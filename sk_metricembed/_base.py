@@ -235,11 +235,47 @@ class BaseMetricEmbedder(
             (rows, training), valid = self._hold_out(
                 X, training, settings.validation_fraction, seed
             )
+            # The budget of steps and the network's width are the training
+            # rows', not the validation rows' too.
+            settings = replace(
+                settings,
+                max_epochs=resolve_max_epochs(
+                    self.max_epochs,
+                    settings.image_shape,
+                    rows.shape[0],
+                    self.batch_size,
+                ),
+                hidden_layer_sizes=tuple(
+                    int(size)
+                    for size in resolve_hidden_layer_sizes(
+                        self.hidden_layer_sizes, settings.image_shape, rows.shape[0]
+                    )
+                ),
+            )
         if settings.weight == 1:  # only ever given: "auto" stays below 1
             check_pure_metric_network(self, training, settings)
-        # The input-space graph serves the neighbour term and the smoothing.
+        pseudo_label_fraction = resolve_pseudo_label_fraction(
+            self.pseudo_label_fraction,
+            training.labels,
+            settings.image_shape,
+            settings.weight,
+        )
+        # The input-space graph serves the neighbour term and the smoothing,
+        # the label trust behind weight="auto" on flattened rows, and the
+        # check on pseudo-labels.
+        labelled_share = float(np.mean(training.labels >= 0))
+        trust_reads_graph = (
+            settings.image_shape is None
+            and is_auto(self.weight)
+            and 0 < labelled_share < 1
+        )
         choice = InputChoice(None, training.labels, self.n_neighbors, seed)
-        if settings.neighbor_term or settings.neighbor_smoothing > 0:
+        if (
+            settings.neighbor_term
+            or settings.neighbor_smoothing > 0
+            or trust_reads_graph
+            or pseudo_label_fraction > 0
+        ):
             choice = choose_input_graph(
                 rows,
                 training.labels,
@@ -304,12 +340,7 @@ class BaseMetricEmbedder(
                     labels=training.labels,
                     n_classes=supervision.n_classes,
                     neighbors=neighbors,
-                    pseudo_label_fraction=resolve_pseudo_label_fraction(
-                        self.pseudo_label_fraction,
-                        training.labels,
-                        settings.image_shape,
-                        settings.weight,
-                    ),
+                    pseudo_label_fraction=pseudo_label_fraction,
                     seed=seed,
                     probe_rows=dense_rows(X, slice(0, 2)),
                 )

@@ -186,6 +186,30 @@ def test_a_small_table_takes_as_many_steps_as_mnist():
     assert steps(120) >= steps(6000) - 24 >= 60 * 10
 
 
+def test_validation_rows_count_toward_neither_budget_nor_width():
+    # 280 rows of four classes, a tenth of each held out (7 of 70): the 252
+    # training rows take one step a pass, so the budget is the whole budget
+    # of steps in passes, and the network is sized for 252 rows.
+    import numpy as np
+
+    from sk_metricembed._defaults import (
+        resolve_hidden_layer_sizes,
+        resolve_max_epochs,
+    )
+
+    rng = np.random.RandomState(0)
+    X, y = rng.rand(280, 5).astype(np.float32), np.arange(280) % 4
+    embedder = SiameseAutoencoderEmbedder(
+        early_stopping=True, n_iter_no_change=1, random_state=0
+    ).fit(X, y)
+    assert embedder.net_.max_epochs == resolve_max_epochs("auto", None, 252, 256)
+    assert embedder.net_.max_epochs > resolve_max_epochs("auto", None, 280, 256)
+    first = next(
+        m for m in embedder.net_.module_.modules() if isinstance(m, torch.nn.Linear)
+    )
+    assert first.out_features == resolve_hidden_layer_sizes("auto", None, 252)[0]
+
+
 def test_a_small_fit_builds_the_narrow_network():
     import numpy as np
 
