@@ -39,16 +39,17 @@ MAX_BALANCED_SHARE = 0.25
 MIN_BALANCED_ROWS = 4
 #: Explicit constraints a step may add, as a share of ``batch_size``; the
 #: rest wait for the next epoch, where they are drawn first (those drawn
-#: longest ago come first, so that every constraint takes its turn). A
-#: batch of pairs, and a third of a batch of triplets, whose rows (three
-#: each) then number at most the chunk's own. On MNIST with 4,000 triplets and no labels (``batch_size``
-#: 256, 24 steps an epoch, so about half the triplets each epoch) the third
-#: took image mode's fit from 165-168 s to 128-134 s on 2 cores at the same
-#: accuracy (triplet / 5-NN 0.984 / 0.977 and 0.982 / 0.976 against 0.983 /
-#: 0.976 and 0.983 / 0.978, two seeds); half a batch of pairs saved 5-6%
-#: and cost 0.2-0.4 points of 5-NN accuracy (``benchmarks/RESULTS.md``).
-#: Homing each constraint with its first row (``_constraint_chunks``) then
-#: took the encoder's rows a step from about 810 to 660 with 4,000 pairs.
+#: longest ago come first, so that every constraint takes its turn). A batch
+#: of pairs, and a third of a batch of triplets, whose rows (three each)
+#: then number at most the chunk's own. On MNIST with 4,000 triplets and no
+#: labels (``batch_size`` 256, 24 steps an epoch, so about half the triplets
+#: each epoch) the third took image mode's fit from 165-168 s to 128-134 s
+#: on 2 cores at the same accuracy (triplet / 5-NN 0.984 / 0.977 and 0.982 /
+#: 0.976 against 0.983 / 0.976 and 0.983 / 0.978, two seeds); half a batch
+#: of pairs saved 5-6% and cost 0.2-0.4 points of 5-NN accuracy
+#: (``benchmarks/RESULTS.md``). Homing each constraint with its first row
+#: (``_constraint_chunks``) then took the encoder's rows a step from about
+#: 810 to 660 with 4,000 pairs.
 MAX_CONSTRAINTS_SHARE = {"pairs": 1.0, "triplets": 1 / 3}
 
 
