@@ -427,8 +427,8 @@ def label_trust(accuracy: float, n_scored: int, chance: float) -> float:
     (:class:`~sk_metricembed._label_trust.Spreading`). The accuracy's
     upper confidence bound (two binomial standard errors), as Cohen's
     kappa against that chance, is mapped linearly from
-    ``LABEL_TRUST_KAPPA[0]`` (trust ``MIN_LABEL_TRUST``) to
-    ``LABEL_TRUST_KAPPA[1]`` (full trust): a few labelled rows never lower
+    ``LABEL_TRUST_KAPPA[0]`` (trust 0) to ``LABEL_TRUST_KAPPA[1]`` (full
+    trust), and kept at ``MIN_LABEL_TRUST`` at least: a few labelled rows never lower
     the trust on their own, and spreading that only repeats the largest
     class earns none.
 

@@ -51,7 +51,9 @@ from ._defaults import (
 )
 from ._routing import _unrouted_message, is_routed
 from ._sklearn_compat import Interval, StrOptions
+from ._training.augment import VIEW_DEGREES, VIEW_SCALE, VIEW_SHIFT
 from ._training.batches import MAX_BALANCED_SHARE, MIN_BALANCED_ROWS
+from ._training.conv import MIN_MAP_SIDE, STEM_CHANNELS
 from ._training.loss_parts import RECONSTRUCTIONS
 from ._training.lr_schedule import (
     LR_SCHEDULES,
@@ -63,6 +65,7 @@ from ._training.mining import MINERS
 from ._training.mlp import ACTIVATIONS
 from ._training.neighbors import INPUT_METRICS, PCA_DIMENSIONS
 from ._training.precision import MIXED_PRECISION
+from ._training.pseudo_labels import MAX_PROPAGATION_ROWS
 from ._training.setup import DEVICES, OPTIMIZERS
 from ._training.validation import (
     EARLY_STOPPING_NAME,
@@ -127,7 +130,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"{AUTO_HIDDEN_LAYER_SIZES['vector']} for vectors and "
         f"{AUTO_HIDDEN_LAYER_SIZES['image']} in image mode; below "
         f"{AUTO_HIDDEN_FULL_ROWS:,} rows the vector MLP narrows to ``(w, w // "
-        "2)``, ``w`` the power of two nearest to half the rows, at least "
+        "2)``, ``w`` the power of two nearest to half the rows on a log "
+        "scale (``2 ** round(log2(rows / 2))``), at least "
         f"{AUTO_HIDDEN_MIN_WIDTH}.",
         annotation="tuple[int, ...] | str",
     ),
@@ -446,12 +450,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         'most confident rows take the label they reached. ``"auto"`` is '
         f"{AUTO_PSEUDO_LABEL_FRACTION['vector']} for vectors and "
         f"{AUTO_PSEUDO_LABEL_FRACTION['image']} in image mode when fewer than "
-        f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label and "
-        "``weight`` is below 1, and 0 otherwise (see the few-labels guide). "
+        f"{AUTO_PSEUDO_LABELS_BELOW:.0%} of the rows carry a label (one at "
+        "least) and ``weight`` lies between 0 and 1, and 0 otherwise (see "
+        "the few-labels guide; at ``weight=0`` or without a labelled row a "
+        "number is 0 too). "
         "0 turns them off. A pseudo-label is kept only where the same "
         "spreading over the input-space graph agrees: always for flattened "
         "rows, and in image mode where most random views stay among their "
-        "row's input-space neighbours.",
+        "row's input-space neighbours. Above "
+        f"{MAX_PROPAGATION_ROWS:,} unlabelled rows each refresh spreads over "
+        "a random sample of that many of them, and the share is of the "
+        "sample.",
         annotation="float | str",
     ),
     Parameter(
@@ -492,8 +501,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         "tuple of int or None",
         "``(height, width[, channels])`` of the images that rows flatten "
         "(channels last). Switches to the image mode: two 3x3 convolutions "
-        "(32 and 64 channels; each halves the map while its side stays at "
-        "least 4 pixels) before the hidden layers, and a mirrored "
+        f"({' and '.join(map(str, STEM_CHANNELS))} channels; each halves the "
+        f"map while its side stays at least {MIN_MAP_SIDE} pixels) before the "
+        "hidden layers, and a mirrored "
         "transposed-convolution decoder. Rows stay the input and output "
         "format.",
         annotation="tuple[int, ...] | None",
@@ -503,9 +513,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "auto",
         [StrOptions({"auto"}), "boolean"],
         'bool or "auto"',
-        "Image mode only: train on random affine views (rotation up to 15 "
-        "degrees, scale up to 15%, shift up to 1/14 of each side, 2 pixels "
-        "of 28) of each row and of its neighbour, so the neighbour term "
+        "Image mode only: train on random affine views (rotation up to "
+        f"{VIEW_DEGREES:g} degrees, scale up to {VIEW_SCALE:.0%}, shift up to "
+        f"1/{round(1 / VIEW_SHIFT)} of each side, {round(28 * VIEW_SHIFT)} "
+        "pixels of 28) of each row and of its neighbour, so the neighbour term "
         'learns invariance to them. ``"auto"`` turns them on in image mode '
         "and off for vectors.",
         annotation="bool | str",
@@ -524,7 +535,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         f"{resolve_max_epochs('auto', None, 6000, BATCH_SIZE)} and "
         f"{resolve_max_epochs('auto', (28, 28), 6000, BATCH_SIZE)} passes over "
         "6,000 rows; a data set smaller than a batch takes one step a "
-        "pass, and a ``batch_size`` beyond the rows counts as the rows), "
+        "pass, and a ``batch_size`` beyond the rows counts as the rows, or "
+        f"as {BATCH_SIZE} below that many rows; validation rows held out "
+        "do not count), "
         f"at least {AUTO_MIN_EPOCHS}, so that the fit's cost stops "
         "growing with the rows and a small data set trains as long as a "
         "large one. An "

@@ -9,6 +9,12 @@ import torch.nn.functional as F
 
 from .conv import as_images, as_rows
 
+#: The views' defaults: rotation up to this many degrees, scale up to this
+#: share, shift up to this share of each side (2 pixels of 28).
+VIEW_DEGREES = 15.0
+VIEW_SCALE = 0.15
+VIEW_SHIFT = 1 / 14
+
 
 class RandomAffine:
     """Random rotation, scale and shift of flattened images, batched on device.
@@ -20,7 +26,9 @@ class RandomAffine:
     torch's generator, which the estimator seeds.
     """
 
-    def __init__(self, image_shape, degrees=15.0, scale=0.15, shift=1 / 14):
+    def __init__(
+        self, image_shape, degrees=VIEW_DEGREES, scale=VIEW_SCALE, shift=VIEW_SHIFT
+    ):
         self.image_shape = image_shape
         self.degrees = degrees
         self.scale = scale

@@ -15,7 +15,7 @@ from torch import nn
 from .mlp import ACTIVATIONS, mlp
 
 # Channels of the two stride-2 convolutions.
-_CHANNELS = (32, 64)
+STEM_CHANNELS = (32, 64)
 # The decoder mirrors them at half width: the reconstruction is a regulariser
 # here, and the full-width transposed convolutions cost about half of every
 # image-mode training step (profiled on MNIST) for no gain in the embedding.
@@ -34,7 +34,7 @@ def as_rows(images: torch.Tensor) -> torch.Tensor:
 
 
 #: A convolution halves the map only while its shorter side stays at least
-#: this long: 28x28 images are read at 14 and 7 pixels, 8x8 ones at 8 and 4
+#: this long: 28x28 images are read at 14 and 7 pixels, 8x8 ones at 4 and 4
 #: (halving twice left a 2x2 map, on which scikit-learn's digits lost a
 #: fifth of their 5-NN accuracy; see docs/few_labels.md).
 MIN_MAP_SIDE = 4
@@ -44,7 +44,7 @@ def stem_strides(image_shape: tuple[int, int, int]) -> tuple[int, int]:
     """The strides (1 or 2) of the stem's two convolutions for this image size."""
     side = min(image_shape[:2])
     strides = []
-    for _ in _CHANNELS:
+    for _ in STEM_CHANNELS:
         stride = 2 if math.ceil(side / 2) >= MIN_MAP_SIDE else 1
         side = math.ceil(side / stride)
         strides.append(stride)
@@ -74,12 +74,12 @@ class ConvStem(nn.Module):
         act = ACTIVATIONS[activation]
         first, second = stem_strides(image_shape)
         self.convolutions = nn.Sequential(
-            nn.Conv2d(channels, _CHANNELS[0], 3, stride=first, padding=1),
+            nn.Conv2d(channels, STEM_CHANNELS[0], 3, stride=first, padding=1),
             act(),
-            nn.Conv2d(_CHANNELS[0], _CHANNELS[1], 3, stride=second, padding=1),
+            nn.Conv2d(STEM_CHANNELS[0], STEM_CHANNELS[1], 3, stride=second, padding=1),
             act(),
         )
-        self.output_dim = _CHANNELS[1] * math.prod(stem_map_size(image_shape))
+        self.output_dim = STEM_CHANNELS[1] * math.prod(stem_map_size(image_shape))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         # (n, h*w*c) -> (n, 64, h / stride, w / stride)
