@@ -260,22 +260,19 @@ class BaseMetricEmbedder(
             settings.image_shape,
             settings.weight,
         )
-        # The input-space graph serves the neighbour term and the smoothing,
-        # the label trust behind weight="auto" on flattened rows, and the
-        # check on pseudo-labels.
+        # The input-space graph serves the neighbour term, the smoothing and
+        # the check on pseudo-labels; its space (the projected rows, without
+        # the search over every row, a large fit's cost) serves the label
+        # trust behind weight="auto" on flattened rows.
         labelled_share = float(np.mean(training.labels >= 0))
-        trust_reads_graph = (
+        search = settings.neighbor_term or settings.neighbor_smoothing > 0
+        trust_reads_space = (
             settings.image_shape is None
             and is_auto(self.weight)
             and 0 < labelled_share < 1
         )
         choice = InputChoice(None, training.labels, self.n_neighbors, seed)
-        if (
-            settings.neighbor_term
-            or settings.neighbor_smoothing > 0
-            or trust_reads_graph
-            or pseudo_label_fraction > 0
-        ):
+        if search or trust_reads_space:
             choice = choose_input_graph(
                 rows,
                 training.labels,
@@ -285,8 +282,9 @@ class BaseMetricEmbedder(
                 n_neighbors=self.n_neighbors,
                 seed=seed,
                 metric=settings.input_metric,
+                search=search,
             )
-        graph = choice.graph
+        graph = choice.graph if search else None
         neighbors = None
         if settings.neighbor_term and graph is not None:
             neighbors = graph.table
@@ -383,7 +381,7 @@ class BaseMetricEmbedder(
         self.input_metric_ = settings.input_metric
         self.mixed_precision_ = settings.mixed_precision
         self.lr_schedule_ = settings.lr_schedule
-        self.input_components_ = choice.dimensions
+        self.input_components_ = None if graph is None else graph.dimensions
         del dataset  # the batch plans' bookkeeping: free before the spreading's
         self._smoothing = None
         # (A net whose training the package's tests stub builds no module.)

@@ -94,8 +94,12 @@ def choose_input_graph(
     n_neighbors: int,
     seed: int,
     metric: str,
+    search: bool = True,
 ) -> InputChoice:
     """The input graph ``input_components`` (``value``) gives ``X``'s rows.
+
+    ``search=False`` leaves each graph's table out (:func:`input_graph`):
+    the spreading that scores a space reads its features only.
 
     An integer searches in that many components; ``"auto"`` tries the
     candidates of :func:`resolve_input_components` on flattened rows
@@ -107,7 +111,7 @@ def choose_input_graph(
     """
     dimensions = resolve_input_components(value, latent_dim)
     best = InputChoice(
-        input_graph(X, n_neighbors, seed, metric, dimensions[0]),
+        input_graph(X, n_neighbors, seed, metric, dimensions[0], search),
         labels,
         n_neighbors,
         seed,
@@ -126,7 +130,10 @@ def choose_input_graph(
         if k >= searched:
             continue
         candidate = InputChoice(
-            input_graph(X, n_neighbors, seed, metric, k), labels, n_neighbors, seed
+            input_graph(X, n_neighbors, seed, metric, k, search),
+            labels,
+            n_neighbors,
+            seed,
         )
         if _beats(candidate.spreading, best.spreading):
             best = candidate

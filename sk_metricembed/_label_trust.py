@@ -133,8 +133,8 @@ def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     rows it starts from :func:`~._defaults.small_data_weight` of the training
     rows (``labels``, ``-1`` unlabelled), kept with every row labelled or none,
     and where there is no input graph or its labels are too few to score the
-    spreading (the fit builds the graph for this spreading whether or not the
-    neighbour term trains); otherwise :func:`~._defaults.auto_weight` of the
+    spreading (without the neighbour term and the smoothing, the fit projects
+    the rows for this spreading alone); otherwise :func:`~._defaults.auto_weight` of the
     trust that the spreading's accuracy over the fit's input graph (``choice``,
     :class:`~._input_space.InputChoice`) earns
     (:func:`~._defaults.label_trust`).

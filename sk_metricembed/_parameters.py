@@ -455,9 +455,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "the few-labels guide; at ``weight=0`` or without a labelled row a "
         "number is 0 too). "
         "0 turns them off. A pseudo-label is kept only where the same "
-        "spreading over the input-space graph agrees: always for flattened "
-        "rows, and in image mode where most random views stay among their "
-        "row's input-space neighbours. Above "
+        "spreading over the input-space graph agrees: for flattened rows "
+        "wherever the fit searches that graph (the neighbour term or the "
+        "smoothing is on), and in image mode where most random views also "
+        "stay among their row's input-space neighbours. Above "
         f"{MAX_PROPAGATION_ROWS:,} unlabelled rows each refresh spreads over "
         "a random sample of that many of them, and the share is of the "
         "sample.",

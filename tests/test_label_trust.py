@@ -189,15 +189,16 @@ def test_auto_weight_falls_where_the_input_graph_misses_the_labels(Embedder):
 
 
 def test_the_weight_reads_the_input_graph_without_the_neighbour_term():
-    # The graph behind the label trust is built for it when neither the
-    # neighbour term nor the smoothing needs it: neighbor_weight=0 does not
-    # change the weight.
+    # The space behind the label trust is projected for it when neither the
+    # neighbour term nor the smoothing needs the graph (its search over
+    # every row is left out): neighbor_weight=0 does not change the weight.
     X, _, shuffled = _blobs()
     y = hide_labels(shuffled, 0.5, random_state=0)
     default = TripletVAEEmbedder(**FAST).fit(X, y)
     without = TripletVAEEmbedder(**FAST, neighbor_weight=0).fit(X, y)
     assert without.weight_ == default.weight_ < AUTO_WEIGHT
     assert without.neighbor_weight_ == 0 and without.neighbor_smoothing_ == 0
+    assert without.input_components_ is None  # no graph was searched
 
 
 @pytest.mark.parametrize("Embedder", [TripletVAEEmbedder, SiameseAutoencoderEmbedder])

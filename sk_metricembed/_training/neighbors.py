@@ -92,11 +92,13 @@ class InputSpace:
 class InputGraph:
     """Each training row's nearest other rows, and the space they were found in.
 
-    ``table`` is ``(n_samples, k)``; ``features`` the training rows in
-    ``space`` (what a search for new rows' neighbours compares them with).
+    ``table`` is ``(n_samples, k)``, or None where only the space was asked
+    for (what the label spreading behind ``weight="auto"`` reads);
+    ``features`` the training rows in ``space`` (what a search for new
+    rows' neighbours compares them with).
     """
 
-    table: np.ndarray
+    table: np.ndarray | None
     space: InputSpace
     features: object
 
@@ -112,6 +114,7 @@ def input_graph(
     random_state: int,
     metric: str,
     dimensions: int = PCA_DIMENSIONS,
+    search: bool = True,
 ) -> InputGraph | None:
     """Return the :class:`InputGraph` of ``X``'s rows.
 
@@ -120,7 +123,9 @@ def input_graph(
     projection of ``dimensions`` components where ``X`` has more features
     and more rows than that, and in ``X``'s features otherwise. ``k`` is
     ``n_neighbors`` capped at ``n_samples - 1``; ``None`` when there are
-    fewer than three rows (no useful neighbour exists).
+    fewer than three rows (no useful neighbour exists). ``search=False``
+    projects the rows and leaves the table out (the search over every row
+    is a large fit's cost).
     """
     if metric not in INPUT_METRICS:
         raise ValueError(f"metric must be one of {INPUT_METRICS}, got {metric!r}.")
@@ -130,6 +135,8 @@ def input_graph(
         return None
     space = _fit_space(X, metric, random_state, dimensions)
     features = space.transform(X)
+    if not search:
+        return InputGraph(None, space, features)
     if n_samples > APPROXIMATE_ABOVE:
         try:
             from pynndescent import NNDescent
