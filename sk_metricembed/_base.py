@@ -44,7 +44,7 @@ from ._defaults import (
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
 from ._input_space import InputChoice, choose_input_graph
-from ._label_trust import fit_neighbor_weight, fit_weight
+from ._label_trust import fit_neighbor_weight, fit_weight, trust_rows
 from ._latent_distance import LatentDistanceMixin
 from ._parameters import make_init, options_doc, parameter_constraints
 from ._routing import SkorchRoutingMixin
@@ -273,9 +273,18 @@ class BaseMetricEmbedder(
         )
         choice = InputChoice(None, training.labels, self.n_neighbors, seed)
         if search or trust_reads_space:
+            graph_rows, graph_labels = rows, training.labels
+            if not search:
+                # The trust's spreading reads a sample of the rows: only
+                # those are projected (a memory map is not copied whole).
+                sample = trust_rows(training.labels, seed)
+                graph_rows, graph_labels = (
+                    row_subset(rows, sample),
+                    graph_labels[sample],
+                )
             choice = choose_input_graph(
-                rows,
-                training.labels,
+                graph_rows,
+                graph_labels,
                 value=self.input_components,
                 latent_dim=self.latent_dim,
                 image_mode=settings.image_shape is not None,

@@ -64,6 +64,18 @@ class Spreading(NamedTuple):
     chance: float
 
 
+def trust_rows(labels: np.ndarray, seed: int) -> np.ndarray:
+    """The rows :func:`spreading_accuracy` spreads over, sorted: every
+    labelled row and, up to ``LABEL_TRUST_ROWS`` in all, a sample of the
+    others drawn as it draws them."""
+    labeled = np.flatnonzero(labels >= 0)
+    unlabeled = np.flatnonzero(labels < 0)
+    room = max(0, LABEL_TRUST_ROWS - labeled.size)
+    if unlabeled.size > room:
+        unlabeled = np.random.RandomState(seed).choice(unlabeled, room, replace=False)
+    return np.sort(np.concatenate([labeled, unlabeled]))
+
+
 def spreading_accuracy(
     features: np.ndarray, labels: np.ndarray, n_neighbors: int, seed: int
 ) -> Spreading | None:

@@ -162,9 +162,9 @@ def test_auto_input_metric_is_cosine_for_sparse_and_euclidean_for_dense(
     searched = []
     search = _input_space.input_graph
 
-    def spy(rows, n_neighbors, seed, metric, dimensions):
+    def spy(rows, n_neighbors, seed, metric, *rest):
         searched.append(metric)
-        return search(rows, n_neighbors, seed, metric, dimensions)
+        return search(rows, n_neighbors, seed, metric, *rest)
 
     monkeypatch.setattr(_input_space, "input_graph", spy)
     embedder = TripletVAEEmbedder(**FAST).fit(make_X(X_BLOBS), Y_BLOBS)
