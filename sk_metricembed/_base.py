@@ -277,7 +277,7 @@ class BaseMetricEmbedder(
             if not search:
                 # The trust's spreading reads a sample of the rows: only
                 # those are projected (a memory map is not copied whole).
-                sample = trust_rows(training.labels, seed)
+                sample = trust_rows(training.labels, np.random.RandomState(seed))
                 graph_rows, graph_labels = (
                     row_subset(rows, sample),
                     graph_labels[sample],

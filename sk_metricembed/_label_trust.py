@@ -64,15 +64,15 @@ class Spreading(NamedTuple):
     chance: float
 
 
-def trust_rows(labels: np.ndarray, seed: int) -> np.ndarray:
+def trust_rows(labels: np.ndarray, rng: np.random.RandomState) -> np.ndarray:
     """The rows :func:`spreading_accuracy` spreads over, sorted: every
     labelled row and, up to ``LABEL_TRUST_ROWS`` in all, a sample of the
-    others drawn as it draws them."""
+    others drawn from ``rng`` (its first draw, seeded as the fit's)."""
     labeled = np.flatnonzero(labels >= 0)
     unlabeled = np.flatnonzero(labels < 0)
     room = max(0, LABEL_TRUST_ROWS - labeled.size)
     if unlabeled.size > room:
-        unlabeled = np.random.RandomState(seed).choice(unlabeled, room, replace=False)
+        unlabeled = rng.choice(unlabeled, room, replace=False)
     return np.sort(np.concatenate([labeled, unlabeled]))
 
 
@@ -108,11 +108,7 @@ def spreading_accuracy(
     n_folds = min(LABEL_TRUST_FOLDS, int(counts.min()) if counts.size else 0)
     if counts.size < 2 or n_folds < 2:
         return None
-    unlabeled = np.flatnonzero(labels < 0)
-    room = max(0, LABEL_TRUST_ROWS - labeled.size)
-    if unlabeled.size > room:
-        unlabeled = rng.choice(unlabeled, room, replace=False)
-    rows = np.sort(np.concatenate([labeled, unlabeled]))
+    rows = trust_rows(labels, rng)
     features, labels = features[rows], labels[rows]
     labeled = np.flatnonzero(labels >= 0)
     connectivity = knn_connectivity(features, n_neighbors)  # one search, every fold
@@ -146,10 +142,10 @@ def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     rows (``labels``, ``-1`` unlabelled), kept with every row labelled or none,
     and where there is no input graph or its labels are too few to score the
     spreading (without the neighbour term and the smoothing, the fit projects
-    the rows for this spreading alone); otherwise :func:`~._defaults.auto_weight` of the
-    trust that the spreading's accuracy over the fit's input graph (``choice``,
-    :class:`~._input_space.InputChoice`) earns
-    (:func:`~._defaults.label_trust`).
+    the rows for this spreading alone); otherwise
+    :func:`~._defaults.auto_weight` of the trust that the spreading's accuracy
+    over the fit's input graph (``choice``, :class:`~._input_space.InputChoice`)
+    earns (:func:`~._defaults.label_trust`).
     """
     if not is_auto(value):
         return float(value)
