@@ -43,8 +43,8 @@ from ._defaults import (
     resolve_validation_fraction,
 )
 from ._docstrings import ATTRIBUTES_DOC, fill_docstring, parameters_doc
-from ._input_space import InputChoice, choose_input_graph
-from ._label_trust import fit_neighbor_weight, fit_weight, trust_rows
+from ._input_space import fit_input_choice
+from ._label_trust import fit_neighbor_weight, fit_weight
 from ._latent_distance import LatentDistanceMixin
 from ._parameters import make_init, options_doc, parameter_constraints
 from ._routing import SkorchRoutingMixin
@@ -261,38 +261,21 @@ class BaseMetricEmbedder(
             settings.weight,
         )
         # The input-space graph serves the neighbour term, the smoothing and
-        # the check on pseudo-labels; its space (the projected rows, without
-        # the search over every row, a large fit's cost) serves the label
-        # trust behind weight="auto" on flattened rows.
-        labelled_share = float(np.mean(training.labels >= 0))
+        # the check on pseudo-labels (searched), and its space the label
+        # trust behind weight="auto".
         search = settings.neighbor_term or settings.neighbor_smoothing > 0
-        trust_reads_space = (
-            settings.image_shape is None
-            and is_auto(self.weight)
-            and 0 < labelled_share < 1
+        choice = fit_input_choice(
+            rows,
+            training.labels,
+            search=search,
+            weight=self.weight,
+            value=self.input_components,
+            latent_dim=self.latent_dim,
+            image_mode=settings.image_shape is not None,
+            n_neighbors=self.n_neighbors,
+            seed=seed,
+            metric=settings.input_metric,
         )
-        choice = InputChoice(None, training.labels, self.n_neighbors, seed)
-        if search or trust_reads_space:
-            graph_rows, graph_labels = rows, training.labels
-            if not search:
-                # The trust's spreading reads a sample of the rows: only
-                # those are projected (a memory map is not copied whole).
-                sample = trust_rows(training.labels, np.random.RandomState(seed))
-                graph_rows, graph_labels = (
-                    row_subset(rows, sample),
-                    graph_labels[sample],
-                )
-            choice = choose_input_graph(
-                graph_rows,
-                graph_labels,
-                value=self.input_components,
-                latent_dim=self.latent_dim,
-                image_mode=settings.image_shape is not None,
-                n_neighbors=self.n_neighbors,
-                seed=seed,
-                metric=settings.input_metric,
-                search=search,
-            )
         graph = choice.graph if search else None
         neighbors = None
         if settings.neighbor_term and graph is not None:

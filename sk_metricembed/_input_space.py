@@ -30,8 +30,9 @@ from ._defaults import (
     INPUT_SPACE_MIN_ROWS,
     is_auto,
 )
-from ._label_trust import Spreading, spreading_accuracy
+from ._label_trust import Spreading, spreading_accuracy, trust_rows
 from ._training.neighbors import PCA_DIMENSIONS, InputGraph, input_graph
+from ._training.validation import row_subset
 
 
 class InputChoice:
@@ -82,6 +83,50 @@ def resolve_input_components(value, latent_dim: int) -> tuple[int, ...]:
         return (int(value),)
     candidates = [latent_dim * factor for factor in AUTO_INPUT_COMPONENTS_FACTORS]
     return (PCA_DIMENSIONS, *(k for k in candidates if k < PCA_DIMENSIONS))
+
+
+def fit_input_choice(
+    rows,
+    labels: np.ndarray,
+    *,
+    search: bool,
+    weight,
+    value,
+    latent_dim: int,
+    image_mode: bool,
+    n_neighbors: int,
+    seed: int,
+    metric: str,
+) -> InputChoice:
+    """The input graph of a fit's training ``rows``, as far as the fit needs it.
+
+    ``search`` where the neighbour term or the smoothing reads the graph
+    (the check on pseudo-labels then reads it too): :func:`choose_input_graph`
+    over every row. Otherwise, where ``weight`` (the parameter) is ``"auto"`` on
+    flattened rows with some rows unlabelled, only the label trust reads
+    it: the rows its spreading reads (:func:`~._label_trust.trust_rows`)
+    are projected, and no table is searched (the search over every row is
+    a large fit's cost, which ``neighbor_weight=0`` skips). Else no graph.
+    """
+    labelled_share = float(np.mean(labels >= 0))
+    trust_reads_space = not image_mode and is_auto(weight) and 0 < labelled_share < 1
+    if not (search or trust_reads_space):
+        return InputChoice(None, labels, n_neighbors, seed)
+    if not search:
+        # A memory map is not copied whole: only the sample is projected.
+        sample = trust_rows(labels, np.random.RandomState(seed))
+        rows, labels = row_subset(rows, sample), labels[sample]
+    return choose_input_graph(
+        rows,
+        labels,
+        value=value,
+        latent_dim=latent_dim,
+        image_mode=image_mode,
+        n_neighbors=n_neighbors,
+        seed=seed,
+        metric=metric,
+        search=search,
+    )
 
 
 def choose_input_graph(
