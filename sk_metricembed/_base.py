@@ -238,19 +238,7 @@ class BaseMetricEmbedder(
             # The budget of steps and the network's width are the training
             # rows', not the validation rows' too.
             settings = replace(
-                settings,
-                max_epochs=resolve_max_epochs(
-                    self.max_epochs,
-                    settings.image_shape,
-                    rows.shape[0],
-                    self.batch_size,
-                ),
-                hidden_layer_sizes=tuple(
-                    int(size)
-                    for size in resolve_hidden_layer_sizes(
-                        self.hidden_layer_sizes, settings.image_shape, rows.shape[0]
-                    )
-                ),
+                settings, **self._sized_for(settings.image_shape, rows.shape[0])
             )
         if settings.weight == 1:  # only ever given: "auto" stays below 1
             check_pure_metric_network(self, training, settings)
@@ -521,6 +509,31 @@ class BaseMetricEmbedder(
         del Z  # n_samples x latent_dim: freed before the next per-row array
         self.transduction_ = self.classes_[self.label_distributions_.argmax(axis=1)]
 
+    def _sized_for(self, shape, n_rows: int) -> dict:
+        """``hidden_layer_sizes`` and ``max_epochs`` resolved for a fit on
+        ``n_rows`` training rows (the validation rows held out do not
+        count); the sizes checked."""
+        sizes = np.asarray(
+            resolve_hidden_layer_sizes(self.hidden_layer_sizes, shape, n_rows)
+        )
+        if sizes.size == 0 and sizes.ndim == 1:
+            sizes = sizes.astype(int)  # (): no hidden layer, a linear encoder
+        if (
+            sizes.ndim != 1
+            or not np.issubdtype(sizes.dtype, np.integer)
+            or (sizes < 1).any()
+        ):
+            raise ValueError(
+                "hidden_layer_sizes must be 'auto' or a sequence of positive "
+                f"integers (() for none), got {self.hidden_layer_sizes!r}."
+            )
+        return {
+            "hidden_layer_sizes": tuple(int(size) for size in sizes),
+            "max_epochs": resolve_max_epochs(
+                self.max_epochs, shape, n_rows, self.batch_size
+            ),
+        }
+
     def _check_params(self, X) -> FitSettings:
         """Check the parameters against ``X`` and resolve what depends on it."""
         if self.image_shape is not None and len(tuple(self.image_shape)) not in (2, 3):
@@ -533,21 +546,7 @@ class BaseMetricEmbedder(
             check_channels_last(shape)
         if shape is not None and len(shape) == 2:
             shape = (*shape, 1)  # grey images: one channel, last
-        hidden_layer_sizes = resolve_hidden_layer_sizes(
-            self.hidden_layer_sizes, shape, X.shape[0]
-        )
-        sizes = np.asarray(hidden_layer_sizes)
-        if sizes.size == 0 and sizes.ndim == 1:
-            sizes = sizes.astype(int)  # (): no hidden layer, a linear encoder
-        if (
-            sizes.ndim != 1
-            or not np.issubdtype(sizes.dtype, np.integer)
-            or (sizes < 1).any()
-        ):
-            raise ValueError(
-                "hidden_layer_sizes must be 'auto' or a sequence of positive "
-                f"integers (() for none), got {self.hidden_layer_sizes!r}."
-            )
+        sized = self._sized_for(shape, X.shape[0])
         if self.reconstruction == "bce" and (X.min() < 0 or X.max() > 1):
             raise ValueError(
                 "reconstruction='bce' needs inputs in [0, 1]; scale X (for example "
@@ -597,12 +596,9 @@ class BaseMetricEmbedder(
         )
         return FitSettings(
             image_shape=shape,
-            hidden_layer_sizes=tuple(int(size) for size in sizes),
+            **sized,
             linear_path=resolve_linear_path(
-                self.linear_path, shape, self.encoder, sizes
-            ),
-            max_epochs=resolve_max_epochs(
-                self.max_epochs, shape, X.shape[0], self.batch_size
+                self.linear_path, shape, self.encoder, sized["hidden_layer_sizes"]
             ),
             augment=augment,
             device=device,

@@ -30,7 +30,12 @@ from ._defaults import (
     INPUT_SPACE_MIN_ROWS,
     is_auto,
 )
-from ._label_trust import Spreading, spreading_accuracy, trust_rows
+from ._label_trust import (
+    Spreading,
+    spreading_accuracy,
+    trust_rows,
+    weight_reads_trust,
+)
 from ._training.neighbors import PCA_DIMENSIONS, InputGraph, input_graph
 from ._training.validation import row_subset
 
@@ -108,9 +113,7 @@ def fit_input_choice(
     are projected, and no table is searched (the search over every row is
     a large fit's cost, which ``neighbor_weight=0`` skips). Else no graph.
     """
-    labelled_share = float(np.mean(labels >= 0))
-    trust_reads_space = not image_mode and is_auto(weight) and 0 < labelled_share < 1
-    if not (search or trust_reads_space):
+    if not (search or weight_reads_trust(weight, labels, image_mode)):
         return InputChoice(None, labels, n_neighbors, seed)
     if not search:
         # A memory map is not copied whole: only the sample is projected.

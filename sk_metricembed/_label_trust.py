@@ -134,6 +134,12 @@ def spreading_accuracy(
     )
 
 
+def weight_reads_trust(value, labels: np.ndarray, image_mode: bool) -> bool:
+    """Whether ``weight`` (``value``) is resolved from the label trust:
+    ``"auto"`` on flattened rows, some but not all of them labelled."""
+    return bool(is_auto(value) and not image_mode and 0 < np.mean(labels >= 0) < 1)
+
+
 def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
     """The fit's ``weight``: ``value``, or ``"auto"`` resolved for this data.
 
@@ -151,11 +157,10 @@ def fit_weight(value, choice, labels: np.ndarray, image_mode: bool) -> float:
         return float(value)
     if image_mode:
         return AUTO_WEIGHT
-    labelled_share = float(np.mean(labels >= 0))
     scored = choice.spreading
-    if labelled_share in (0.0, 1.0) or scored is None:
+    if not weight_reads_trust(value, labels, image_mode) or scored is None:
         return small_data_weight(labels.size)
-    return auto_weight(label_trust(*scored), labelled_share, labels.size)
+    return auto_weight(label_trust(*scored), float(np.mean(labels >= 0)), labels.size)
 
 
 def fit_neighbor_weight(
